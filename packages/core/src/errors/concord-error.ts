@@ -1,0 +1,21 @@
+/** Stable error codes of `@concord/core`. Never change a published code's meaning. */
+export const ConcordErrorCode = {
+  InvalidId: 'ERR_INVALID_ID',
+  UnknownTask: 'ERR_UNKNOWN_TASK',
+  ListClosed: 'ERR_LIST_CLOSED',
+  InvalidArgument: 'ERR_INVALID_ARGUMENT',
+  PersistenceFailed: 'ERR_PERSISTENCE_FAILED',
+} as const;
+export type ConcordErrorCodeValue = (typeof ConcordErrorCode)[keyof typeof ConcordErrorCode];
+
+/** Every error that `@concord/core` throws on purpose; branch on `code`, not on the message. */
+export class ConcordError extends Error {
+  constructor(
+    readonly code: ConcordErrorCodeValue,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConcordError';
+  }
+}

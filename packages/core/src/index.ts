@@ -1,0 +1,18 @@
+/**
+ * @concord/core — offline-first, conflict-free task lists on Yjs.
+ * @packageDocumentation
+ */
+export { Concord, type ConcordOptions } from './store/concord.js';
+export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/task-list.js';
+export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
+export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
+export { TASK_SCHEMA_VERSION, type TaskFields, type TaskPatch } from './model/task-doc.js';
+export type { PersistenceAdapter, PersistedDocument } from './persistence/persistence.js';
+export { MemoryPersistence, MemoryPersistenceStore } from './persistence/memory-persistence.js';
+export {
+  IndexedDbPersistence,
+  INDEXEDDB_PERSISTENCE_DEFAULTS,
+  type IndexedDbPersistenceOptions,
+} from './persistence/indexeddb-persistence.js';
+export type { ConnectionState, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport/transport.js';
+export { InMemoryRelay, InMemoryTransport } from './transport/in-memory.js';

@@ -1,0 +1,47 @@
+import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
+
+/** Identifies a task list; also the name of the list's Yjs document. */
+export type ListId = string & { readonly __brand: 'ListId' };
+/** Identifies a task within its list. */
+export type TaskId = string & { readonly __brand: 'TaskId' };
+
+// A '/' would make `<listId>/<taskId>` ambiguous; the rest keeps ids safe in URLs, file names and IndexedDB names.
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function isValidId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
+export function asListId(value: string): ListId {
+  if (!isValidId(value)) {
+    throw new ConcordError(ConcordErrorCode.InvalidId, `invalid list id ${JSON.stringify(value)}: use 1-128 of A-Z a-z 0-9 _ -`);
+  }
+  return value as ListId;
+}
+
+export function asTaskId(value: string): TaskId {
+  if (!isValidId(value)) {
+    throw new ConcordError(ConcordErrorCode.InvalidId, `invalid task id ${JSON.stringify(value)}: use 1-128 of A-Z a-z 0-9 _ -`);
+  }
+  return value as TaskId;
+}
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random 16-character id (about 95 bits): replicas create tasks offline, so ids must never collide. */
+export function newTaskId(): TaskId {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let id = '';
+  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length];
+  return id as TaskId;
+}
+
+/** The Yjs document name of a list. */
+export function listDocName(listId: ListId): string {
+  return listId;
+}
+
+/** The Yjs document name of a task: `<listId>/<taskId>`. */
+export function taskDocName(listId: ListId, taskId: TaskId): string {
+  return `${listId}/${taskId}`;
+}

@@ -1,0 +1,85 @@
+import * as Y from 'yjs';
+import type { TaskId } from './ids.js';
+import { compareOrdered, keyAtEnd, keysForMove, type Ordered } from './order.js';
+
+/** A task's place in its list, as the list document holds it. */
+export interface ListEntry extends Ordered {
+  readonly id: TaskId;
+  /** Set while the task is in the trash: who deleted it and when. */
+  readonly deleted?: { readonly at: number; readonly by: string };
+}
+
+type EntryValue = string | number;
+type EntryMap = Y.Map<EntryValue>;
+
+/**
+ * A list's Yjs document: `tasks` maps each task id to an entry map { order, deletedAt?, deletedBy? }.
+ * Entries are maps rather than plain objects so a move and a delete of the same task made concurrently both apply.
+ * Deleting is a tombstone here while edits land in the task's own document: delete wins over a concurrent edit, and
+ * restoring brings the edit back. Purging removes the entry; a purged task never comes back through a concurrent move.
+ */
+export class ListDoc {
+  constructor(readonly doc: Y.Doc) {}
+
+  private get tasks(): Y.Map<EntryMap> {
+    return this.doc.getMap<EntryMap>('tasks');
+  }
+
+  has(id: TaskId): boolean {
+    return this.tasks.has(id);
+  }
+
+  /** Every entry, live and deleted, in list order. */
+  entries(): ListEntry[] {
+    const entries: ListEntry[] = [];
+    for (const [id, entry] of this.tasks) {
+      const order = entry.get('order');
+      // An entry whose order has not arrived is unusable; a valid one always carries it from its first transaction.
+      if (typeof order !== 'string') continue;
+      const at = entry.get('deletedAt');
+      const by = entry.get('deletedBy');
+      entries.push(typeof at === 'number' ? { id: id as TaskId, order, deleted: { at, by: String(by ?? '') } } : { id: id as TaskId, order });
+    }
+    return entries.sort(compareOrdered);
+  }
+
+  live(): ListEntry[] {
+    return this.entries().filter((entry) => entry.deleted === undefined);
+  }
+
+  add(id: TaskId, origin: unknown): void {
+    this.doc.transact(() => {
+      const entry = new Y.Map<EntryValue>();
+      entry.set('order', keyAtEnd(this.live()));
+      this.tasks.set(id, entry);
+    }, origin);
+  }
+
+  /** Places `id` right after `afterId` among the live tasks (first when null). */
+  move(id: TaskId, afterId: TaskId | null, origin: unknown): void {
+    const keys = keysForMove(this.live(), id, afterId);
+    this.doc.transact(() => {
+      for (const [taskId, order] of keys) this.tasks.get(taskId)?.set('order', order);
+    }, origin);
+  }
+
+  markDeleted(id: TaskId, by: string, now: number, origin: unknown): void {
+    this.doc.transact(() => {
+      const entry = this.tasks.get(id);
+      entry?.set('deletedAt', now);
+      entry?.set('deletedBy', by);
+    }, origin);
+  }
+
+  restore(id: TaskId, origin: unknown): void {
+    this.doc.transact(() => {
+      const entry = this.tasks.get(id);
+      entry?.delete('deletedAt');
+      entry?.delete('deletedBy');
+    }, origin);
+  }
+
+  purge(id: TaskId, origin: unknown): void {
+    this.doc.transact(() => this.tasks.delete(id), origin);
+  }
+}

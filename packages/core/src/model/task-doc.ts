@@ -1,0 +1,76 @@
+import * as Y from 'yjs';
+import { setText } from './text.js';
+
+/** Bumped when the task document's layout changes; readers migrate older documents on open. */
+export const TASK_SCHEMA_VERSION = 1;
+
+/** The fields of a task that live in its own document. */
+export interface TaskFields {
+  readonly title: string;
+  readonly description: string;
+  readonly completed: boolean;
+  /** Milliseconds since the epoch; 0 while the creating replica's update has not arrived yet. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type TaskPatch = Partial<Pick<TaskFields, 'title' | 'description' | 'completed'>>;
+
+type FieldValue = boolean | number | string;
+
+/**
+ * A task's Yjs document: top-level `title` and `description` texts and a `fields` map. Top-level types are created by
+ * name on first access, identically on every replica, so two replicas that open the same task concurrently never
+ * overwrite each other's content.
+ */
+export class TaskDoc {
+  constructor(readonly doc: Y.Doc) {}
+
+  get title(): Y.Text {
+    return this.doc.getText('title');
+  }
+  get description(): Y.Text {
+    return this.doc.getText('description');
+  }
+  private get fields(): Y.Map<FieldValue> {
+    return this.doc.getMap<FieldValue>('fields');
+  }
+
+  read(): TaskFields {
+    const fields = this.fields;
+    return {
+      title: this.title.toString(),
+      description: this.description.toString(),
+      completed: fields.get('completed') === true,
+      createdAt: numberOr(fields.get('createdAt'), 0),
+      updatedAt: numberOr(fields.get('updatedAt'), 0),
+    };
+  }
+
+  /** Writes the initial content of a task this replica creates. */
+  initialise(patch: TaskPatch, now: number, origin: unknown): void {
+    this.doc.transact(() => {
+      this.fields.set('schemaVersion', TASK_SCHEMA_VERSION);
+      this.fields.set('createdAt', now);
+      this.applyPatch(patch, now);
+    }, origin);
+  }
+
+  /** Applies a patch: texts by minimal splice (so concurrent typing merges), fields last-writer-wins. */
+  update(patch: TaskPatch, now: number, origin: unknown): void {
+    this.doc.transact(() => this.applyPatch(patch, now), origin);
+  }
+
+  private applyPatch(patch: TaskPatch, now: number): void {
+    if (patch.title !== undefined) setText(this.title, patch.title);
+    if (patch.description !== undefined) setText(this.description, patch.description);
+    if (patch.completed !== undefined && this.fields.get('completed') !== patch.completed) {
+      this.fields.set('completed', patch.completed);
+    }
+    this.fields.set('updatedAt', now);
+  }
+}
+
+function numberOr(value: FieldValue | undefined, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
+}

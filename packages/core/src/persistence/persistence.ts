@@ -1,0 +1,32 @@
+import type * as Y from 'yjs';
+
+/**
+ * Local storage for Yjs documents. An adapter loads what it holds into a document and then stores every later update
+ * of that document, so the app works and reloads with no network. Implementations: y-indexeddb (one IndexedDB
+ * database per document) and in-memory (tests, Node). Every adapter passes `runPersistenceAdapterTests`.
+ */
+export interface PersistenceAdapter {
+  /** A short name for logs and benchmarks. */
+  readonly kind: string;
+  /**
+   * Applies everything stored under `name` to `doc` (origin: the returned binding), then stores each later update of
+   * `doc` until unbound. Resolves once the stored state is in `doc`.
+   */
+  bind(name: string, doc: Y.Doc): Promise<PersistedDocument>;
+  /** Deletes everything stored under `name` (the document must not be bound). */
+  clear(name: string): Promise<void>;
+  /** Unbinds every document and releases the adapter's resources. */
+  close(): Promise<void>;
+}
+
+/** One bound document. */
+export interface PersistedDocument {
+  readonly name: string;
+  /** Small values kept beside the document's updates, e.g. the clocks the relay confirmed. */
+  getMeta(key: string): Promise<Uint8Array | undefined>;
+  setMeta(key: string, value: Uint8Array): Promise<void>;
+  /** Resolves once every update made so far is durably stored. */
+  flush(): Promise<void>;
+  /** Stops storing the document's updates; what is stored stays. */
+  unbind(): Promise<void>;
+}

@@ -1,0 +1,145 @@
+/**
+ * The messages of Concord's multiplexed sync protocol (`concord.v1`), as tagged unions.
+ *
+ * One WebSocket carries every document a client has open; every document-scoped message names its document.
+ * The byte layout is specified in `packages/relay/PROTOCOL.md`; `codec.ts` is its only implementation, shared by the
+ * client and the relay so the two cannot drift.
+ */
+
+/** Wire tags. Values are part of the protocol: never renumber, only append. */
+export const MessageType = {
+  /** client → relay: start syncing documents (batched sync step 1). */
+  Subscribe: 0,
+  /** relay → client: the diffs answering a Subscribe, with the relay's state vectors (batched sync step 2). */
+  SyncReply: 1,
+  /** client → relay: stop receiving a document's updates and awareness. */
+  Unsubscribe: 2,
+  /** either way: a Yjs update of one document. */
+  Update: 3,
+  /** relay → client: the relay durably holds updates of a document up to these clocks. */
+  Ack: 4,
+  /** either way: a y-protocols awareness update of one document. */
+  Awareness: 5,
+  /** relay → client: a request about one document was refused. The connection stays open. */
+  Error: 6,
+  /** client → relay: heartbeat probe; the relay answers with Pong carrying the same nonce. */
+  Ping: 7,
+  /** relay → client: heartbeat answer. */
+  Pong: 8,
+} as const;
+export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType];
+
+/** A state vector as Yjs encodes it (`Y.encodeStateVector`). */
+export type EncodedStateVector = Uint8Array;
+/** A Yjs update in the v1 encoding. */
+export type EncodedUpdate = Uint8Array;
+
+export interface SubscribeEntry {
+  readonly doc: string;
+  /** The client's state vector for the document: the relay answers with what the client lacks. */
+  readonly stateVector: EncodedStateVector;
+}
+
+export interface SyncReplyEntry {
+  readonly doc: string;
+  /** Everything the relay durably holds that the client's state vector lacks. */
+  readonly update: EncodedUpdate;
+  /** The relay's state vector: the client sends what the relay lacks, and may treat it as acknowledged. */
+  readonly stateVector: EncodedStateVector;
+}
+
+export interface SubscribeMessage {
+  readonly type: typeof MessageType.Subscribe;
+  readonly entries: readonly SubscribeEntry[];
+}
+export interface SyncReplyMessage {
+  readonly type: typeof MessageType.SyncReply;
+  readonly entries: readonly SyncReplyEntry[];
+}
+export interface UnsubscribeMessage {
+  readonly type: typeof MessageType.Unsubscribe;
+  readonly docs: readonly string[];
+}
+export interface UpdateMessage {
+  readonly type: typeof MessageType.Update;
+  readonly doc: string;
+  readonly update: EncodedUpdate;
+}
+export interface AckMessage {
+  readonly type: typeof MessageType.Ack;
+  readonly doc: string;
+  /** Clocks the relay now holds durably for this document, as an encoded state vector (per client: next clock). */
+  readonly clocks: EncodedStateVector;
+}
+export interface AwarenessMessage {
+  readonly type: typeof MessageType.Awareness;
+  readonly doc: string;
+  readonly update: Uint8Array;
+}
+export interface ErrorMessage {
+  readonly type: typeof MessageType.Error;
+  readonly doc: string;
+  readonly code: ErrorCodeValue;
+  readonly message: string;
+}
+export interface PingMessage {
+  readonly type: typeof MessageType.Ping;
+  readonly nonce: number;
+}
+export interface PongMessage {
+  readonly type: typeof MessageType.Pong;
+  readonly nonce: number;
+}
+
+export type ClientMessage = SubscribeMessage | UnsubscribeMessage | UpdateMessage | AwarenessMessage | PingMessage;
+export type RelayMessage = SyncReplyMessage | UpdateMessage | AckMessage | AwarenessMessage | ErrorMessage | PongMessage;
+export type Message = ClientMessage | RelayMessage;
+
+/** Codes carried by an Error message: a refusal about one document; the connection stays open. */
+export const ErrorCode = {
+  /** The update could not be decoded by Yjs; it was not stored or forwarded. */
+  MalformedUpdate: 1,
+  /** The token is read-only for this document; the update was not stored or forwarded. */
+  ReadOnly: 2,
+  /** The token does not cover this document; nothing of it is sent. */
+  Forbidden: 3,
+  /** The update exceeds the relay's size limit. */
+  TooLarge: 4,
+  /** The relay could not persist the update (disk full, I/O error); it was not acknowledged or forwarded. Re-send later. */
+  StorageFailed: 5,
+  /** The document could not be loaded. */
+  LoadFailed: 6,
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes used by the relay. 4000–4999 are private-use codes (RFC 6455 §7.4.2); the last three digits echo
+ * the nearest HTTP status so they read naturally in logs.
+ */
+export const CloseCode = {
+  /** Normal closure (client or relay closed on purpose). */
+  Normal: 1000,
+  /** The relay is shutting down; reconnect (to this or another relay). */
+  GoingAway: 1001,
+  /** A frame that is not a valid message of the negotiated protocol. */
+  MalformedFrame: 4400,
+  /** No token, a bad signature or an expired token. */
+  Unauthorized: 4401,
+  /** The token does not cover a requested document. */
+  Forbidden: 4403,
+  /** No heartbeat within the deadline. */
+  HeartbeatTimeout: 4408,
+  /** A frame larger than the relay accepts. */
+  FrameTooLarge: 4413,
+  /** Too many messages per second from this connection. */
+  RateLimited: 4429,
+  /** The socket's send buffer grew past its bound: the client reads too slowly. */
+  SlowConsumer: 4503,
+  /** An unexpected relay failure while serving this connection. */
+  InternalError: 4500,
+} as const;
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** WebSocket subprotocol names, newest first. A client offers all it speaks; the relay picks the newest it speaks. */
+export const PROTOCOL_V1 = 'concord.v1';
+export const SUPPORTED_PROTOCOLS: readonly string[] = [PROTOCOL_V1];

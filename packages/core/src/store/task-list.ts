@@ -1,0 +1,302 @@
+import { ObservableV2 } from 'lib0/observable';
+import { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
+import { asTaskId, newTaskId, type ListId, type TaskId } from '../model/ids.js';
+import { ListDoc, type ListEntry } from '../model/list-doc.js';
+import type { TaskFields, TaskPatch } from '../model/task-doc.js';
+import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
+import type { SyncDocument, SyncStatus, Transport } from '../transport/transport.js';
+import { TaskSlot } from './task-slot.js';
+
+/** A task as a UI shows it: its list entry and its fields. */
+export interface Task extends TaskFields {
+  readonly id: TaskId;
+  /** The fractional order key; tasks are listed by (order, id). */
+  readonly order: string;
+  /** Set while the task is in the trash. */
+  readonly deleted?: { readonly at: number; readonly by: string };
+}
+
+export interface NewTask {
+  readonly title?: string;
+  readonly description?: string;
+  readonly completed?: boolean;
+  /** Place the task right after this one (null: first). Default: last. */
+  readonly after?: TaskId | null;
+}
+
+export interface TaskListEvents {
+  /** The tasks changed, by a local edit or one from elsewhere. Fires at most once per microtask. */
+  change: (tasks: readonly Task[]) => void;
+  status: (status: SyncStatus) => void;
+  /** A failure that loses nothing already made but needs attention (local storage full, an update refused). */
+  error: (error: Error) => void;
+}
+
+export interface TaskListContext {
+  readonly persistence: PersistenceAdapter;
+  readonly transport: Transport | null;
+  readonly userId: string;
+  readonly now: () => number;
+  readonly onClose: (list: TaskList) => void;
+}
+
+const CONFIRMED_META = 'confirmed';
+const OFFLINE: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
+
+/**
+ * An open task list: the facade a UI uses. Reads are synchronous snapshots; writes apply locally at once (persisted in
+ * the background and synced when online) and never wait on the network.
+ */
+export class TaskList extends ObservableV2<TaskListEvents> {
+  readonly awareness: Awareness;
+  private readonly list: ListDoc;
+  private readonly slots = new Map<TaskId, TaskSlot>();
+  private listPersisted: PersistedDocument | null = null;
+  private snapshot: { live: Task[]; trash: Task[] } | null = null;
+  private changeQueued = false;
+  private closed = false;
+  /** Until `load` has handed the stored tasks to the transport in one batch, tasks found on the way wait for it. */
+  private loaded = false;
+  private syncingList = false;
+  private readonly origin = { list: this };
+
+  /** Use `Concord.openList`. */
+  constructor(
+    readonly id: ListId,
+    readonly doc: Y.Doc,
+    private readonly context: TaskListContext,
+  ) {
+    super();
+    this.list = new ListDoc(doc);
+    this.awareness = new Awareness(doc);
+    doc.on('update', () => this.onListChanged());
+    context.transport?.on('status', this.forwardStatus);
+    context.transport?.on('confirmed', this.persistConfirmed);
+    context.transport?.on('error', this.forwardError);
+  }
+
+  /** Loads the list and every task from local storage, then starts syncing them. Called once by `Concord.openList`. */
+  async load(): Promise<void> {
+    this.listPersisted = await this.context.persistence.bind(this.id, this.doc);
+    const slots = this.list.entries().map((entry) => this.openSlot(entry.id));
+    await Promise.allSettled(slots.map((slot) => slot.whenLoaded));
+    this.loaded = true;
+    await this.startSync([...this.slots.values()]);
+  }
+
+  get status(): SyncStatus {
+    return this.context.transport?.status ?? OFFLINE;
+  }
+
+  /** Live tasks in list order. */
+  tasks(): readonly Task[] {
+    return this.snapshotNow().live;
+  }
+
+  /** Deleted tasks that can still be restored, most recently deleted first. */
+  trash(): readonly Task[] {
+    return this.snapshotNow().trash;
+  }
+
+  get(id: TaskId): Task | undefined {
+    const entry = this.list.entries().find((candidate) => candidate.id === id);
+    return entry && this.toTask(entry);
+  }
+
+  create(input: NewTask = {}): TaskId {
+    this.assertOpen();
+    const id = newTaskId();
+    const slot = this.openSlot(id);
+    slot.task.initialise(input, this.context.now(), this.origin);
+    this.list.add(id, this.origin);
+    if (input.after !== undefined) this.list.move(id, input.after, this.origin);
+    void slot.whenLoaded.then(() => this.startSync([slot]));
+    return id;
+  }
+
+  update(id: TaskId, patch: TaskPatch): void {
+    this.slotOf(id).task.update(patch, this.context.now(), this.origin);
+  }
+
+  /** Moves a live task right after `after` (null: to the top). */
+  move(id: TaskId, after: TaskId | null): void {
+    this.slotOf(id);
+    if (after !== null) this.slotOf(after);
+    this.list.move(id, after, this.origin);
+  }
+
+  /** Moves a task to the trash. Edits made concurrently elsewhere are kept for a restore. */
+  delete(id: TaskId): void {
+    this.slotOf(id);
+    this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin);
+  }
+
+  restore(id: TaskId): void {
+    this.slotOf(id);
+    this.list.restore(id, this.origin);
+  }
+
+  /** Deletes a task for good, here and on every replica, and clears its local storage. */
+  async purge(id: TaskId): Promise<void> {
+    this.slotOf(id);
+    this.list.purge(id, this.origin);
+    await this.dropSlot(id);
+  }
+
+  /** The shared text of a task's title or description, for binding to an editor. */
+  text(id: TaskId, field: 'title' | 'description'): Y.Text {
+    const task = this.slotOf(id).task;
+    return field === 'title' ? task.title : task.description;
+  }
+
+  /** Calls `listener` with the current tasks now and after every change; returns the unsubscribe function. */
+  subscribe(listener: (tasks: readonly Task[]) => void): () => void {
+    this.on('change', listener);
+    listener(this.tasks());
+    return () => this.off('change', listener);
+  }
+
+  /** Resolves once every change made so far is in local storage. */
+  async flush(): Promise<void> {
+    await Promise.all([this.listPersisted?.flush(), ...[...this.slots.values()].map((slot) => slot.persistedDocument?.flush())]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const transport = this.context.transport;
+    transport?.off('status', this.forwardStatus);
+    transport?.off('confirmed', this.persistConfirmed);
+    transport?.off('error', this.forwardError);
+    transport?.remove([this.id, ...[...this.slots.values()].map((slot) => slot.name)]);
+    await this.flush();
+    await Promise.all([...this.slots.values()].map((slot) => slot.close()));
+    this.slots.clear();
+    await this.listPersisted?.unbind();
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.context.onClose(this);
+    this.destroy();
+  }
+
+  private openSlot(id: TaskId): TaskSlot {
+    let slot = this.slots.get(id);
+    if (!slot) {
+      slot = new TaskSlot(this.id, id, this.context.persistence, (changed) => this.onTaskChanged(changed));
+      this.slots.set(id, slot);
+      slot.whenLoaded.catch((error: unknown) => this.emit('error', [asError(error)]));
+    }
+    return slot;
+  }
+
+  private async dropSlot(id: TaskId): Promise<void> {
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    this.slots.delete(id);
+    this.context.transport?.remove([slot.name]);
+    await slot.close();
+    await this.context.persistence.clear(slot.name);
+  }
+
+  /** Hands loaded documents to the transport with the clocks the relay last confirmed for each. */
+  private async startSync(slots: readonly TaskSlot[]): Promise<void> {
+    const transport = this.context.transport;
+    if (!transport || this.closed) return;
+    const documents: SyncDocument[] = [];
+    if (this.listPersisted && !this.syncingList) {
+      this.syncingList = true;
+      documents.push(await this.syncDocument(this.id, this.doc, this.listPersisted, this.awareness));
+    }
+    for (const slot of slots) {
+      if (slot.state !== 'ready' || !slot.persistedDocument) continue;
+      documents.push(await this.syncDocument(slot.name, slot.doc, slot.persistedDocument));
+    }
+    if (!this.closed) transport.add(documents);
+  }
+
+  private async syncDocument(name: string, doc: Y.Doc, persisted: PersistedDocument, awareness?: Awareness): Promise<SyncDocument> {
+    const confirmed = await persisted.getMeta(CONFIRMED_META);
+    return { name, doc, ...(awareness && { awareness }), ...(confirmed && { confirmed }) };
+  }
+
+  private readonly persistConfirmed = (name: string, stateVector: Uint8Array): void => {
+    const persisted = name === this.id ? this.listPersisted : this.slotByName(name)?.persistedDocument;
+    persisted?.setMeta(CONFIRMED_META, stateVector).catch((error: unknown) => this.emit('error', [asError(error)]));
+  };
+
+  private readonly forwardStatus = (status: SyncStatus): void => this.emit('status', [status]);
+  private readonly forwardError = (error: Error): void => this.emit('error', [error]);
+
+  private slotByName(name: string): TaskSlot | undefined {
+    const prefix = `${this.id}/`;
+    if (!name.startsWith(prefix)) return undefined;
+    return this.slots.get(name.slice(prefix.length) as TaskId);
+  }
+
+  private onListChanged(): void {
+    if (this.closed) return;
+    const entries = this.list.entries();
+    const known = new Set<TaskId>();
+    const added: TaskSlot[] = [];
+    for (const entry of entries) {
+      known.add(entry.id);
+      if (!this.slots.has(entry.id)) added.push(this.openSlot(entry.id));
+    }
+    if (this.loaded) for (const slot of added) void slot.whenLoaded.then(() => this.startSync([slot]));
+    // A task purged elsewhere: release and clear it here too.
+    for (const id of [...this.slots.keys()]) {
+      if (!known.has(id)) void this.dropSlot(id).catch((error: unknown) => this.emit('error', [asError(error)]));
+    }
+    this.queueChange();
+  }
+
+  private onTaskChanged(_slot: TaskSlot): void {
+    if (!this.closed) this.queueChange();
+  }
+
+  private queueChange(): void {
+    this.snapshot = null;
+    if (this.changeQueued) return;
+    this.changeQueued = true;
+    queueMicrotask(() => {
+      this.changeQueued = false;
+      if (!this.closed) this.emit('change', [this.tasks()]);
+    });
+  }
+
+  private snapshotNow(): { live: Task[]; trash: Task[] } {
+    if (this.snapshot) return this.snapshot;
+    const live: Task[] = [];
+    const trash: Task[] = [];
+    for (const entry of this.list.entries()) {
+      const task = this.toTask(entry);
+      if (task) (entry.deleted ? trash : live).push(task);
+    }
+    trash.sort((a, b) => (b.deleted?.at ?? 0) - (a.deleted?.at ?? 0));
+    this.snapshot = { live, trash };
+    return this.snapshot;
+  }
+
+  private toTask(entry: ListEntry): Task | undefined {
+    const slot = this.slots.get(entry.id);
+    if (!slot) return undefined;
+    return { id: entry.id, order: entry.order, ...(entry.deleted && { deleted: entry.deleted }), ...slot.fields() };
+  }
+
+  private slotOf(id: TaskId): TaskSlot {
+    this.assertOpen();
+    const slot = this.slots.get(asTaskId(id));
+    if (!slot) throw new ConcordError(ConcordErrorCode.UnknownTask, `no task ${id} in list ${this.id}`);
+    return slot;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ConcordError(ConcordErrorCode.ListClosed, `list ${this.id} is closed`);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,56 @@
+import type { ObservableV2 } from 'lib0/observable';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+
+/** Where a client stands with its relay. */
+export type ConnectionState = 'offline' | 'connecting' | 'syncing' | 'synced';
+
+/**
+ * A client's sync status. `synced` means the relay durably holds every local change and this client holds every
+ * remote change the relay had when the connection (re)started.
+ */
+export interface SyncStatus {
+  readonly state: ConnectionState;
+  /** Documents with local changes the relay has not yet confirmed as durably stored. Survives reloads. */
+  readonly pendingChanges: number;
+  /** When the client was last `synced` (ms since the epoch), or null if never in this session. */
+  readonly lastSyncedAt: number | null;
+}
+
+/** One document handed to a transport. */
+export interface SyncDocument {
+  readonly name: string;
+  readonly doc: Y.Doc;
+  readonly awareness?: Awareness;
+  /**
+   * The state vector (`Y.encodeStateVector` format) the relay was last known to hold durably, as kept in local
+   * storage; lets the pending count survive a reload. Omit for "nothing known".
+   */
+  readonly confirmed?: Uint8Array;
+}
+
+export interface TransportEvents {
+  status: (status: SyncStatus) => void;
+  /** The relay confirmed it durably holds a document up to these clocks; persist them to keep pending counts exact. */
+  confirmed: (name: string, stateVector: Uint8Array) => void;
+  /** A refusal or failure that does not end the connection (a rejected update, an auth failure, …). */
+  error: (error: Error) => void;
+}
+
+/**
+ * Moves the updates of many documents between this client and a relay. Implementations: the multiplexed WebSocket
+ * transport (one socket for every document) and an in-memory one for tests.
+ */
+export interface Transport extends Pick<ObservableV2<TransportEvents>, 'on' | 'off' | 'once'> {
+  readonly status: SyncStatus;
+  /** Starts syncing documents (already added ones are ignored). Sync requests are batched. */
+  add(docs: readonly SyncDocument[]): void;
+  /** Stops syncing documents; local changes not yet confirmed are re-sent when they are added again. */
+  remove(names: readonly string[]): void;
+  /** Goes online (and stays so, reconnecting with backoff), or retries at once if already trying. */
+  connect(): void;
+  /** Goes offline on purpose until `connect()`. Local edits keep accumulating and are sent on reconnect. */
+  disconnect(): void;
+  /** Disconnects for good and releases every listener and timer. */
+  destroy(): void;
+}
