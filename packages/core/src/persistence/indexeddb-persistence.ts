@@ -1,7 +1,8 @@
+import { ObservableV2 } from 'lib0/observable';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import type * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
-import type { PersistedDocument, PersistenceAdapter } from './persistence.js';
+import type { PersistedDocument, PersistenceAdapter, PersistenceEvents } from './persistence.js';
 
 export interface IndexedDbPersistenceOptions {
   /** Prefix of every database name, so Concord's databases never clash with another app's on the same origin. */
@@ -11,12 +12,13 @@ export interface IndexedDbPersistenceOptions {
 export const INDEXEDDB_PERSISTENCE_DEFAULTS = { databasePrefix: 'concord:' } as const satisfies IndexedDbPersistenceOptions;
 
 /** Persistence through y-indexeddb: one IndexedDB database per document. Needs a global `indexedDB`. */
-export class IndexedDbPersistence implements PersistenceAdapter {
+export class IndexedDbPersistence extends ObservableV2<PersistenceEvents> implements PersistenceAdapter {
   readonly kind = 'y-indexeddb';
   private readonly prefix: string;
   private readonly bound = new Set<IndexedDbBinding>();
 
   constructor(options: IndexedDbPersistenceOptions = {}) {
+    super();
     this.prefix = options.databasePrefix ?? INDEXEDDB_PERSISTENCE_DEFAULTS.databasePrefix;
     if (typeof indexedDB === 'undefined') {
       throw new ConcordError(ConcordErrorCode.PersistenceFailed, 'IndexedDB is not available in this environment');

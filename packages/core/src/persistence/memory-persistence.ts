@@ -1,5 +1,6 @@
+import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
-import type { PersistedDocument, PersistenceAdapter } from './persistence.js';
+import type { PersistedDocument, PersistenceAdapter, PersistenceEvents } from './persistence.js';
 
 interface StoredDocument {
   updates: Uint8Array[];
@@ -20,11 +21,13 @@ export class MemoryPersistenceStore {
 }
 
 /** The in-memory persistence adapter: for tests and for Node processes that keep nothing between runs. */
-export class MemoryPersistence implements PersistenceAdapter {
+export class MemoryPersistence extends ObservableV2<PersistenceEvents> implements PersistenceAdapter {
   readonly kind = 'memory';
   private readonly bound = new Set<MemoryBinding>();
 
-  constructor(readonly store: MemoryPersistenceStore = new MemoryPersistenceStore()) {}
+  constructor(readonly store: MemoryPersistenceStore = new MemoryPersistenceStore()) {
+    super();
+  }
 
   bind(name: string, doc: Y.Doc): Promise<PersistedDocument> {
     let stored = this.store.documents.get(name);

@@ -1,13 +1,21 @@
+import type { ObservableV2 } from 'lib0/observable';
 import type * as Y from 'yjs';
+
+export interface PersistenceEvents {
+  /** A write failed (e.g. the storage quota is full). The change is kept in memory and retried; nothing is lost. */
+  error: (error: Error) => void;
+}
 
 /**
  * Local storage for Yjs documents. An adapter loads what it holds into a document and then stores every later update
  * of that document, so the app works and reloads with no network. Implementations: y-indexeddb (one IndexedDB
  * database per document) and in-memory (tests, Node). Every adapter passes `runPersistenceAdapterTests`.
  */
-export interface PersistenceAdapter {
+export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>, 'on' | 'off'> {
   /** A short name for logs and benchmarks. */
   readonly kind: string;
+  /** Optionally reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one. */
+  prefetch?(listId: string): Promise<void>;
   /**
    * Applies everything stored under `name` to `doc` (origin: the returned binding), then stores each later update of
    * `doc` until unbound. Resolves once the stored state is in `doc`.

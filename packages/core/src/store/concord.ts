@@ -1,13 +1,16 @@
 import * as Y from 'yjs';
 import { asListId, listDocName, type ListId } from '../model/ids.js';
-import { IndexedDbPersistence } from '../persistence/indexeddb-persistence.js';
 import { MemoryPersistence } from '../persistence/memory-persistence.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
+import { SingleDatabasePersistence } from '../persistence/single-database-persistence.js';
 import type { Transport } from '../transport/transport.js';
 import { TaskList } from './task-list.js';
 
 export interface ConcordOptions {
-  /** Local storage. Default: y-indexeddb where IndexedDB exists, else in memory. */
+  /**
+   * Local storage. Default: every document in one IndexedDB database (`SingleDatabasePersistence`) where IndexedDB
+   * exists, else in memory. `IndexedDbPersistence` (y-indexeddb, a database per document) remains available.
+   */
   readonly persistence?: PersistenceAdapter;
   /** How documents reach a relay; omit for a local-only client. One transport carries every open list. */
   readonly transport?: Transport;
@@ -15,6 +18,11 @@ export interface ConcordOptions {
   readonly userId?: string;
   /** Clock for timestamps (tests pin it). */
   readonly now?: () => number;
+  /**
+   * Keep tabs of this browser that show the same list in step with no relay (BroadcastChannel). Default: true in
+   * browsers; false elsewhere, where several clients in one process would otherwise bypass their relay.
+   */
+  readonly syncTabs?: boolean;
 }
 
 /**
@@ -32,13 +40,15 @@ export class Concord {
   readonly transport: Transport | null;
   private readonly userId: string;
   private readonly now: () => number;
+  private readonly syncTabs: boolean;
   private readonly open = new Map<ListId, Promise<TaskList>>();
 
   constructor(options: ConcordOptions = {}) {
-    this.persistence = options.persistence ?? (typeof indexedDB === 'undefined' ? new MemoryPersistence() : new IndexedDbPersistence());
+    this.persistence = options.persistence ?? (typeof indexedDB === 'undefined' ? new MemoryPersistence() : new SingleDatabasePersistence());
     this.transport = options.transport ?? null;
     this.userId = options.userId ?? 'anonymous';
     this.now = options.now ?? Date.now;
+    this.syncTabs = options.syncTabs ?? typeof document !== 'undefined';
   }
 
   /**
@@ -54,6 +64,7 @@ export class Concord {
         transport: this.transport,
         userId: this.userId,
         now: this.now,
+        syncTabs: this.syncTabs,
         onClose: () => this.open.delete(listId),
       });
       opening = list.load().then(() => list);

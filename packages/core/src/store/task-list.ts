@@ -7,6 +7,7 @@ import { ListDoc, type ListEntry } from '../model/list-doc.js';
 import type { TaskFields, TaskPatch } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
 import type { SyncDocument, SyncStatus, Transport } from '../transport/transport.js';
+import { TabSync } from './tab-sync.js';
 import { TaskSlot } from './task-slot.js';
 
 /** A task as a UI shows it: its list entry and its fields. */
@@ -40,6 +41,8 @@ export interface TaskListContext {
   readonly userId: string;
   readonly now: () => number;
   readonly onClose: (list: TaskList) => void;
+  /** Keep other tabs of this browser with the same list open in step through a BroadcastChannel. */
+  readonly syncTabs: boolean;
 }
 
 const CONFIRMED_META = 'confirmed';
@@ -61,6 +64,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private loaded = false;
   private syncingList = false;
   private readonly origin = { list: this };
+  private readonly tabs: TabSync | null;
 
   /** Use `Concord.openList`. */
   constructor(
@@ -69,16 +73,19 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     private readonly context: TaskListContext,
   ) {
     super();
+    this.tabs = context.syncTabs && TabSync.available ? new TabSync(id) : null;
     this.list = new ListDoc(doc);
     this.awareness = new Awareness(doc);
     doc.on('update', () => this.onListChanged());
     context.transport?.on('status', this.forwardStatus);
     context.transport?.on('confirmed', this.persistConfirmed);
     context.transport?.on('error', this.forwardError);
+    context.persistence.on('error', this.forwardError);
   }
 
   /** Loads the list and every task from local storage, then starts syncing them. Called once by `Concord.openList`. */
   async load(): Promise<void> {
+    await this.context.persistence.prefetch?.(this.id);
     this.listPersisted = await this.context.persistence.bind(this.id, this.doc);
     const slots = this.list.entries().map((entry) => this.openSlot(entry.id));
     await Promise.allSettled(slots.map((slot) => slot.whenLoaded));
@@ -170,7 +177,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     transport?.off('status', this.forwardStatus);
     transport?.off('confirmed', this.persistConfirmed);
     transport?.off('error', this.forwardError);
+    this.context.persistence.off('error', this.forwardError);
     transport?.remove([this.id, ...[...this.slots.values()].map((slot) => slot.name)]);
+    this.tabs?.destroy();
     await this.flush();
     await Promise.all([...this.slots.values()].map((slot) => slot.close()));
     this.slots.clear();
@@ -196,14 +205,20 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     if (!slot) return;
     this.slots.delete(id);
     this.context.transport?.remove([slot.name]);
+    this.tabs?.remove(slot.name);
     await slot.close();
     await this.context.persistence.clear(slot.name);
   }
 
   /** Hands loaded documents to the transport with the clocks the relay last confirmed for each. */
   private async startSync(slots: readonly TaskSlot[]): Promise<void> {
+    if (this.closed) return;
+    this.tabs?.add([
+      { name: this.id, doc: this.doc },
+      ...slots.filter((slot) => slot.state === 'ready').map((slot) => ({ name: slot.name, doc: slot.doc })),
+    ]);
     const transport = this.context.transport;
-    if (!transport || this.closed) return;
+    if (!transport) return;
     const documents: SyncDocument[] = [];
     if (this.listPersisted && !this.syncingList) {
       this.syncingList = true;

@@ -24,7 +24,7 @@ export async function openReplica(
   storage = new MemoryPersistenceStore(),
 ): Promise<Replica> {
   const transport = new InMemoryTransport(relay);
-  const concord = new Concord({ persistence: new MemoryPersistence(storage), transport, userId });
+  const concord = new Concord({ persistence: new MemoryPersistence(storage), transport, userId, syncTabs: false });
   const list = await concord.openList(listId);
   return { concord, list, transport, storage };
 }

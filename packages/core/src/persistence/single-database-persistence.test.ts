@@ -1,0 +1,103 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SingleDatabasePersistence } from './single-database-persistence.js';
+import { runPersistenceAdapterTests } from './test-support/acceptance.js';
+
+let run = 0;
+runPersistenceAdapterTests('single IndexedDB database', () => {
+  const databaseName = `single-${++run}`;
+  return { open: () => new SingleDatabasePersistence({ databaseName }) };
+});
+
+async function countRecords(databaseName: string): Promise<number> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(databaseName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('open failed'));
+  });
+  const count = await new Promise<number>((resolve) => {
+    const request = db.transaction('updates').objectStore('updates').count();
+    request.onsuccess = () => resolve(request.result);
+  });
+  db.close();
+  return count;
+}
+
+describe('single-database persistence', () => {
+  it('merges a document into one record after the threshold and keeps every edit', async () => {
+    const databaseName = `compact-${++run}`;
+    const adapter = new SingleDatabasePersistence({ databaseName, compactAfterRecords: 10, idleCompactionDelay: 60_000 });
+    const doc = new Y.Doc();
+    const bound = await adapter.bind('list/t', doc);
+    for (let i = 0; i < 25; i++) {
+      doc.getText('t').insert(i, String(i % 10));
+      await bound.flush();
+    }
+    await bound.flush();
+    await adapter.close();
+    expect(await countRecords(databaseName)).toBeLessThanOrEqual(10);
+
+    const reloaded = new Y.Doc();
+    await new SingleDatabasePersistence({ databaseName }).bind('list/t', reloaded);
+    expect(reloaded.getText('t').toString()).toBe('0123456789012345678901234');
+  });
+
+  it('merges idle documents, and opens a whole list with one prefetch', async () => {
+    const databaseName = `idle-${++run}`;
+    const adapter = new SingleDatabasePersistence({ databaseName, idleCompactionDelay: 10 });
+    const names = ['L', 'L/a', 'L/b', 'L-other'];
+    const bindings = await Promise.all(names.map(async (name) => {
+      const doc = new Y.Doc();
+      return { name, doc, bound: await adapter.bind(name, doc) };
+    }));
+    for (const { name, doc } of bindings) for (const c of 'abc') doc.getText('t').insert(0, `${name}${c}`);
+    await Promise.all(bindings.map(({ bound }) => bound.flush()));
+    await expect.poll(() => countRecords(databaseName), { timeout: 5_000 }).toBe(4);
+    await adapter.close();
+
+    const reopened = new SingleDatabasePersistence({ databaseName });
+    await reopened.prefetch('L');
+    for (const name of ['L', 'L/a', 'L/b']) {
+      const doc = new Y.Doc();
+      await reopened.bind(name, doc);
+      expect(doc.getText('t').toString()).toBe(`${name}c${name}b${name}a`);
+    }
+  });
+
+  it('reports a failed write as an error and keeps the change for the next write', async () => {
+    const databaseName = `quota-${++run}`;
+    const adapter = new SingleDatabasePersistence({ databaseName });
+    const errors: Error[] = [];
+    adapter.on('error', (error) => errors.push(error));
+    const doc = new Y.Doc();
+    const bound = await adapter.bind('doc', doc);
+    // Stand in for a full disk: the next transaction on `updates` aborts with QuotaExceededError.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored below, always called with apply(this)
+    const original = IDBDatabase.prototype.transaction;
+    let failures = 1;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      const transaction = original.apply(this, args);
+      if (args[1] === 'readwrite' && failures-- > 0) {
+        queueMicrotask(() => {
+          Object.defineProperty(transaction, 'error', { value: new DOMException('full', 'QuotaExceededError') });
+          transaction.abort();
+        });
+      }
+      return transaction;
+    } as IDBDatabase['transaction'];
+    try {
+      doc.getText('t').insert(0, 'first');
+      await expect(bound.flush()).rejects.toMatchObject({ code: 'ERR_PERSISTENCE_FAILED' });
+      expect(errors[0]?.message).toMatch(/full/);
+      doc.getText('t').insert(5, ' second');
+      await bound.flush();
+    } finally {
+      IDBDatabase.prototype.transaction = original;
+    }
+    await adapter.close();
+    const reloaded = new Y.Doc();
+    await new SingleDatabasePersistence({ databaseName }).bind('doc', reloaded);
+    expect(reloaded.getText('t').toString()).toBe('first second');
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryRelay } from '../transport/in-memory.js';
+import { openReplica, settle, view } from './test-support/replicas.js';
+
+describe('TaskList', () => {
+  it('reopens offline with every task, including edits never sent', async () => {
+    const relay = new InMemoryRelay();
+    const first = await openReplica(relay, 'ann', 'groceries');
+    const milk = first.list.create({ title: 'Milk' });
+    first.list.create({ title: 'Bread', description: 'wholemeal' });
+    first.list.update(milk, { completed: true });
+    const before = view(first.list);
+    await first.concord.close();
+
+    const reopened = await openReplica(relay, 'ann', 'groceries', first.storage);
+    expect(view(reopened.list)).toEqual(before);
+    expect(reopened.list.status.state).toBe('offline');
+    expect(relay.documents.size).toBe(0); // nothing ever left this replica
+  });
+
+  it('notifies subscribers once per burst of changes, local and remote', async () => {
+    const relay = new InMemoryRelay();
+    const a = await openReplica(relay, 'a');
+    const b = await openReplica(relay, 'b');
+    a.transport.connect();
+    b.transport.connect();
+    const seen: number[] = [];
+    const unsubscribe = b.list.subscribe((tasks) => seen.push(tasks.length));
+    a.list.create({ title: 'one' });
+    a.list.create({ title: 'two' });
+    await settle(relay);
+    unsubscribe();
+    expect(seen[0]).toBe(0);
+    expect(seen.at(-1)).toBe(2);
+  });
+
+  it('purges a task everywhere and clears its local storage', async () => {
+    const relay = new InMemoryRelay();
+    const a = await openReplica(relay, 'a');
+    const b = await openReplica(relay, 'b');
+    a.transport.connect();
+    b.transport.connect();
+    const id = a.list.create({ title: 'temporary' });
+    await settle(relay);
+    expect(b.storage.documents.has(`shared/${id}`)).toBe(true);
+    a.list.delete(id);
+    await a.list.purge(id);
+    await settle(relay);
+    expect(a.list.trash()).toEqual([]);
+    expect(b.list.trash()).toEqual([]);
+    expect(a.storage.documents.has(`shared/${id}`)).toBe(false);
+    expect(b.storage.documents.has(`shared/${id}`)).toBe(false);
+  });
+
+  it('counts pending changes until the relay confirms them, across a reload', async () => {
+    const relay = new InMemoryRelay();
+    const a = await openReplica(relay, 'a');
+    a.transport.connect();
+    a.list.create({ title: 'saved' });
+    await settle(relay);
+    expect(a.list.status).toMatchObject({ state: 'synced', pendingChanges: 0 });
+
+    a.transport.disconnect();
+    const offlineEdit = a.list.create({ title: 'made offline' });
+    await settle();
+    expect(a.list.status).toMatchObject({ state: 'offline', pendingChanges: 2 }); // the list and the new task
+    await a.concord.close();
+
+    const reloaded = await openReplica(relay, 'a', 'shared', a.storage);
+    expect(reloaded.list.status.pendingChanges).toBe(2);
+    reloaded.transport.connect();
+    await settle(relay);
+    expect(reloaded.list.status).toMatchObject({ state: 'synced', pendingChanges: 0 });
+    expect(relay.documents.get(`shared/${offlineEdit}`)?.getText('title').toString()).toBe('made offline');
+  });
+
+  it('refuses unknown tasks and use after close with typed errors', async () => {
+    const a = await openReplica(new InMemoryRelay(), 'a');
+    expect(() => a.list.update('nope' as never, { title: 'x' })).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_TASK' }) as Error);
+    expect(() => a.list.update('bad/id' as never, { title: 'x' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ID' }) as Error);
+    await a.concord.close();
+    expect(() => a.list.create({ title: 'late' })).toThrow(expect.objectContaining({ code: 'ERR_LIST_CLOSED' }) as Error);
+  });
+});
