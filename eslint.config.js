@@ -11,6 +11,8 @@ export default tseslint.config(
       parserOptions: { project: './tsconfig.lint.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
+      // TypeScript resolves names (and knows Node's and the DOM's globals); the core rule cannot.
+      'no-undef': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       // Yjs texts stringify to their content; their typings just don't say so.

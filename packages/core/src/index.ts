@@ -19,5 +19,5 @@ export {
   INDEXEDDB_PERSISTENCE_DEFAULTS,
   type IndexedDbPersistenceOptions,
 } from './persistence/indexeddb-persistence.js';
-export type { ConnectionState, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport/transport.js';
+export * from './transport/index.js';
 export { InMemoryRelay, InMemoryTransport } from './transport/in-memory.js';

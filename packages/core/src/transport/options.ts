@@ -154,7 +154,7 @@ function defaultWebSocket(): WebSocketConstructor {
 function defaultConnectivity(): ConnectivitySource | null {
   const candidate = globalThis as Partial<ConnectivitySource>;
   return typeof candidate.addEventListener === 'function' && typeof candidate.removeEventListener === 'function'
-    ? (globalThis as unknown as ConnectivitySource)
+    ? (candidate as ConnectivitySource)
     : null;
 }
 

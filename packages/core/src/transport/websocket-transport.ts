@@ -1,12 +1,11 @@
 import { ObservableV2 } from 'lib0/observable';
-import { removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeMessage } from '../protocol/codec.js';
 import { CloseCode, MessageType, PROTOCOL_V1, SUPPORTED_PROTOCOLS, type ClientMessage } from '../protocol/messages.js';
 import { Backoff } from './backoff.js';
 import { chunk, chunkSubscribeEntries } from './batches.js';
 import { ConfirmedClocks } from './confirmed-clocks.js';
-import { DocSessions, type DocSession } from './doc-sessions.js';
+import { DocSessions, type DocSession, type SessionHost } from './doc-sessions.js';
 import { TransportError, TransportErrorCode } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { handleFrame } from './inbound.js';
@@ -51,6 +50,8 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   readonly #options: ResolvedTransportOptions;
   readonly #clocks = new ConfirmedClocks();
   readonly #sessions: DocSessions;
+  /** The transport's side of the sessions, kept off the public API. */
+  readonly #host: SessionHost;
   readonly #backoff: Backoff;
   readonly #heartbeat: Heartbeat;
 
@@ -80,10 +81,22 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     this.#heartbeat = new Heartbeat({
       intervalMs: this.#options.heartbeatIntervalMs,
       timeoutMs: this.#options.heartbeatTimeoutMs,
-      sendPing: (nonce) => this.send({ type: MessageType.Ping, nonce }),
+      sendPing: (nonce) => this.#send({ type: MessageType.Ping, nonce }),
       onDead: () => this.#handleDead(),
     });
-    this.#sessions = new DocSessions(this, this.#clocks, this.#options);
+    const isOpen = (): boolean => this.isOpen;
+    this.#host = {
+      origin: this,
+      get isOpen() {
+        return isOpen();
+      },
+      send: (message) => this.#send(message),
+      subscribe: (sessions) => this.#subscribe(sessions),
+      reportError: (error) => this.emit('error', [error]),
+      emitConfirmed: (name, stateVector) => this.emit('confirmed', [name, stateVector]),
+      updateStatus: () => this.#updateStatus(),
+    };
+    this.#sessions = new DocSessions(this.#host, this.#clocks, this.#options);
     this.#networkOnline = !(this.#options.connectivity !== null && reportsOffline());
     this.#options.connectivity?.addEventListener('online', this.#onOnline);
     this.#options.connectivity?.addEventListener('offline', this.#onOffline);
@@ -102,16 +115,16 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   add(docs: readonly SyncDocument[]): void {
     if (this.#destroyed) return;
     this.#sessions.add(docs, this.#phase === 'open');
-    this.updateStatus();
+    this.#updateStatus();
   }
 
   remove(names: readonly string[]): void {
     if (this.#destroyed) return;
     const removed = this.#sessions.remove(names);
     if (this.#phase === 'open' && removed.length > 0) {
-      for (const docs of chunk(removed, this.#options.maxDocsPerSubscribe)) this.send({ type: MessageType.Unsubscribe, docs });
+      for (const docs of chunk(removed, this.#options.maxDocsPerSubscribe)) this.#send({ type: MessageType.Unsubscribe, docs });
     }
-    this.updateStatus();
+    this.#updateStatus();
   }
 
   connect(): void {
@@ -119,7 +132,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     this.#wanted = true;
     if (!this.#networkOnline) {
       // The browser says there is no network: new sockets would fail at once. The `online` event resumes.
-      this.updateStatus();
+      this.#updateStatus();
       return;
     }
     if (this.#phase === 'idle' || this.#phase === 'backoff') {
@@ -134,7 +147,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     this.#stop();
   }
 
-  destroy(): void {
+  override destroy(): void {
     if (this.#destroyed) return;
     this.#wanted = false;
     this.#stop();
@@ -142,12 +155,12 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     this.#sessions.destroy();
     this.#options.connectivity?.removeEventListener('online', this.#onOnline);
     this.#options.connectivity?.removeEventListener('offline', this.#onOffline);
-    this.updateStatus();
+    this.#updateStatus();
     super.destroy();
   }
 
   /** Sends one message if the socket is open; otherwise drops it (catch-up on the next connection covers it). */
-  send(message: ClientMessage): boolean {
+  #send(message: ClientMessage): boolean {
     if (this.#phase !== 'open' || this.#socket === null) return false;
     try {
       this.#socket.send(encodeMessage(message));
@@ -159,25 +172,17 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   }
 
   /** Sends Subscribe frames for documents, batched. */
-  subscribe(sessions: Iterable<DocSession>): void {
+  #subscribe(sessions: Iterable<DocSession>): void {
     const entries = (function* () {
       for (const session of sessions) yield { doc: session.name, stateVector: Y.encodeStateVector(session.doc) };
     })();
     for (const batch of chunkSubscribeEntries(entries, this.#options.maxDocsPerSubscribe, this.#options.maxSubscribeBytes)) {
-      this.send({ type: MessageType.Subscribe, entries: batch });
+      this.#send({ type: MessageType.Subscribe, entries: batch });
     }
   }
 
-  reportError(error: TransportError): void {
-    this.emit('error', [error]);
-  }
-
-  emitConfirmed(name: string, stateVector: Uint8Array): void {
-    this.emit('confirmed', [name, stateVector]);
-  }
-
   /** Recomputes the status and emits it if anything changed. Cheap: no per-document work. */
-  updateStatus(): void {
+  #updateStatus(): void {
     const state = this.#state();
     const previous = this.#status;
     const pendingChanges = this.#clocks.pendingCount;
@@ -190,7 +195,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   #state(): ConnectionState {
     switch (this.#phase) {
       case 'idle':
-        return this.#wanted && !this.#destroyed && !this.#networkOnline ? 'offline' : this.#wanted ? 'connecting' : 'offline';
+        return 'offline';
       case 'backoff':
       case 'opening':
         return 'connecting';
@@ -202,14 +207,14 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   async #open(): Promise<void> {
     const generation = ++this.#generation;
     this.#phase = 'opening';
-    this.updateStatus();
+    this.#updateStatus();
     let token: string | undefined;
     try {
       const source = this.#options.token;
       token = typeof source === 'function' ? await source() : source;
     } catch (cause) {
       if (generation !== this.#generation) return;
-      this.reportError(new TransportError(TransportErrorCode.TokenFailed, 'could not obtain a token', { cause }));
+      this.#host.reportError(new TransportError(TransportErrorCode.TokenFailed, 'could not obtain a token', { cause }));
       this.#retry(false, false);
       return;
     }
@@ -232,7 +237,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     socket.onmessage = (event) => {
       if (!current()) return;
       this.#heartbeat.received();
-      handleFrame(this, this.#sessions, event.data);
+      handleFrame(this.#host, this.#sessions, event.data);
     };
     socket.onclose = (event) => {
       if (current()) this.#handleClose(event.code);
@@ -243,7 +248,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
 
   #handleOpen(socket: WebSocketLike): void {
     if (socket.protocol !== PROTOCOL_V1) {
-      this.reportError(
+      this.#host.reportError(
         new TransportError(TransportErrorCode.ProtocolMismatch, `relay selected subprotocol "${socket.protocol}", not ${PROTOCOL_V1}`),
       );
       this.#dropSocket();
@@ -257,18 +262,18 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
       this.#backoff.reset();
     }, this.#options.healthyAfterMs);
     this.#sessions.connectionOpened();
-    this.updateStatus();
+    this.#updateStatus();
   }
 
   #handleClose(code: number): void {
     const wasOpen = this.#phase === 'open';
     this.#dropSocket();
     if (code === CloseCode.Unauthorized) {
-      this.reportError(new TransportError(TransportErrorCode.Unauthorized, 'the relay refused the token', { closeCode: code }));
+      this.#host.reportError(new TransportError(TransportErrorCode.Unauthorized, 'the relay refused the token', { closeCode: code }));
     } else if (code === CloseCode.Forbidden) {
-      this.reportError(new TransportError(TransportErrorCode.Forbidden, 'the token does not cover a requested document', { closeCode: code }));
+      this.#host.reportError(new TransportError(TransportErrorCode.Forbidden, 'the token does not cover a requested document', { closeCode: code }));
     } else if (FAULT_CLOSE_CODES.has(code)) {
-      this.reportError(new TransportError(TransportErrorCode.ConnectionClosed, `the relay closed the connection (${code})`, { closeCode: code }));
+      this.#host.reportError(new TransportError(TransportErrorCode.ConnectionClosed, `the relay closed the connection (${code})`, { closeCode: code }));
     }
     // Auth failures back off like any failure: a token refreshed by the `token` function may fix them, hammering won't.
     this.#retry(!wasOpen || code === CloseCode.GoingAway, code === CloseCode.GoingAway);
@@ -299,7 +304,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     if (rotateUrl) this.#urlIndex = (this.#urlIndex + 1) % this.#options.urls.length;
     if (!this.#wanted || this.#destroyed || !this.#networkOnline) {
       this.#phase = 'idle';
-      this.updateStatus();
+      this.#updateStatus();
       return;
     }
     const delay = this.#backoff.next(goingAway ? this.#options.goingAwayJitterMs : 0);
@@ -309,7 +314,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
       this.#retryTimer = null;
       void this.#open();
     }, delay);
-    this.updateStatus();
+    this.#updateStatus();
   }
 
   /** Abandons the current attempt or socket, if any, and goes idle. */
@@ -317,7 +322,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     this.#clearRetryTimer();
     this.#dropSocket();
     this.#phase = 'idle';
-    this.updateStatus();
+    this.#updateStatus();
   }
 
   /** Closes and forgets the socket and every per-connection state. Leaves the phase to the caller. */
@@ -338,9 +343,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
         // Closing an already closed or still-connecting socket may throw in some implementations; it is gone anyway.
       }
     }
-    const wasOpen = this.#phase === 'open';
-    this.#phase = 'opening';
-    if (wasOpen || socket !== null) this.#sessions.connectionClosed();
+    if (socket !== null) this.#sessions.connectionClosed();
   }
 
   #clearRetryTimer(): void {
@@ -348,5 +351,3 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     this.#retryTimer = null;
   }
 }
-
-export { removeAwarenessStates as _removeAwarenessStates };

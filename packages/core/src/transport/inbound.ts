@@ -1,0 +1,47 @@
+import { decodeMessage } from '../protocol/codec.js';
+import { MessageType, type Message } from '../protocol/messages.js';
+import type { DocSessions, SessionHost } from './doc-sessions.js';
+import { TransportError, TransportErrorCode } from './errors.js';
+
+/** Decodes one frame from the relay and routes it. A bad frame is reported and skipped; it never ends the connection. */
+export function handleFrame(host: SessionHost, sessions: DocSessions, data: unknown): void {
+  const bytes = toBytes(data);
+  let message: Message;
+  try {
+    if (bytes === null) throw new Error('not a binary frame');
+    message = decodeMessage(bytes);
+  } catch (cause) {
+    host.reportError(new TransportError(TransportErrorCode.MalformedFrame, 'skipped a malformed frame from the relay', { cause }));
+    return;
+  }
+  switch (message.type) {
+    case MessageType.SyncReply:
+      for (const entry of message.entries) sessions.applySyncReply(entry);
+      host.updateStatus();
+      break;
+    case MessageType.Update:
+      sessions.applyRemoteUpdate(message.doc, message.update);
+      break;
+    case MessageType.Ack:
+      sessions.applyAck(message.doc, message.clocks);
+      break;
+    case MessageType.Awareness:
+      sessions.applyAwareness(message.doc, message.update);
+      break;
+    case MessageType.Error:
+      sessions.applyError(message);
+      break;
+    case MessageType.Pong:
+      // Any frame is a sign of life (recorded by the caller); a Pong carries nothing else.
+      break;
+    default:
+      // Client-to-relay messages have no meaning here.
+      break;
+  }
+}
+
+function toBytes(data: unknown): Uint8Array | null {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return null;
+}
