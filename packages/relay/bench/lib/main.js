@@ -1,0 +1,140 @@
+// @ts-check
+// The harness: every scenario on every relay, the report, and the cleanup of every process and directory it made.
+import console from 'node:console';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { parseArgs } from 'node:util';
+import { SCENARIOS } from '../scenarios/index.js';
+import { TARGETS, dataDirs } from '../servers/targets.js';
+import { killAll } from './proc.js';
+import { renderReport } from './report.js';
+import { median } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    targets: { type: 'string' },
+  },
+});
+const smoke = values.smoke ?? false;
+const kind = smoke ? 'smoke' : 'full';
+const runs = Math.max(1, Number(values.runs ?? (smoke ? 1 : 3)));
+/** A scenario on one relay that takes longer than this has hung; the run fails instead of waiting forever. */
+const SCENARIO_TIMEOUT_MS = smoke ? 30_000 : 240_000;
+
+const pick = (/** @type {string | undefined} */ list) => (list === undefined ? null : new Set(list.split(',').map((s) => s.trim())));
+const onlyScenarios = pick(values.only);
+const onlyTargets = pick(values.targets);
+const scenarios = SCENARIOS.filter((s) => onlyScenarios === null || onlyScenarios.has(s.id));
+
+/** @type {string[]} */
+const notes = [];
+/** @type {string[]} */
+const failures = [];
+const targets = TARGETS.filter((t) => onlyTargets === null || onlyTargets.has(t.id)).filter((t) => {
+  const reason = t.unavailable();
+  if (reason !== null) {
+    console.error(`bench: skipping ${t.label}: ${reason}`);
+    notes.push(`${t.label} skipped: ${reason}.`);
+  }
+  return reason === null;
+});
+
+/**
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
+function withTimeout(promise, ms, what) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));
+}
+
+async function main() {
+  /** @type {Map<string, import('../scenarios/types.js').Metric[]>} every run's value, by `${key}|${targetId}` */
+  const samples = new Map();
+  /** @type {Map<string, import('../scenarios/types.js').Metric>} one of each figure, in the order they appear */
+  const keys = new Map();
+  for (let run = 1; run <= runs; run++) {
+    // Scenario by scenario, every relay back to back: figures to compare are measured close together in time.
+    for (const scenario of scenarios) {
+      for (const target of targets.filter((t) => scenario.appliesTo(t))) {
+        const what = `${scenario.id} on ${target.label}${runs > 1 ? ` (run ${run}/${runs})` : ''}`;
+        const started = Date.now();
+        try {
+          const outcome = await withTimeout(scenario.run(target, smoke), SCENARIO_TIMEOUT_MS, what);
+          for (const failure of outcome.failures) failures.push(`${what}: ${failure}`);
+          for (const metric of outcome.metrics) {
+            if (!keys.has(metric.key)) keys.set(metric.key, metric);
+            const id = `${metric.key}|${target.id}`;
+            samples.set(id, [...(samples.get(id) ?? []), metric]);
+          }
+          console.error(`bench: ${what}: ${outcome.failures.length === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        } catch (err) {
+          failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+          console.error(`bench: ${what}: ERROR ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        }
+      }
+    }
+  }
+  /** @type {Map<string, import('../scenarios/types.js').Metric>} */
+  const metrics = new Map();
+  for (const [id, list] of samples) {
+    const values = list.map((m) => m.value).filter((v) => v !== null);
+    // A figure that was missing in any run (content never restored, say) stays missing.
+    const value = values.length === list.length ? median(values) : null;
+    metrics.set(id, { .../** @type {import('../scenarios/types.js').Metric} */ (list[0]), value });
+  }
+  for (const failure of failures) notes.push(`FAILED: ${failure}`);
+
+  const date = new Date().toISOString().slice(0, 10);
+  const report = renderReport({ date, kind, runs, targets, results: { metrics, notes }, keys: [...keys.values()] });
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${date}-${kind}.md`);
+  writeFileSync(file, report);
+  console.log(report);
+  console.log(`bench: report written to ${path.relative(process.cwd(), file)}`);
+}
+
+function cleanup() {
+  killAll();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+// Also on an uncaught exception in a socket handler, which ends the process without reaching `finally`.
+process.on('exit', cleanup);
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+try {
+  await main();
+} catch (err) {
+  failures.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
+} finally {
+  cleanup();
+}
+const prefix = smoke ? 'bench smoke' : 'bench';
+if (failures.length > 0) {
+  for (const failure of failures) console.error(`${prefix}: FAILED: ${failure}`);
+  console.log(`${prefix}: some scenarios failed (${failures.length} problems)`);
+  process.exit(1);
+}
+console.log(`${prefix}: all scenarios ran`);
+// Sockets of a scenario that timed out could keep the process alive.
+process.exit(0);

@@ -1,0 +1,131 @@
+// @ts-check
+// S1 fan-out: one document, every client edits, every client receives every other client's edits. Burst sends all
+// edits at once; paced sends each client's edits at a steady rate. Server CPU is read only around the edit phase.
+import { clearInterval, setInterval, setTimeout } from 'node:timers';
+import { performance } from 'node:perf_hooks';
+import { DeliveryLog } from '../clients/delivery.js';
+import { LightClient } from '../clients/light-client.js';
+import { percentile } from '../lib/stats.js';
+import { startServer } from '../servers/targets.js';
+import { checkConvergence } from './convergence.js';
+
+const FULL = { clients: 20, edits: 200, perSecond: 20 };
+const SMOKE = { clients: 3, edits: 10, perSecond: 50 };
+const DELIVERY_TIMEOUT_MS = 60_000;
+
+/**
+ * As fast as the relay lets the clients go: each client sends its next edit the moment its previous one has reached
+ * every other client, so all clients keep one edit in flight each. An open loop (all edits queued at once) would
+ * measure the length of the queue it builds, not the relay.
+ * @param {LightClient[]} clients
+ * @param {number} edits
+ * @param {DeliveryLog} log
+ */
+function burst(clients, edits, log) {
+  return Promise.all(
+    clients.map(
+      (client) =>
+        new Promise((resolve) => {
+          let made = 0;
+          const next = () => {
+            if (made === edits) {
+              resolve(undefined);
+              return;
+            }
+            made++;
+            client.edit();
+          };
+          log.onEverywhere.set(client.clientID, next);
+          next();
+        }),
+    ),
+  );
+}
+
+/**
+ * @param {LightClient[]} clients
+ * @param {number} edits
+ * @param {number} perSecond
+ */
+function paced(clients, edits, perSecond) {
+  const period = 1000 / perSecond;
+  return Promise.all(
+    clients.map(
+      (client, index) =>
+        new Promise((resolve) => {
+          let made = 0;
+          // Spread the clients over one period so the server sees a steady stream, not 20-message spikes.
+          setTimeout(() => {
+            const timer = setInterval(() => {
+              client.edit();
+              if (++made >= edits) {
+                clearInterval(timer);
+                resolve(undefined);
+              }
+            }, period);
+          }, (index * period) / clients.length);
+        }),
+    ),
+  );
+}
+
+/**
+ * @param {import('../servers/targets.js').Target} target
+ * @param {'burst' | 'paced'} mode
+ * @param {typeof FULL} size
+ * @returns {Promise<import('./types.js').Outcome>}
+ */
+async function fanout(target, mode, size) {
+  const { server, url } = await startServer(target);
+  const log = new DeliveryLog(size.edits, size.clients - 1);
+  const clients = Array.from(
+    { length: size.clients },
+    () => new LightClient({ base: url, protocol: target.protocol, docName: `s1-${mode}`, log, deferApply: true }),
+  );
+  try {
+    for (const client of clients) log.register(client.clientID);
+    await Promise.all(clients.map((client) => client.connect()));
+    const perReceiver = size.edits * (size.clients - 1);
+    const cpuBefore = server.cpuMicros();
+    const started = performance.now();
+    const allDelivered = Promise.all(
+      clients.map((client) =>
+        client.until(() => log.deliveredCount(client) >= perReceiver, DELIVERY_TIMEOUT_MS + (size.edits / size.perSecond) * 1000, `S1 ${mode} deliveries`),
+      ),
+    );
+    await (mode === 'burst' ? burst(clients, size.edits, log) : paced(clients, size.edits, size.perSecond));
+    await allDelivered;
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = server.cpuMicros() - cpuBefore;
+    const deliveries = perReceiver * size.clients;
+    const failures = checkConvergence(clients, size.clients * size.edits).map((f) => `S1 ${mode}: ${f}`);
+    return {
+      failures,
+      metrics: [
+        { key: `s1.${mode}.cpu`, label: `S1 ${mode}: server CPU per delivered update`, unit: 'µs', value: cpu / deliveries, digits: 1 },
+        { key: `s1.${mode}.p50`, label: `S1 ${mode}: latency p50`, unit: 'ms', value: percentile(log.latencies, 0.5), digits: 2 },
+        { key: `s1.${mode}.p99`, label: `S1 ${mode}: latency p99`, unit: 'ms', value: percentile(log.latencies, 0.99), digits: 2 },
+        { key: `s1.${mode}.rate`, label: `S1 ${mode}: deliveries per second`, unit: '/s', value: deliveries / seconds, better: 'higher', digits: 0 },
+      ],
+    };
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await server.stop();
+  }
+}
+
+/** @type {import('./types.js').Scenario} */
+export const s1 = {
+  id: 'S1',
+  title: 'fan-out: one document, every client edits',
+  appliesTo: () => true,
+  async run(target, smoke) {
+    const size = smoke ? SMOKE : FULL;
+    const burstOutcome = await fanout(target, 'burst', size);
+    const pacedOutcome = await fanout(target, 'paced', size);
+    return {
+      metrics: [...burstOutcome.metrics, ...pacedOutcome.metrics],
+      failures: [...burstOutcome.failures, ...pacedOutcome.failures],
+    };
+  },
+};

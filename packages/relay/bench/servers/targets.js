@@ -1,0 +1,117 @@
+// @ts-check
+// Every relay the bench compares, and how to start one on loopback, port 0, with a data directory of its own.
+import process from 'node:process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServerProcess } from '../lib/proc.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const relayRoot = path.resolve(here, '../..');
+
+/** The CLI imports the compiled relay; without dist/ it cannot start, and the harness says so instead of failing. */
+export const CONCORD_DIST = path.join(relayRoot, 'dist/cli.js');
+const CONCORD_BIN = path.join(relayRoot, 'bin/concord-relay.js');
+
+/**
+ * @typedef {'yws' | 'hocuspocus' | 'raw'} Protocol
+ * @typedef {object} Target
+ * @property {string} id
+ * @property {string} label column heading in the report
+ * @property {Protocol} protocol how light clients frame messages for it
+ * @property {boolean} persistent whether it keeps documents across a restart (S3's cold path, S4)
+ * @property {boolean} peer false only for Concord, the subject of the comparison
+ * @property {(dataDir: string) => { script: string, args: string[] }} command
+ * @property {() => string | null} unavailable a reason to skip, or null
+ */
+
+const always = () => null;
+const local = (/** @type {string} */ file) => path.join(here, file);
+
+/** @type {Target[]} */
+export const TARGETS = [
+  {
+    id: 'concord',
+    label: 'Concord',
+    protocol: 'yws',
+    persistent: true,
+    peer: false,
+    command: (dir) => ({ script: CONCORD_BIN, args: ['--host', '127.0.0.1', '--port', '0', '--data', dir] }),
+    unavailable: () =>
+      existsSync(CONCORD_DIST) && existsSync(CONCORD_BIN)
+        ? null
+        : `Concord relay not built (${path.relative(process.cwd(), CONCORD_DIST)} missing): run \`pnpm build\` first`,
+  },
+  {
+    id: 'yws-mem',
+    label: 'y-websocket mem',
+    protocol: 'yws',
+    persistent: false,
+    peer: true,
+    command: () => ({ script: local('y-websocket.js'), args: ['--host', '127.0.0.1'] }),
+    unavailable: always,
+  },
+  {
+    id: 'yws-leveldb',
+    label: 'y-websocket + LevelDB',
+    protocol: 'yws',
+    persistent: true,
+    peer: true,
+    command: (dir) => ({ script: local('y-websocket.js'), args: ['--host', '127.0.0.1', '--data', dir] }),
+    unavailable: always,
+  },
+  {
+    id: 'hocus-mem',
+    label: 'Hocuspocus mem',
+    protocol: 'hocuspocus',
+    persistent: false,
+    peer: true,
+    command: () => ({ script: local('hocuspocus.js'), args: ['--host', '127.0.0.1'] }),
+    unavailable: always,
+  },
+  {
+    id: 'hocus-sqlite',
+    label: 'Hocuspocus + SQLite',
+    protocol: 'hocuspocus',
+    persistent: true,
+    peer: true,
+    command: (dir) => ({ script: local('hocuspocus.js'), args: ['--host', '127.0.0.1', '--data', dir] }),
+    unavailable: always,
+  },
+  {
+    id: 'raw',
+    label: 'raw ws',
+    protocol: 'raw',
+    persistent: false,
+    peer: true,
+    command: () => ({ script: local('raw-ws.js'), args: ['--host', '127.0.0.1'] }),
+    unavailable: always,
+  },
+];
+
+/** @type {string[]} every data directory made in this run, for the final cleanup */
+export const dataDirs = [];
+
+export function freshDataDir() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/**
+ * Start a target on the given data directory (a fresh one unless a restart reuses it).
+ * @param {Target} target
+ * @param {string} [dataDir]
+ */
+export async function startServer(target, dataDir = freshDataDir()) {
+  const { script, args } = target.command(dataDir);
+  const server = new ServerProcess(script, args, target.label);
+  try {
+    const url = await server.ready();
+    return { server, url, dataDir };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The published executable: a shim over the compiled CLI (build first: `pnpm build`).
+import { runCli } from '../dist/cli.js';
+
+await runCli();

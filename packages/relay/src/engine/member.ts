@@ -1,0 +1,19 @@
+/**
+ * What the engine needs from a connection (one per WebSocket, whatever its protocol). Implementations must not throw;
+ * the engine guards against it anyway so one broken connection never takes a room down.
+ */
+export interface RoomMember {
+  /** Another member's update of `doc`, now durably stored. */
+  receiveUpdate(doc: string, update: Uint8Array): void;
+  /** Awareness of `doc` from another member (or the removal of a departed member's states). */
+  receiveAwareness(doc: string, update: Uint8Array): void;
+}
+
+/** A loaded document, as a member sees it right after joining. */
+export interface RoomView {
+  readonly doc: string;
+  /** The catch-up for a client with `stateVector`, and the relay's own state vector. Throws MalformedStateVectorError. */
+  sync(stateVector: Uint8Array): { update: Uint8Array; stateVector: Uint8Array };
+  /** Live awareness states of the room for a newcomer, or null. */
+  awareness(): Uint8Array | null;
+}

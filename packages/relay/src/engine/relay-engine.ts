@@ -1,0 +1,177 @@
+import { EventEmitter } from 'node:events';
+import { isDecodableUpdate, isEmptyUpdate } from '@concord/core/protocol';
+import { pino, type Logger } from 'pino';
+import * as Y from 'yjs';
+import {
+  EngineClosedError,
+  MalformedAwarenessError,
+  MalformedUpdateError,
+  NotSubscribedError,
+  StorageError,
+} from '../errors.js';
+import type { CompactionResult, DocumentStorage } from '../storage/document-storage.js';
+import { withDefaults } from '../defaults.js';
+import { AwarenessFormatError } from './awareness-states.js';
+import type { RoomMember, RoomView } from './member.js';
+import { EMPTY_STATE_VECTOR } from './merge-tree.js';
+import type { Room } from './room.js';
+import { RoomRegistry } from './room-registry.js';
+import { WriteBatcher, type PendingWrite } from './write-batcher.js';
+
+export interface RelayEngineOptions {
+  readonly storage: DocumentStorage;
+  readonly logger?: Logger;
+  /** How long a room with no members and no writes stays loaded. */
+  readonly idleUnloadMs?: number;
+  /** Compact a document's stored log into one update once it holds this many updates (checked on load and unload). */
+  readonly compactThreshold?: number;
+}
+
+/** Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory (issue 6). */
+export const ENGINE_DEFAULTS = { idleUnloadMs: 5_000, compactThreshold: 500 } as const;
+
+/** Typed events, for metrics and tests. */
+export interface RelayEngineEvents {
+  roomLoaded: [doc: string, storedUpdates: number];
+  roomUnloaded: [doc: string];
+  updatePersisted: [doc: string, bytes: number];
+  updateRefused: [doc: string, code: string];
+  storageFailed: [error: unknown, docs: string[]];
+  compacted: [doc: string, result: CompactionResult];
+}
+
+interface WriteContext {
+  readonly room: Room;
+  readonly from: RoomMember;
+  readonly resolve: (clocks: Uint8Array) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Rooms per document, with no knowledge of HTTP or of any wire protocol. Holds encoded updates only (no Y.Doc).
+ * The update path: validate an exact-size copy → batch per event-loop turn → write → forward + acknowledge.
+ * Room lifecycles (single-flight load and unload) live in RoomRegistry.
+ */
+export class RelayEngine extends EventEmitter<RelayEngineEvents> {
+  readonly #logger: Logger;
+  readonly #rooms: RoomRegistry;
+  readonly #batcher: WriteBatcher<WriteContext>;
+  #closed = false;
+
+  constructor(options: RelayEngineOptions) {
+    super();
+    const { storage, idleUnloadMs, compactThreshold } = withDefaults(ENGINE_DEFAULTS, options);
+    if (!(idleUnloadMs >= 0)) throw new TypeError('idleUnloadMs must be a number >= 0');
+    if (!(compactThreshold >= 2)) throw new TypeError('compactThreshold must be a number >= 2');
+    this.#logger = options.logger ?? pino({ level: 'silent' });
+    this.#rooms = new RoomRegistry({
+      storage,
+      logger: this.#logger,
+      idleUnloadMs,
+      compactThreshold,
+      onLoaded: (doc, stored) => this.emit('roomLoaded', doc, stored),
+      onUnloaded: (doc) => this.emit('roomUnloaded', doc),
+      onCompacted: (doc, result) => this.emit('compacted', doc, result),
+    });
+    this.#batcher = new WriteBatcher(storage, {
+      durable: (batch) => this.#durable(batch),
+      failed: (batch, error) => this.#failed(batch, error),
+    });
+  }
+
+  /** Documents loaded or loading. */
+  get loadedDocuments(): string[] {
+    return this.#rooms.documents;
+  }
+
+  /** Loads the document if needed (single-flight) and adds the member. Rejects with LoadFailedError or EngineClosedError. */
+  join(doc: string, member: RoomMember): Promise<RoomView> {
+    return this.#rooms.acquire(doc, (room) => room.members.add(member));
+  }
+
+  /** Removes the member; broadcasts the removal of the awareness states it introduced. */
+  leave(doc: string, member: RoomMember): void {
+    const room = this.#readyRoom(doc);
+    if (room === null || !room.members.delete(member)) return;
+    const removal = room.awarenessStates.removeOwner(member);
+    if (removal !== null) this.#broadcast(room, member, (other) => other.receiveAwareness(doc, removal));
+    this.#rooms.scheduleIdle(room);
+  }
+
+  /**
+   * Validates, persists, then forwards the update to the room's other members; resolves with the clocks now durably held
+   * (`Y.encodeStateVector` of the update's end clocks). Rejects with MalformedUpdateError (never stored), StorageError
+   * (never acknowledged or forwarded), NotSubscribedError or EngineClosedError.
+   */
+  submitUpdate(doc: string, member: RoomMember, update: Uint8Array): Promise<Uint8Array> {
+    const room = this.#readyRoom(doc);
+    if (this.#closed) return Promise.reject(new EngineClosedError());
+    if (room === null || !room.members.has(member)) return Promise.reject(new NotSubscribedError(doc));
+    // An exact-size copy: a view into a larger buffer lets lib0 read past the update's end without throwing (FACTS).
+    const exact = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice();
+    if (!isDecodableUpdate(exact)) {
+      this.emit('updateRefused', doc, 'ERR_MALFORMED_UPDATE');
+      return Promise.reject(new MalformedUpdateError(doc));
+    }
+    if (isEmptyUpdate(exact)) return Promise.resolve(EMPTY_STATE_VECTOR);
+    return new Promise((resolve, reject) => {
+      room.pendingWrites++;
+      this.#batcher.enqueue({ doc, update: exact, context: { room, from: member, resolve, reject } });
+    });
+  }
+
+  /** Relays awareness to the room's other members (never persisted). Throws MalformedAwarenessError or NotSubscribedError. */
+  submitAwareness(doc: string, member: RoomMember, update: Uint8Array): void {
+    const room = this.#readyRoom(doc);
+    if (room === null || !room.members.has(member)) throw new NotSubscribedError(doc);
+    let accepted: Uint8Array | null;
+    try {
+      accepted = room.awarenessStates.apply(update, member);
+    } catch (error) {
+      if (!(error instanceof AwarenessFormatError)) throw error;
+      this.emit('updateRefused', doc, 'ERR_MALFORMED_AWARENESS');
+      throw new MalformedAwarenessError(doc);
+    }
+    if (accepted !== null) this.#broadcast(room, member, (other) => other.receiveAwareness(doc, accepted));
+  }
+
+  /** Stops new joins and writes, completes every write queued or in flight, and waits for unloads. Storage stays open. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#batcher.flush();
+    await this.#rooms.close();
+  }
+
+  #readyRoom(doc: string): Room | null {
+    return this.#rooms.ready(doc);
+  }
+
+  #durable(batch: readonly PendingWrite<WriteContext>[]): void {
+    for (const { doc, update, context } of batch) {
+      const { room, from } = context;
+      room.pendingWrites--;
+      room.storedUpdates++;
+      room.log.append(update);
+      this.#broadcast(room, from, (member) => member.receiveUpdate(doc, update));
+      this.emit('updatePersisted', doc, update.byteLength);
+      context.resolve(Y.encodeStateVector(Y.parseUpdateMeta(update).to));
+      this.#rooms.scheduleIdle(room);
+    }
+  }
+
+  #failed(batch: readonly PendingWrite<WriteContext>[], error: unknown): void {
+    const docs = [...new Set(batch.map((write) => write.doc))];
+    this.#logger.error({ err: error, docs, updates: batch.length }, 'storage write failed: updates refused, not acknowledged');
+    this.emit('storageFailed', error, docs);
+    const failure = error instanceof StorageError ? error : new StorageError('write failed', { cause: error });
+    for (const { context } of batch) {
+      context.room.pendingWrites--;
+      context.reject(failure);
+      this.#rooms.scheduleIdle(context.room);
+    }
+  }
+
+  #broadcast(room: Room, except: RoomMember | null, deliver: (member: RoomMember) => void): void {
+    room.broadcast(except, deliver, (error) => this.#logger.error({ err: error, doc: room.doc }, 'member threw on delivery'));
+  }
+}

@@ -1,0 +1,134 @@
+import type { Logger } from 'pino';
+import { EngineClosedError, LoadFailedError } from '../errors.js';
+import type { CompactionResult, DocumentStorage } from '../storage/document-storage.js';
+import { mergeUpdatesTree } from './merge-tree.js';
+import { Room } from './room.js';
+
+export interface RoomRegistryOptions {
+  readonly storage: DocumentStorage;
+  readonly logger: Logger;
+  readonly idleUnloadMs: number;
+  readonly compactThreshold: number;
+  readonly onLoaded: (doc: string, storedUpdates: number) => void;
+  readonly onUnloaded: (doc: string) => void;
+  readonly onCompacted: (doc: string, result: CompactionResult) => void;
+}
+
+type Slot = { state: 'loading'; loaded: Promise<Room> } | { state: 'ready'; room: Room } | { state: 'unloading'; done: Promise<void> };
+
+/**
+ * The lifecycle of rooms: absent → loading → ready → unloading → absent.
+ *
+ * Loading and unloading are single-flight: every acquire during a load waits for that load; an acquire during an unload
+ * waits for the unload to finish and then loads afresh from storage. Since an update enters a room only after it is
+ * durable, storage always holds at least what memory does, so a fresh load is never stale. A room unloads after
+ * `idleUnloadMs` without members and without writes in flight; unloading compacts the stored log past a threshold.
+ */
+export class RoomRegistry {
+  readonly #slots = new Map<string, Slot>();
+  #closed = false;
+
+  constructor(private readonly options: RoomRegistryOptions) {}
+
+  /** Documents loaded or loading. */
+  get documents(): string[] {
+    return [...this.#slots].filter(([, slot]) => slot.state !== 'unloading').map(([doc]) => doc);
+  }
+
+  /** The ready room of `doc`, or null (absent, loading or unloading). */
+  ready(doc: string): Room | null {
+    const slot = this.#slots.get(doc);
+    return slot?.state === 'ready' ? slot.room : null;
+  }
+
+  /**
+   * Resolves with the ready room, loading it if needed, and runs `enter` synchronously with that check, so the room
+   * cannot start unloading before the caller is in it. Rejects with LoadFailedError or EngineClosedError.
+   */
+  async acquire(doc: string, enter: (room: Room) => void): Promise<Room> {
+    for (;;) {
+      if (this.#closed) throw new EngineClosedError();
+      const slot = this.#slots.get(doc);
+      if (slot === undefined) this.#load(doc);
+      else if (slot.state === 'unloading') await slot.done;
+      else if (slot.state === 'loading') await slot.loaded;
+      else {
+        this.#cancelIdle(slot.room);
+        enter(slot.room);
+        return slot.room;
+      }
+    }
+  }
+
+  /** Starts the idle countdown if the room has no members and no writes in flight. */
+  scheduleIdle(room: Room): void {
+    if (!room.idle || room.idleTimer !== null || this.#closed) return;
+    room.idleTimer = setTimeout(() => {
+      room.idleTimer = null;
+      if (room.idle && this.ready(room.doc) === room) this.#unload(room);
+    }, this.options.idleUnloadMs);
+    room.idleTimer.unref();
+  }
+
+  /** Refuses new acquires, cancels idle timers, waits for loads, compactions and unloads in progress. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pending: Promise<unknown>[] = [];
+    for (const slot of this.#slots.values()) {
+      if (slot.state === 'ready') {
+        this.#cancelIdle(slot.room);
+        if (slot.room.compaction) pending.push(slot.room.compaction);
+      } else pending.push(slot.state === 'loading' ? slot.loaded.catch(() => undefined) : slot.done);
+    }
+    await Promise.all(pending);
+  }
+
+  #load(doc: string): void {
+    const loaded = this.options.storage.loadUpdates(doc).then(
+      (updates) => {
+        const room = new Room(doc, updates);
+        this.#slots.set(doc, { state: 'ready', room });
+        this.options.onLoaded(doc, updates.length);
+        this.#maybeCompact(room);
+        this.scheduleIdle(room); // cancelled by the acquire(s) that caused the load
+        return room;
+      },
+      (error: unknown) => {
+        this.#slots.delete(doc);
+        this.options.logger.error({ err: error, doc }, 'document load failed');
+        throw new LoadFailedError(doc, { cause: error });
+      },
+    );
+    this.#slots.set(doc, { state: 'loading', loaded });
+  }
+
+  #cancelIdle(room: Room): void {
+    if (room.idleTimer !== null) clearTimeout(room.idleTimer);
+    room.idleTimer = null;
+  }
+
+  #unload(room: Room): void {
+    this.#maybeCompact(room);
+    const done = (room.compaction ?? Promise.resolve()).then(() => {
+      this.#slots.delete(room.doc);
+      this.options.onUnloaded(room.doc);
+    });
+    this.#slots.set(room.doc, { state: 'unloading', done });
+  }
+
+  #maybeCompact(room: Room): void {
+    if (room.compaction !== null || room.storedUpdates < this.options.compactThreshold) return;
+    room.compaction = this.options.storage.compact(room.doc, mergeUpdatesTree).then(
+      (result) => {
+        room.storedUpdates -= Math.max(0, result.replaced - 1);
+        room.compaction = null;
+        this.options.onCompacted(room.doc, result);
+      },
+      (error: unknown) => {
+        // The log is intact (compaction is one atomic batch): serving goes on, and the next unload retries.
+        room.compaction = null;
+        this.options.logger.warn({ err: error, doc: room.doc }, 'compaction failed');
+      },
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import type { AppendEntry, DocumentStorage } from '../storage/document-storage.js';
+
+export interface PendingWrite<T> {
+  readonly doc: string;
+  readonly update: Uint8Array;
+  readonly context: T;
+}
+
+export interface WriteBatcherHandlers<T> {
+  /** The whole batch is durable. Called in submission order, one batch at a time. */
+  durable(batch: readonly PendingWrite<T>[]): void;
+  /** Nothing of the batch is stored. */
+  failed(batch: readonly PendingWrite<T>[], error: unknown): void;
+}
+
+/**
+ * Collects the updates of one event-loop turn (of every document) and writes them in one storage call.
+ *
+ * The next turn's write starts as soon as that turn ends, without waiting for the previous write to complete: the
+ * storage orders the writes, and completions are handled strictly in order. So forwarding batch N overlaps writing
+ * batch N+1 (FACTS: waiting serially for the write in flight cost 2.5× p99 under bursts).
+ */
+export class WriteBatcher<T> {
+  readonly #storage: DocumentStorage;
+  readonly #handlers: WriteBatcherHandlers<T>;
+  #pending: PendingWrite<T>[] = [];
+  #scheduled: NodeJS.Immediate | null = null;
+  #completions: Promise<void> = Promise.resolve();
+  #inFlight = 0;
+
+  constructor(storage: DocumentStorage, handlers: WriteBatcherHandlers<T>) {
+    this.#storage = storage;
+    this.#handlers = handlers;
+  }
+
+  /** Writes queued or in flight. */
+  get size(): number {
+    return this.#pending.length + this.#inFlight;
+  }
+
+  enqueue(write: PendingWrite<T>): void {
+    this.#pending.push(write);
+    this.#scheduled ??= setImmediate(() => this.#writePending());
+  }
+
+  /** Writes what is queued now and resolves once every write so far has completed and been handled. */
+  async flush(): Promise<void> {
+    if (this.#scheduled !== null) {
+      clearImmediate(this.#scheduled);
+      this.#writePending();
+    }
+    await this.#completions;
+  }
+
+  #writePending(): void {
+    this.#scheduled = null;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    this.#inFlight += batch.length;
+    const entries: AppendEntry[] = batch.map(({ doc, update }) => ({ doc, update }));
+    let written: Promise<void>;
+    try {
+      written = this.#storage.appendUpdates(entries);
+    } catch (error) {
+      written = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    // Chain the handling (not the write) so batches complete in order even if a storage resolves out of order.
+    this.#completions = this.#completions.then(() =>
+      written.then(
+        () => this.#complete(batch, null),
+        (error: unknown) => this.#complete(batch, error ?? new Error('write failed')),
+      ),
+    );
+  }
+
+  #complete(batch: readonly PendingWrite<T>[], error: unknown): void {
+    this.#inFlight -= batch.length;
+    try {
+      if (error === null) this.#handlers.durable(batch);
+      else this.#handlers.failed(batch, error);
+    } catch (handlerError) {
+      // A throwing handler must not poison the completion chain: every later batch would go unhandled.
+      process.emitWarning(`write batch handler threw: ${String(handlerError)}`);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Errors the relay throws or reports, each with a stable `code` that callers and logs can match on
+ * (the messages are for people and may change).
+ */
+export type RelayErrorCode =
+  | 'ERR_STORAGE'
+  | 'ERR_STORAGE_CLOSED'
+  | 'ERR_MALFORMED_UPDATE'
+  | 'ERR_MALFORMED_AWARENESS'
+  | 'ERR_MALFORMED_STATE_VECTOR'
+  | 'ERR_NOT_SUBSCRIBED'
+  | 'ERR_LOAD_FAILED'
+  | 'ERR_ENGINE_CLOSED'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_DATA_DIR';
+
+export class RelayError extends Error {
+  constructor(
+    readonly code: RelayErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The storage could not read or write (disk full, I/O error, corrupt database). Nothing was acknowledged. */
+export class StorageError extends RelayError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE', message, options);
+  }
+}
+
+/** The storage was used after `close()`. */
+export class StorageClosedError extends RelayError {
+  constructor() {
+    super('ERR_STORAGE_CLOSED', 'storage is closed');
+  }
+}
+
+/** Yjs cannot decode the update: it is refused, never stored and never forwarded. */
+export class MalformedUpdateError extends RelayError {
+  constructor(readonly doc: string) {
+    super('ERR_MALFORMED_UPDATE', `undecodable update for document ${JSON.stringify(doc)}`);
+  }
+}
+
+/** The awareness update does not follow y-protocols' awareness encoding. */
+export class MalformedAwarenessError extends RelayError {
+  constructor(readonly doc: string) {
+    super('ERR_MALFORMED_AWARENESS', `undecodable awareness update for document ${JSON.stringify(doc)}`);
+  }
+}
+
+/** A client's state vector cannot be decoded. */
+export class MalformedStateVectorError extends RelayError {
+  constructor(readonly doc: string) {
+    super('ERR_MALFORMED_STATE_VECTOR', `undecodable state vector for document ${JSON.stringify(doc)}`);
+  }
+}
+
+/** A connection sent an update or awareness for a document it has not subscribed to. */
+export class NotSubscribedError extends RelayError {
+  constructor(readonly doc: string) {
+    super('ERR_NOT_SUBSCRIBED', `not subscribed to document ${JSON.stringify(doc)}`);
+  }
+}
+
+/** A document's stored updates could not be read. */
+export class LoadFailedError extends RelayError {
+  constructor(
+    readonly doc: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_LOAD_FAILED', `could not load document ${JSON.stringify(doc)}`, options);
+  }
+}
+
+/** The engine is closing or closed: no new rooms, no new writes. */
+export class EngineClosedError extends RelayError {
+  constructor() {
+    super('ERR_ENGINE_CLOSED', 'relay engine is closed');
+  }
+}
+
+/** An option (flag, environment variable or API option) has an impossible value. */
+export class InvalidOptionError extends RelayError {
+  constructor(message: string) {
+    super('ERR_INVALID_OPTION', message);
+  }
+}
+
+/** The data directory cannot be created or the database in it cannot be opened. */
+export class DataDirectoryError extends RelayError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_DATA_DIR', message, options);
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { withDefaults } from '../defaults.js';
+import { pickProtocol, stockDocumentName } from './http-host.js';
+
+describe('endpoint selection', () => {
+  it('picks concord.v1 when offered, otherwise the stock endpoint', () => {
+    expect(pickProtocol(new Set(['concord.v2', 'concord.v1']))).toBe('concord.v1');
+    expect(pickProtocol(new Set())).toBe(false);
+    expect(pickProtocol(new Set(['graphql-ws']))).toBe(false);
+  });
+
+  it('takes the whole URL-decoded path as the stock document name and ignores the query', () => {
+    expect(stockDocumentName('/list-1')).toBe('list-1');
+    expect(stockDocumentName('/list-1/task%201?token=abc')).toBe('list-1/task 1');
+    expect(stockDocumentName('/caf%C3%A9')).toBe('café');
+    expect(stockDocumentName('/')).toBeNull();
+    expect(stockDocumentName('/%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('withDefaults', () => {
+  it('keeps a default when the option is undefined', () => {
+    expect(withDefaults({ port: 1234, host: 'h' }, { port: undefined, host: 'x' })).toEqual({ port: 1234, host: 'x' });
+  });
+});

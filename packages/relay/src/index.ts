@@ -1,0 +1,40 @@
+/**
+ * @concord/relay: a Yjs WebSocket relay that writes every update to LevelDB before forwarding or acknowledging it.
+ * Speaks the stock y-websocket protocol at `ws://HOST:PORT/<doc>` and the multiplexed `concord.v1` protocol
+ * (subprotocol negotiation) on the same port.
+ *
+ * @example
+ * ```ts
+ * import { startRelay } from '@concord/relay';
+ * const relay = await startRelay({ port: 0, dataDir: './data' });
+ * console.log(relay.url); // ws://127.0.0.1:PORT
+ * await relay.close();
+ * ```
+ * @packageDocumentation
+ */
+export { startRelay, RELAY_DEFAULTS, type Relay, type RelayOptions } from './relay.js';
+export { RelayEngine, ENGINE_DEFAULTS, type RelayEngineEvents, type RelayEngineOptions } from './engine/relay-engine.js';
+export type { RoomMember, RoomView } from './engine/member.js';
+export { mergeUpdatesTree } from './engine/merge-tree.js';
+export type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from './storage/document-storage.js';
+export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
+export { MemoryStorage } from './storage/memory-storage.js';
+export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
+export { HttpHost, pickProtocol, stockDocumentName, type HttpHostOptions } from './host/http-host.js';
+export { ConcordSession } from './sessions/concord-session.js';
+export { StockSession } from './sessions/stock-session.js';
+export type { Session, SessionContext, WireSocket } from './sessions/wire-socket.js';
+export {
+  RelayError,
+  StorageError,
+  StorageClosedError,
+  MalformedUpdateError,
+  MalformedAwarenessError,
+  MalformedStateVectorError,
+  NotSubscribedError,
+  LoadFailedError,
+  EngineClosedError,
+  InvalidOptionError,
+  DataDirectoryError,
+  type RelayErrorCode,
+} from './errors.js';

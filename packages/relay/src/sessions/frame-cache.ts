@@ -1,0 +1,14 @@
+/**
+ * Encodes a fan-out frame once per payload instead of once per recipient: the engine hands the same Uint8Array to every
+ * member of a room, so a WeakMap keyed by it lets N connections share one encoded frame (and frees it with the payload).
+ */
+export function frameCache<K extends string>(encode: (key: K, payload: Uint8Array) => Uint8Array): (key: K, payload: Uint8Array) => Uint8Array {
+  const frames = new WeakMap<Uint8Array, { key: K; frame: Uint8Array }>();
+  return (key, payload) => {
+    const cached = frames.get(payload);
+    if (cached !== undefined && cached.key === key) return cached.frame;
+    const frame = encode(key, payload);
+    frames.set(payload, { key, frame });
+    return frame;
+  };
+}

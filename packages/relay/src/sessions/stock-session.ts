@@ -1,0 +1,156 @@
+import { CloseCode } from '@concord/core/protocol';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { RoomMember, RoomView } from '../engine/member.js';
+import { RelayError } from '../errors.js';
+import { frameCache } from './frame-cache.js';
+import type { Session, SessionContext, WireSocket } from './wire-socket.js';
+
+// y-protocols message tags, as the stock y-websocket provider speaks them.
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_AUTH = 2;
+const MESSAGE_QUERY_AWARENESS = 3;
+const SYNC_STEP_1 = 0;
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+
+function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+const syncFrame = (step: number, payload: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, step);
+    encoding.writeVarUint8Array(e, payload);
+  });
+
+const awarenessFrame = (update: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+// Forwarded updates and awareness are encoded once for every recipient. The key is the message kind.
+const fanOutFrame = frameCache<'update' | 'awareness'>((kind, payload) =>
+  kind === 'update' ? syncFrame(SYNC_UPDATE, payload) : awarenessFrame(payload),
+);
+
+/**
+ * The y-websocket protocol for one document per socket, so the unmodified `y-websocket` provider works.
+ *
+ * Frames that arrive while the document loads are queued: the client's sync step 1 is answered (sync step 2) only once the
+ * stored state is loaded, so a client is never told it is synced with an empty document. The relay's own sync step 1
+ * makes the client upload what the relay lacks. The client's sync step 2 and updates go through the engine's update path
+ * (validate, persist, then forward). An undecodable frame or update closes the socket with 4400; a storage failure
+ * closes it with 4500 so the client reconnects, re-syncs and re-sends (the stock protocol has no error message).
+ */
+export class StockSession implements Session, RoomMember {
+  #phase: 'joining' | 'active' | 'closed' = 'joining';
+  #queue: Uint8Array[] = [];
+  #view: RoomView | null = null;
+
+  constructor(
+    private readonly context: SessionContext,
+    private readonly socket: WireSocket,
+    readonly doc: string,
+  ) {
+    void context.engine.join(doc, this).then(
+      (view) => this.#joined(view),
+      (error: unknown) => this.#fail(error),
+    );
+  }
+
+  handleMessage(data: Uint8Array): void {
+    if (this.#phase === 'joining') this.#queue.push(data);
+    else if (this.#phase === 'active') this.#process(data);
+  }
+
+  handleClose(): void {
+    const wasActive = this.#phase === 'active';
+    this.#phase = 'closed';
+    this.#queue = [];
+    if (wasActive) this.context.engine.leave(this.doc, this);
+  }
+
+  receiveUpdate(_doc: string, update: Uint8Array): void {
+    // While joining, the catch-up answering the client's sync step 1 will include this update.
+    if (this.#phase === 'active') this.socket.send(fanOutFrame('update', update));
+  }
+
+  receiveAwareness(_doc: string, update: Uint8Array): void {
+    if (this.#phase === 'active') this.socket.send(fanOutFrame('awareness', update));
+  }
+
+  #joined(view: RoomView): void {
+    if (this.#phase === 'closed') {
+      this.context.engine.leave(this.doc, this);
+      return;
+    }
+    this.#phase = 'active';
+    this.#view = view;
+    this.socket.send(syncFrame(SYNC_STEP_1, view.sync(Uint8Array.of(0)).stateVector));
+    const awareness = view.awareness();
+    if (awareness !== null) this.socket.send(awarenessFrame(awareness));
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const data of queued) this.#process(data);
+  }
+
+  #process(data: Uint8Array): void {
+    if (this.#phase !== 'active' || this.#view === null) return;
+    try {
+      // An exact-size copy: lib0 would otherwise read a length-prefixed payload past the frame into a larger buffer.
+      const exact = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+      const decoder = decoding.createDecoder(exact);
+      const type = decoding.readVarUint(decoder);
+      if (type === MESSAGE_SYNC) {
+        const step = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (step === SYNC_STEP_1) this.socket.send(syncFrame(SYNC_STEP_2, this.#view.sync(payload.slice()).update));
+        else if (step === SYNC_STEP_2 || step === SYNC_UPDATE) this.#submitUpdate(payload);
+        else throw new Error(`unknown sync step ${step}`);
+      } else if (type === MESSAGE_AWARENESS) {
+        this.#submitAwareness(decoding.readVarUint8Array(decoder).slice());
+      } else if (type !== MESSAGE_QUERY_AWARENESS && type !== MESSAGE_AUTH) {
+        throw new Error(`unknown message type ${type}`);
+      }
+    } catch (error) {
+      this.#closeFor(error);
+    }
+  }
+
+  #submitUpdate(update: Uint8Array): void {
+    if (this.context.access.mode(this.doc) !== 'rw') return; // issue 5 decides how read-only writes are refused
+    void this.context.engine.submitUpdate(this.doc, this, update).then(
+      () => undefined, // the stock protocol has no acknowledgement
+      (error: unknown) => this.#closeFor(error),
+    );
+  }
+
+  #submitAwareness(update: Uint8Array): void {
+    this.context.engine.submitAwareness(this.doc, this, update);
+  }
+
+  #fail(error: unknown): void {
+    this.context.logger.warn({ err: error, doc: this.doc }, 'stock connection: document unavailable');
+    this.#closeFor(error);
+  }
+
+  #closeFor(error: unknown): void {
+    if (this.#phase === 'closed') return;
+    const code = error instanceof RelayError ? error.code : 'ERR_MALFORMED_FRAME';
+    const closeCode =
+      code === 'ERR_STORAGE' || code === 'ERR_LOAD_FAILED'
+        ? CloseCode.InternalError
+        : code === 'ERR_ENGINE_CLOSED'
+          ? CloseCode.GoingAway
+          : CloseCode.MalformedFrame;
+    this.context.logger.info({ doc: this.doc, code, closeCode }, 'closing stock connection');
+    this.handleClose();
+    this.socket.close(closeCode, code);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The relay's storage seam: an append-only log of encoded Yjs updates per document.
+ *
+ * The engine never needs random access: it loads a document's whole log, appends the updates of one event-loop turn
+ * (of many documents) in one atomic write, and now and then replaces a document's log with one merged update.
+ * Every adapter runs the same acceptance suite (`test/support/storage-acceptance.ts`).
+ */
+export interface AppendEntry {
+  readonly doc: string;
+  /** Encoded updates, already validated; stored in this order, after every update appended before. */
+  readonly update: Uint8Array;
+}
+
+export interface CompactionResult {
+  /** How many stored updates were replaced (0: nothing to do, the log already had at most one update). */
+  readonly replaced: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+}
+
+/** Merges a document's updates into one (for example `Y.mergeUpdates`, in a tree). */
+export type MergeUpdates = (updates: readonly Uint8Array[]) => Uint8Array;
+
+export interface DocumentStorage {
+  /** Every stored update of the document, in append order; `[]` for an unknown document. */
+  loadUpdates(doc: string): Promise<Uint8Array[]>;
+  /**
+   * Appends the entries (of any number of documents) in ONE atomic write: after a crash either all of them are stored or
+   * none. Resolves once the write is complete; rejects with `StorageError` and then nothing of the batch is stored.
+   * Entries passed to earlier calls come first in their documents' logs, even if those calls have not completed yet.
+   */
+  appendUpdates(entries: readonly AppendEntry[]): Promise<void>;
+  /**
+   * Atomically replaces the document's stored updates with `merge(updates)`. Updates appended while the merge runs are
+   * kept after the merged one. A crash at any moment leaves either the old log or the new one.
+   */
+  compact(doc: string, merge: MergeUpdates): Promise<CompactionResult>;
+  /** Names of every document with at least one stored update, sorted by UTF-8 bytes. */
+  listDocuments(): Promise<string[]>;
+  /** Waits for writes in flight, then releases the database. Idempotent. */
+  close(): Promise<void>;
+}

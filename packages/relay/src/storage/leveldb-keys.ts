@@ -1,0 +1,70 @@
+/**
+ * LevelDB key layout (also in PROTOCOL.md). LevelDB sorts keys bytewise, so:
+ *
+ *   'm' "seq"                                   → u64 BE: the last sequence number handed out (written in every batch)
+ *   'd' utf8(doc)                               → empty: the document index, for listDocuments()
+ *   'u' u32 BE(byteLength(doc)) utf8(doc) u64 BE(seq) → one encoded Yjs update
+ *
+ * The length prefix makes a document's keys a contiguous range that no other document's keys fall into (a bare
+ * separator could occur inside a name), and the big-endian sequence number sorts its updates in append order.
+ * Sequence numbers are global to the database, so reserving one needs no read per document.
+ */
+const PREFIX_META = 0x6d; // 'm'
+const PREFIX_DOC = 0x64; // 'd'
+const PREFIX_UPDATE = 0x75; // 'u'
+const SEQ_BYTES = 8;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export const SEQUENCE_KEY: Uint8Array = Uint8Array.of(PREFIX_META, ...encoder.encode('seq'));
+
+export function encodeSeq(seq: number): Uint8Array {
+  const bytes = new Uint8Array(SEQ_BYTES);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, Math.floor(seq / 2 ** 32));
+  view.setUint32(4, seq >>> 0);
+  return bytes;
+}
+
+export function decodeSeq(bytes: Uint8Array, offset = 0): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, SEQ_BYTES);
+  return view.getUint32(0) * 2 ** 32 + view.getUint32(4);
+}
+
+function updatePrefix(doc: string): Uint8Array {
+  const name = encoder.encode(doc);
+  const prefix = new Uint8Array(5 + name.byteLength);
+  prefix[0] = PREFIX_UPDATE;
+  new DataView(prefix.buffer).setUint32(1, name.byteLength);
+  prefix.set(name, 5);
+  return prefix;
+}
+
+export function updateKey(doc: string, seq: number): Uint8Array {
+  const prefix = updatePrefix(doc);
+  const key = new Uint8Array(prefix.byteLength + SEQ_BYTES);
+  key.set(prefix);
+  key.set(encodeSeq(seq), prefix.byteLength);
+  return key;
+}
+
+/** The inclusive key range holding every update of `doc`. */
+export function updateRange(doc: string): { gte: Uint8Array; lte: Uint8Array } {
+  const prefix = updatePrefix(doc);
+  const lte = new Uint8Array(prefix.byteLength + SEQ_BYTES).fill(0xff);
+  lte.set(prefix);
+  return { gte: prefix, lte };
+}
+
+export function docIndexKey(doc: string): Uint8Array {
+  return Uint8Array.of(PREFIX_DOC, ...encoder.encode(doc));
+}
+
+export const docIndexRange: { gt: Uint8Array; lt: Uint8Array } = {
+  gt: Uint8Array.of(PREFIX_DOC),
+  lt: Uint8Array.of(PREFIX_DOC + 1),
+};
+
+export function docFromIndexKey(key: Uint8Array): string {
+  return decoder.decode(key.subarray(1));
+}

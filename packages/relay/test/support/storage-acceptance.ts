@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DocumentStorage } from '../../src/storage/document-storage.js';
+
+/** Creates a fresh, empty storage; `reopen` (when the adapter persists) closes nothing and opens the same data again. */
+export interface StorageFactory {
+  create(): Promise<DocumentStorage>;
+  reopen?: (() => Promise<DocumentStorage>) | undefined;
+  cleanup?: (() => Promise<void>) | undefined;
+}
+
+const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
+
+function textUpdate(text: string, clientID = 1): { doc: Y.Doc; update: Uint8Array } {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  doc.getText('t').insert(0, text);
+  return { doc, update: Y.encodeStateAsUpdate(doc) };
+}
+
+/** The contract every `DocumentStorage` adapter must pass: call it from one test file per adapter. */
+export function runDocumentStorageTests(name: string, factory: StorageFactory): void {
+  describe(`DocumentStorage acceptance: ${name}`, () => {
+    let storage: DocumentStorage;
+    const open: DocumentStorage[] = [];
+
+    beforeEach(async () => {
+      storage = await factory.create();
+      open.push(storage);
+    });
+    afterEach(async () => {
+      for (const each of open.splice(0)) await each.close();
+      await factory.cleanup?.();
+    });
+
+    it('loads nothing for an unknown document', async () => {
+      expect(await storage.loadUpdates('nope')).toEqual([]);
+      expect(await storage.listDocuments()).toEqual([]);
+    });
+
+    it('appends many documents in one call and loads each in order', async () => {
+      await storage.appendUpdates([
+        { doc: 'a', update: bytes(1) },
+        { doc: 'b', update: bytes(2) },
+        { doc: 'a', update: bytes(3) },
+      ]);
+      await storage.appendUpdates([{ doc: 'a', update: bytes(4) }]);
+      expect(await storage.loadUpdates('a')).toEqual([bytes(1), bytes(3), bytes(4)]);
+      expect(await storage.loadUpdates('b')).toEqual([bytes(2)]);
+      expect(await storage.listDocuments()).toEqual(['a', 'b']);
+    });
+
+    it('keeps call order for appends issued without waiting, across more than 255 updates', async () => {
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 300; i++) writes.push(storage.appendUpdates([{ doc: 'd', update: bytes(i & 0xff, i >> 8) }]));
+      await Promise.all(writes);
+      const loaded = await storage.loadUpdates('d');
+      expect(loaded.map((u) => (u[0] ?? 0) + ((u[1] ?? 0) << 8))).toEqual([...Array(300).keys()]);
+    });
+
+    it('keeps documents whose names are prefixes of each other, or contain separators, apart', async () => {
+      const names = ['x', 'x/1', 'x\u0000y', 'x1', 'ü/ß', 'list/task'];
+      await storage.appendUpdates(names.map((doc, i) => ({ doc, update: bytes(i) })));
+      for (const [i, doc] of names.entries()) expect(await storage.loadUpdates(doc)).toEqual([bytes(i)]);
+      expect(new Set(await storage.listDocuments())).toEqual(new Set(names));
+    });
+
+    it('copies: mutating an appended or loaded buffer changes nothing stored', async () => {
+      const update = bytes(7, 7);
+      await storage.appendUpdates([{ doc: 'c', update }]);
+      update[0] = 9;
+      const [loaded] = await storage.loadUpdates('c');
+      loaded?.fill(0);
+      expect(await storage.loadUpdates('c')).toEqual([bytes(7, 7)]);
+    });
+
+    it('compacts a document into one merged update and keeps later appends after it', async () => {
+      const first = textUpdate('hello ', 1);
+      const second = textUpdate('world', 2);
+      await storage.appendUpdates([{ doc: 'm', update: first.update }]);
+      await storage.appendUpdates([{ doc: 'm', update: second.update }, { doc: 'other', update: bytes(1) }]);
+      const compaction = storage.compact('m', (updates) => Y.mergeUpdates([...updates]));
+      const late = textUpdate('!', 3);
+      await storage.appendUpdates([{ doc: 'm', update: late.update }]);
+      const result = await compaction;
+      expect(result.replaced).toBeGreaterThanOrEqual(2);
+      const loaded = await storage.loadUpdates('m');
+      expect(loaded.length).toBeLessThanOrEqual(2);
+      const doc = new Y.Doc();
+      for (const update of loaded) Y.applyUpdate(doc, update);
+      expect(doc.getText('t').toString().length).toBe('hello world!'.length);
+      expect(await storage.loadUpdates('other')).toEqual([bytes(1)]);
+    });
+
+    it('compacting a document with at most one update is a no-op', async () => {
+      expect((await storage.compact('none', () => bytes(0, 0))).replaced).toBe(0);
+      await storage.appendUpdates([{ doc: 'one', update: bytes(5) }]);
+      expect((await storage.compact('one', () => bytes(0, 0))).replaced).toBe(0);
+      expect(await storage.loadUpdates('one')).toEqual([bytes(5)]);
+    });
+
+    it('refuses use after close, and close is idempotent', async () => {
+      await storage.close();
+      await storage.close();
+      await expect(storage.appendUpdates([{ doc: 'a', update: bytes(1) }])).rejects.toMatchObject({ code: 'ERR_STORAGE_CLOSED' });
+      await expect(storage.loadUpdates('a')).rejects.toMatchObject({ code: 'ERR_STORAGE_CLOSED' });
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('survives close and reopen: same updates, new appends after old ones', async () => {
+        await storage.appendUpdates([{ doc: 'p', update: bytes(1) }, { doc: 'p', update: bytes(2) }]);
+        await storage.close();
+        storage = await reopen();
+        open.push(storage);
+        await storage.appendUpdates([{ doc: 'p', update: bytes(3) }]);
+        expect(await storage.loadUpdates('p')).toEqual([bytes(1), bytes(2), bytes(3)]);
+        expect(await storage.listDocuments()).toEqual(['p']);
+      });
+
+      it('close waits for writes in flight', async () => {
+        const write = storage.appendUpdates([{ doc: 'w', update: bytes(9) }]);
+        await storage.close();
+        await write;
+        storage = await reopen();
+        open.push(storage);
+        expect(await storage.loadUpdates('w')).toEqual([bytes(9)]);
+      });
+    }
+  });
+}
