@@ -19,7 +19,14 @@ type EntryMap = Y.Map<EntryValue>;
  * restoring brings the edit back. Purging removes the entry; a purged task never comes back through a concurrent move.
  */
 export class ListDoc {
-  constructor(readonly doc: Y.Doc) {}
+  /** Entries in order, rebuilt only after the list changed: a 1,000-task list is read far more often than it changes. */
+  private sorted: ListEntry[] | null = null;
+
+  constructor(readonly doc: Y.Doc) {
+    this.tasks.observeDeep(() => {
+      this.sorted = null;
+    });
+  }
 
   private get tasks(): Y.Map<EntryMap> {
     return this.doc.getMap<EntryMap>('tasks');
@@ -30,7 +37,11 @@ export class ListDoc {
   }
 
   /** Every entry, live and deleted, in list order. */
-  entries(): ListEntry[] {
+  entries(): readonly ListEntry[] {
+    return (this.sorted ??= this.readEntries());
+  }
+
+  private readEntries(): ListEntry[] {
     const entries: ListEntry[] = [];
     for (const [id, entry] of this.tasks) {
       const order = entry.get('order');

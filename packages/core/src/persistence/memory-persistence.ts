@@ -61,6 +61,8 @@ class MemoryBinding implements PersistedDocument {
     private readonly stored: StoredDocument,
     private readonly onUnbind: () => void,
   ) {
+    // What the document held before binding is in no update we will see.
+    if (doc.store.clients.size > 0) stored.updates.push(Y.encodeStateAsUpdate(doc));
     if (stored.updates.length > 0) {
       // Merge what was stored so a long-lived test store does not grow one record per edit forever.
       const merged = Y.mergeUpdates(stored.updates);

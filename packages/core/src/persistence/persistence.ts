@@ -14,11 +14,17 @@ export interface PersistenceEvents {
 export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>, 'on' | 'off'> {
   /** A short name for logs and benchmarks. */
   readonly kind: string;
-  /** Optionally reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one. */
-  prefetch?(listId: string): Promise<void>;
   /**
-   * Applies everything stored under `name` to `doc` (origin: the returned binding), then stores each later update of
-   * `doc` until unbound. Resolves once the stored state is in `doc`.
+   * Optionally reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one; binds are served
+   * from that read until the returned `release` is called.
+   */
+  prefetch?(listId: string): Promise<() => void>;
+  /** Optionally flushes every bound document at once (cheaper than each document's `flush`). */
+  flush?(): Promise<void>;
+  /**
+   * Applies everything stored under `name` to `doc` (origin: the returned binding), and stores each update of `doc`
+   * made from the moment of the call (not only after the promise resolves) until unbound. Resolves once the stored
+   * state is in `doc`.
    */
   bind(name: string, doc: Y.Doc): Promise<PersistedDocument>;
   /** Deletes everything stored under `name` (the document must not be bound). */

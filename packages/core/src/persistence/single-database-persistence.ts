@@ -23,6 +23,11 @@ const UPDATES = 'updates';
 const META = 'meta';
 const BY_DOC = 'by-doc';
 
+interface PrefetchedList {
+  readonly updates: Map<string, Uint8Array[]>;
+  readonly meta: Map<string, Map<string, Uint8Array>>;
+}
+
 interface UpdateRecord {
   readonly doc: string;
   readonly update: Uint8Array;
@@ -40,7 +45,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   private readonly options: Required<SingleDatabasePersistenceOptions>;
   private database: Promise<IDBDatabase> | null = null;
   private readonly bound = new Map<string, SingleDatabaseBinding>();
-  private readonly prefetched = new Map<string, Uint8Array[]>();
+  private readonly prefetched = new Map<string, PrefetchedList>();
   private queue: UpdateRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
   private writeQueued = false;
@@ -56,34 +61,79 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   }
 
   /**
-   * Reads every record of `listId` and its tasks (`listId/…`) in one request, so binding them afterwards costs no
-   * further reads.
+   * Reads every record and metadata entry of `listId` and its tasks (`listId/…`) in one transaction, so binding them
+   * until `release()` costs no further reads. Only while the caller loads the list: a task another tab creates later
+   * must be read from the database, not taken as empty.
    */
-  async prefetch(listId: string): Promise<void> {
+  async prefetch(listId: string): Promise<() => void> {
     const db = await this.db();
-    const index = db.transaction(UPDATES, 'readonly').objectStore(UPDATES).index(BY_DOC);
+    const transaction = db.transaction([UPDATES, META], 'readonly');
     const prefix = `${listId}/`;
-    const records = (await requestResult(index.getAll(IDBKeyRange.bound(listId, `${prefix}\uffff`)))) as UpdateRecord[];
+    const inList = (doc: string) => doc === listId || doc.startsWith(prefix);
+    const [records, metaKeys, metaValues] = await Promise.all([
+      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAll(IDBKeyRange.bound(listId, `${prefix}\uffff`))) as Promise<UpdateRecord[]>,
+      requestResult(transaction.objectStore(META).getAllKeys(IDBKeyRange.bound([listId], [`${prefix}\uffff`, []]))),
+      requestResult(transaction.objectStore(META).getAll(IDBKeyRange.bound([listId], [`${prefix}\uffff`, []]))) as Promise<unknown[]>,
+    ]);
+    const scope: PrefetchedList = { updates: new Map(), meta: new Map() };
     for (const record of records) {
-      if (record.doc !== listId && !record.doc.startsWith(prefix)) continue;
-      let updates = this.prefetched.get(record.doc);
-      if (!updates) this.prefetched.set(record.doc, (updates = []));
+      if (!inList(record.doc)) continue;
+      let updates = scope.updates.get(record.doc);
+      if (!updates) scope.updates.set(record.doc, (updates = []));
       updates.push(record.update);
     }
+    metaKeys.forEach((key, i) => {
+      const [doc, name] = key as [string, string];
+      const value = metaValues[i];
+      if (!inList(doc) || !(value instanceof Uint8Array)) return;
+      let entries = scope.meta.get(doc);
+      if (!entries) scope.meta.set(doc, (entries = new Map<string, Uint8Array>()));
+      entries.set(name, value);
+    });
+    this.prefetched.set(listId, scope);
+    return () => {
+      if (this.prefetched.get(listId) === scope) this.prefetched.delete(listId);
+    };
   }
 
-  async bind(name: string, doc: Y.Doc): Promise<PersistedDocument> {
-    let updates = this.prefetched.get(name);
-    this.prefetched.delete(name);
-    if (!updates) {
-      const db = await this.db();
-      const index = db.transaction(UPDATES, 'readonly').objectStore(UPDATES).index(BY_DOC);
-      updates = ((await requestResult(index.getAll(IDBKeyRange.only(name)))) as UpdateRecord[]).map((record) => record.update);
-    }
-    const binding = new SingleDatabaseBinding(name, doc, this, updates.length);
-    Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), binding, false);
+  bind(name: string, doc: Y.Doc): Promise<PersistedDocument> {
+    const scope = this.prefetchedScope(name);
+    // Listen before any await: an edit made right after bind() (a task created in the same turn) must be stored too.
+    const binding = new SingleDatabaseBinding(name, doc, this, scope ? new Map(scope.meta.get(name)) : null);
     this.bound.set(name, binding);
+    // What the document held before binding is not in any update we will see: store it as one record.
+    if (doc.store.clients.size > 0) this.append({ doc: name, update: Y.encodeStateAsUpdate(doc) });
+    return this.load(binding, doc, scope?.updates.get(name) ?? (scope ? [] : null));
+  }
+
+  private async load(binding: SingleDatabaseBinding, doc: Y.Doc, prefetched: Uint8Array[] | null): Promise<PersistedDocument> {
+    let updates = prefetched;
+    if (!updates) {
+      try {
+        const db = await this.db();
+        const index = db.transaction(UPDATES, 'readonly').objectStore(UPDATES).index(BY_DOC);
+        const records = (await requestResult(index.getAll(IDBKeyRange.only(binding.name)))) as UpdateRecord[];
+        updates = records.map((record) => record.update);
+      } catch (cause) {
+        await binding.unbind();
+        throw new ConcordError(ConcordErrorCode.PersistenceFailed, `could not read ${binding.name} from local storage`, { cause });
+      }
+    }
+    binding.records += updates.length;
+    Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), binding, false);
+    // A document read back as several records is merged when the app is idle, so the next open reads one.
+    if (updates.length > 1) this.scheduleIdleCompaction();
     return binding;
+  }
+
+  private prefetchedScope(name: string): PrefetchedList | undefined {
+    const slash = name.indexOf('/');
+    return this.prefetched.get(slash < 0 ? name : name.slice(0, slash));
+  }
+
+  /** Resolves once every change queued so far is committed; one call covers every bound document. */
+  flush(): Promise<void> {
+    return this.flushWrites();
   }
 
   async clear(name: string): Promise<void> {
@@ -216,12 +266,15 @@ class SingleDatabaseBinding implements PersistedDocument {
     if (origin !== this) this.adapter.append({ doc: this.name, update });
   };
 
+  /** Records stored for this document, as far as this tab knows. */
+  records = 0;
+
   constructor(
     readonly name: string,
     private readonly doc: Y.Doc,
     private readonly adapter: SingleDatabasePersistence,
-    /** Records stored for this document, as far as this tab knows. */
-    public records: number,
+    /** Every metadata entry of the document when it was prefetched with its list; null: read on demand. */
+    private readonly meta: Map<string, Uint8Array> | null,
   ) {
     doc.on('update', this.onUpdate);
   }
@@ -238,10 +291,11 @@ class SingleDatabaseBinding implements PersistedDocument {
   }
 
   getMeta(key: string): Promise<Uint8Array | undefined> {
-    return this.adapter.readMeta(this.name, key);
+    return this.meta ? Promise.resolve(this.meta.get(key)) : this.adapter.readMeta(this.name, key);
   }
 
   setMeta(key: string, value: Uint8Array): Promise<void> {
+    this.meta?.set(key, value.slice());
     return this.adapter.writeMeta(this.name, key, value);
   }
 

@@ -138,8 +138,11 @@ function readBytes(decoder: decoding.Decoder): Uint8Array {
   return decoding.readUint8Array(decoder, length).slice();
 }
 
+// Created once: a decoder per string cost an allocation on every frame.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function readString(decoder: decoding.Decoder): string {
-  return new TextDecoder('utf-8', { fatal: true }).decode(readBytes(decoder));
+  return utf8.decode(readBytes(decoder));
 }
 
 function readDocName(decoder: decoding.Decoder): string {

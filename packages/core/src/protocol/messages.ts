@@ -109,6 +109,8 @@ export const ErrorCode = {
   StorageFailed: 5,
   /** The document could not be loaded. */
   LoadFailed: 6,
+  /** An Update or Awareness for a document the connection has not subscribed to; nothing stored or forwarded. */
+  NotSubscribed: 7,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -85,10 +85,14 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   /** Loads the list and every task from local storage, then starts syncing them. Called once by `Concord.openList`. */
   async load(): Promise<void> {
-    await this.context.persistence.prefetch?.(this.id);
-    this.listPersisted = await this.context.persistence.bind(this.id, this.doc);
-    const slots = this.list.entries().map((entry) => this.openSlot(entry.id));
-    await Promise.allSettled(slots.map((slot) => slot.whenLoaded));
+    const release = await this.context.persistence.prefetch?.(this.id);
+    try {
+      this.listPersisted = await this.context.persistence.bind(this.id, this.doc);
+      const slots = this.list.entries().map((entry) => this.openSlot(entry.id));
+      await Promise.allSettled(slots.map((slot) => slot.whenLoaded));
+    } finally {
+      release?.();
+    }
     this.loaded = true;
     await this.startSync([...this.slots.values()]);
   }
@@ -167,6 +171,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   /** Resolves once every change made so far is in local storage. */
   async flush(): Promise<void> {
+    const { persistence } = this.context;
+    if (persistence.flush) return persistence.flush();
     await Promise.all([this.listPersisted?.flush(), ...[...this.slots.values()].map((slot) => slot.persistedDocument?.flush())]);
   }
 
@@ -219,15 +225,15 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     ]);
     const transport = this.context.transport;
     if (!transport) return;
-    const documents: SyncDocument[] = [];
+    const pending: Array<Promise<SyncDocument>> = [];
     if (this.listPersisted && !this.syncingList) {
       this.syncingList = true;
-      documents.push(await this.syncDocument(this.id, this.doc, this.listPersisted, this.awareness));
+      pending.push(this.syncDocument(this.id, this.doc, this.listPersisted, this.awareness));
     }
     for (const slot of slots) {
-      if (slot.state !== 'ready' || !slot.persistedDocument) continue;
-      documents.push(await this.syncDocument(slot.name, slot.doc, slot.persistedDocument));
+      if (slot.state === 'ready' && slot.persistedDocument) pending.push(this.syncDocument(slot.name, slot.doc, slot.persistedDocument));
     }
+    const documents = await Promise.all(pending);
     if (!this.closed) transport.add(documents);
   }
 

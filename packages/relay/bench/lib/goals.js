@@ -1,5 +1,5 @@
 // @ts-check
-// The targets of issue 6, as checks on the figures of one run (ratios within a run, never across runs).
+// The targets of issue 6 (and issue 3's figures for S5 and S6), as checks on the figures of one run (ratios within a run, never across runs).
 
 /**
  * @typedef {(key: string, targetId: string) => number | null} Lookup
@@ -52,6 +52,18 @@ const noSlowerThanBest = (key, peers) => (figure) => {
   return { verdict: ours <= bestValue ? 'met' : 'missed', detail: `${f(ours)} ms vs best ${best.peer} ${f(bestValue)} ms = ${f(ours / bestValue, 2)}×` };
 };
 
+/**
+ * @param {string} key
+ * @param {number} expected
+ * @param {string} unit
+ * @returns {(figure: Lookup) => Verdict}
+ */
+const exactly = (key, expected, unit) => (figure) => {
+  const ours = figure(key, 'concord');
+  if (ours === null) return NA;
+  return { verdict: ours === expected ? 'met' : 'missed', detail: `${f(ours, 0)} ${unit}` };
+};
+
 const STORING_PEERS = ['yws-mem', 'yws-leveldb', 'hocus-mem', 'hocus-sqlite'];
 
 /** @type {Goal[]} */
@@ -65,4 +77,12 @@ export const GOALS = [
   { text: 'S3: offline edits after reconnect no slower than the best peer', check: noSlowerThanBest('s3.offline', STORING_PEERS) },
   { text: 'S4: 0 acknowledged updates lost', check: atMost('s4.lost', 0, 'lost') },
   { text: 'S4: told synced only once holding every stored update', check: atMost('s4.missingAtSync', 0, 'missing at synced') },
+  // Issue 3's figures for a 1,000-task list (absolute: there is no peer running the core client).
+  { text: 'S5: open + first sync of the list into an empty client < 1 s', check: atMost('s5.firstSync', 1000, 'ms') },
+  { text: 'S5: catch-up after 100 offline edits over 100 tasks < 200 ms', check: atMost('s5.catchUp', 200, 'ms') },
+  { text: 'S5: the relay holds exactly 1 connection from the client', check: exactly('s5.connections', 1, 'connection(s)') },
+  { text: 'S6: open the list from IndexedDB < 500 ms (SingleDatabasePersistence)', check: atMost('s6.open.single', 500, 'ms') },
+  { text: 'S6: open the list from IndexedDB < 500 ms (IndexedDbPersistence)', check: atMost('s6.open.yidb', 500, 'ms') },
+  { text: 'S6: no task content lost on reopen (SingleDatabasePersistence)', check: exactly('s6.lost.single', 0, 'tasks lost') },
+  { text: 'S6: no task content lost on reopen (IndexedDbPersistence)', check: exactly('s6.lost.yidb', 0, 'tasks lost') },
 ];

@@ -1,10 +1,11 @@
 // @ts-check
-// The scenarios, in the order they run. S5 (a 1,000-task list over one multiplexed connection) and S6 (a client
-// opening a 1,000-task list from IndexedDB) join this list as modules of their own following ./types.js.
+// The scenarios, in the order they run; each a module following ./types.js.
 import { s1 } from './s1-fanout.js';
 import { s2 } from './s2-many-docs.js';
 import { s3 } from './s3-catchup.js';
 import { s4 } from './s4-crash.js';
+import { s5 } from './s5-list.js';
+import { s6 } from './s6-client-open.js';
 
 /** @type {import('./types.js').Scenario[]} */
-export const SCENARIOS = [s1, s2, s3, s4];
+export const SCENARIOS = [s1, s2, s3, s4, s5, s6];

@@ -28,6 +28,32 @@ export function runPersistenceAdapterTests(
       expect(reloaded.getMap('fields').get('completed')).toBe(true);
     });
 
+    it('stores edits made right after bind, before its promise resolves', async () => {
+      const storage = newStorage();
+      const adapter = storage.open();
+      const doc = new Y.Doc();
+      const binding = adapter.bind('early', doc);
+      doc.getText('t').insert(0, 'typed at once');
+      const bound = await binding;
+      await bound.flush();
+      await adapter.close();
+      const reloaded = new Y.Doc();
+      await storage.open().bind('early', reloaded);
+      expect(reloaded.getText('t').toString()).toBe('typed at once');
+    });
+
+    it('stores what a document held before it was bound', async () => {
+      const storage = newStorage();
+      const adapter = storage.open();
+      const doc = new Y.Doc();
+      doc.getText('t').insert(0, 'made before bind');
+      await (await adapter.bind('before', doc)).flush();
+      await adapter.close();
+      const reloaded = new Y.Doc();
+      await storage.open().bind('before', reloaded);
+      expect(reloaded.getText('t').toString()).toBe('made before bind');
+    });
+
     it('keeps documents apart by name', async () => {
       const storage = newStorage();
       const adapter = storage.open();
