@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { RelayError } from './errors.js';
 import { RELAY_DEFAULTS, startRelay, type Relay } from './relay.js';
+import { LIMIT_OPTIONS, LIMIT_USAGE, parseLimitSettings, type LimitSettings } from './cli-limits.js';
+import { DATA_COMMANDS, runDataCommand } from './commands/run-command.js';
 
 /** Exit codes: 0 clean shutdown, 1 unexpected failure, 2 bad usage or unusable data directory / address. */
 export const EXIT_OK = 0;
@@ -20,6 +22,8 @@ const USAGE = `Usage: concord-relay [options]
   --log-level <level>  ${LOG_LEVELS.join('|')}  (CONCORD_LOG_LEVEL, default info)
   --idle-unload <ms>   unload documents idle this long (CONCORD_IDLE_UNLOAD_MS, default ${RELAY_DEFAULTS.idleUnloadMs})
   --fsync              fsync every write              (CONCORD_FSYNC=1)
+  --redis <url>        share documents with the relays on this Redis, redis://HOST:PORT (CONCORD_REDIS)
+${LIMIT_USAGE}
   -h, --help           show this help`;
 
 class UsageError extends Error {}
@@ -32,6 +36,8 @@ interface CliSettings {
   readonly logLevel: LogLevel;
   readonly fsync: boolean;
   readonly idleUnloadMs: number;
+  readonly redis: string | null;
+  readonly limits: LimitSettings;
   readonly help: boolean;
 }
 
@@ -51,7 +57,9 @@ export function parseSettings(argv: readonly string[], env: Readonly<Record<stri
         'log-level': { type: 'string' },
         fsync: { type: 'boolean' },
         'idle-unload': { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...LIMIT_OPTIONS,
       },
     }));
   } catch (error) {
@@ -75,8 +83,23 @@ export function parseSettings(argv: readonly string[], env: Readonly<Record<stri
     logLevel: logLevel as LogLevel,
     fsync: values.fsync ?? ['1', 'true', 'yes'].includes(env.CONCORD_FSYNC ?? ''),
     idleUnloadMs: Number(idleText),
+    redis: parseRedisUrl(values.redis ?? nonEmpty(env.CONCORD_REDIS) ?? null),
+    limits: parseLimitSettings(values, env, (message) => new UsageError(message)),
     help: values.help ?? false,
   };
+}
+
+/** `redis://HOST:PORT` or `rediss://…`; throws UsageError otherwise. */
+function parseRedisUrl(text: string | null): string | null {
+  if (text === null) return null;
+  let protocol = '';
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new UsageError(`invalid Redis URL "${text}": expected redis://HOST:PORT`);
+  return text;
 }
 
 function fail(message: string, code: number): never {
@@ -86,6 +109,12 @@ function fail(message: string, code: number): never {
 
 /** The executable: reads argv and the environment (the only module that does), starts the relay, handles signals. */
 export async function runCli(): Promise<void> {
+  const command = process.argv[2];
+  if (command !== undefined && (DATA_COMMANDS as readonly string[]).includes(command)) {
+    // exitCode, not exit(): let stdout (an exported document) flush first.
+    process.exitCode = await runDataCommand(command, process.argv.slice(3), process.env);
+    return;
+  }
   let settings: CliSettings;
   try {
     settings = parseSettings(process.argv.slice(2), process.env);
@@ -107,6 +136,8 @@ export async function runCli(): Promise<void> {
       staticDir: settings.staticDir,
       fsync: settings.fsync,
       idleUnloadMs: settings.idleUnloadMs,
+      redis: settings.redis,
+      ...settings.limits,
       logger,
     });
   } catch (error) {

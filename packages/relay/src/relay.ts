@@ -6,6 +6,10 @@ import { InvalidOptionError } from './errors.js';
 import { HttpHost } from './host/http-host.js';
 import type { DocumentStorage } from './storage/document-storage.js';
 import { LevelDbStorage } from './storage/leveldb-storage.js';
+import { InstrumentedStorage } from './storage/instrumented-storage.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
+import { observeEngine, storageObserver } from './metrics/observe-engine.js';
+import { RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
 
 export interface RelayOptions {
   /** Interface to listen on. */
@@ -22,9 +26,27 @@ export interface RelayOptions {
   readonly fsync?: boolean;
   readonly idleUnloadMs?: number;
   readonly compactThreshold?: number;
-  /** Largest WebSocket frame accepted; larger ones close the connection (1009). */
+  /** Compact a document's stored log once the bytes stored since its last compaction exceed this (with `compactThreshold`, whichever first). */
+  readonly compactBytes?: number;
+  /** Largest WebSocket message accepted; a larger one closes the connection with 4413. */
   readonly maxPayloadBytes?: number;
+  /** HS256 secret: when set, every connection must present a token (`?token=`, see README). */
+  readonly authSecret?: string | null;
+  /** Per-connection inbound messages per second (token bucket refill); 0 disables the limit. Over it: close 4429. */
+  readonly rateLimitPerSecond?: number;
+  /** Token bucket size: messages a connection may send at once. */
+  readonly rateLimitBurst?: number;
+  /** Close a connection with 4503 once its send buffer exceeds this many bytes (a slow consumer). */
+  readonly maxBufferedBytes?: number;
+  /** WebSocket ping period; a socket that did not answer the previous ping is terminated. 0 disables. */
+  readonly heartbeatMs?: number;
+  /** Serve Prometheus metrics at `GET /metrics`. */
+  readonly metrics?: boolean;
   readonly logger?: Logger;
+  /** `redis://HOST:PORT`: share loaded documents with the other relays using this Redis (README, "Several relays"). */
+  readonly redis?: string | null;
+  /** Tuning of the Redis replication (catch-up deadline, channel prefix, reconnect delays). */
+  readonly redisOptions?: Omit<RedisReplicationOptions, 'url' | 'logger'>;
 }
 
 export const RELAY_DEFAULTS = {
@@ -33,7 +55,13 @@ export const RELAY_DEFAULTS = {
   dataDir: './data',
   staticDir: null,
   fsync: false,
-  maxPayloadBytes: 64 * 1024 * 1024,
+  maxPayloadBytes: 16 * 1024 * 1024,
+  authSecret: null,
+  rateLimitPerSecond: 2_000,
+  rateLimitBurst: 4_000,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  heartbeatMs: 30_000,
+  metrics: true,
   ...ENGINE_DEFAULTS,
 } as const;
 
@@ -54,6 +82,7 @@ function validate(options: RelayOptions): void {
   if (options.storage !== undefined && options.dataDir !== undefined) throw new TypeError('pass either storage or dataDir, not both');
   const max = options.maxPayloadBytes ?? RELAY_DEFAULTS.maxPayloadBytes;
   if (!Number.isInteger(max) || max < 1024) throw new InvalidOptionError('maxPayloadBytes must be an integer >= 1024');
+  validateLimits(options);
 }
 
 /** Opens the storage, starts the engine and listens. Rejects with DataDirectoryError, InvalidOptionError or a listen error. */
@@ -61,9 +90,32 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   validate(options);
   const settings = withDefaults(RELAY_DEFAULTS, options);
   const logger = options.logger ?? pino({ level: 'silent' });
-  const storage = options.storage ?? (await LevelDbStorage.open(settings.dataDir, { sync: settings.fsync }));
-  const engine = new RelayEngine({ storage, logger, idleUnloadMs: settings.idleUnloadMs, compactThreshold: settings.compactThreshold });
-  const host = new HttpHost({ engine, logger, staticDir: settings.staticDir, maxPayloadBytes: settings.maxPayloadBytes });
+  const replication = options.redis ? new RedisReplication({ ...options.redisOptions, url: options.redis, logger }) : undefined;
+  const metrics = settings.metrics ? new RelayMetrics() : null;
+  const opened = options.storage ?? (await LevelDbStorage.open(settings.dataDir, { sync: settings.fsync }));
+  const storage = metrics === null ? opened : new InstrumentedStorage(opened, storageObserver(metrics));
+  const engine = new RelayEngine({
+    storage,
+    logger,
+    idleUnloadMs: settings.idleUnloadMs,
+    compactThreshold: settings.compactThreshold,
+    compactBytes: settings.compactBytes,
+    replication,
+  });
+  if (metrics !== null) observeEngine(engine, metrics);
+  replication?.bind(engine);
+  await replication?.start();
+  const host = new HttpHost({
+    engine,
+    logger,
+    staticDir: settings.staticDir,
+    maxPayloadBytes: settings.maxPayloadBytes,
+    authSecret: settings.authSecret,
+    rateLimit: settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null,
+    maxBufferedBytes: settings.maxBufferedBytes,
+    heartbeatMs: settings.heartbeatMs,
+    metrics,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       host.server.once('error', reject);
@@ -73,6 +125,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       });
     });
   } catch (error) {
+    await replication?.close();
     await storage.close();
     throw error;
   }
@@ -87,9 +140,28 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     close: () =>
       (closing ??= (async () => {
         await host.close();
+        await replication?.close(); // before the storage: it answers peers from it
         await engine.close();
         await storage.close();
         logger.info('relay closed');
       })()),
   };
+}
+
+function validateLimits(options: RelayOptions): void {
+  const check = (name: keyof RelayOptions, min: number): void => {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
+      throw new InvalidOptionError(`${name} must be an integer >= ${min}`);
+    }
+  };
+  check('rateLimitPerSecond', 0);
+  check('rateLimitBurst', 1);
+  check('maxBufferedBytes', 1024);
+  check('heartbeatMs', 0);
+  check('compactThreshold', 2);
+  check('compactBytes', 1);
+  if (options.authSecret !== undefined && options.authSecret !== null && options.authSecret.length < 16) {
+    throw new InvalidOptionError('authSecret must have at least 16 characters');
+  }
 }

@@ -76,7 +76,7 @@ describe('concord.v1 multiplexed endpoint (real relay process)', () => {
     expect((await client.next(is(MessageType.Pong), 'Pong')).nonce).toBe(12345);
     client.send({ type: MessageType.Update, doc: 'not-mine', update: edit(1, 'x').update });
     const error = await client.next(is(MessageType.Error), 'Error');
-    expect(error).toMatchObject({ doc: 'not-mine', code: ErrorCode.Forbidden });
+    expect(error).toMatchObject({ doc: 'not-mine', code: ErrorCode.NotSubscribed });
     expect(client.closeCode).toBeNull();
   });
 

@@ -94,6 +94,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       release?.();
     }
     this.loaded = true;
+    this.queueChange();
     await this.startSync([...this.slots.values()]);
   }
 
@@ -279,11 +280,13 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   private queueChange(): void {
     this.snapshot = null;
-    if (this.changeQueued) return;
+    // While loading, each task's stored state arrives in its own microtask: one notification when all are in, not a
+    // snapshot of the whole list per task (quadratic for a large list).
+    if (this.changeQueued || !this.loaded) return;
     this.changeQueued = true;
     queueMicrotask(() => {
       this.changeQueued = false;
-      if (!this.closed) this.emit('change', [this.tasks()]);
+      if (!this.closed && this._observers.has('change')) this.emit('change', [this.tasks()]);
     });
   }
 

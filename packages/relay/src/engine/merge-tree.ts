@@ -5,7 +5,7 @@ export const EMPTY_UPDATE: Uint8Array = Uint8Array.of(0, 0);
 /** Empty state vector. */
 export const EMPTY_STATE_VECTOR: Uint8Array = Uint8Array.of(0);
 
-const FAN_IN = 32;
+export const FAN_IN = 32;
 
 /**
  * Merges encoded updates in a tree of groups of 32. FACTS: `Y.mergeUpdates` grows with the square of the number of

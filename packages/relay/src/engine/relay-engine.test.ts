@@ -212,9 +212,10 @@ describe('RelayEngine: loading and unloading', () => {
     const a = new FakeMember();
     await engine.join('d', a);
     const writer = client(1);
-    for (const text of ['a', 'b', 'c']) await engine.submitUpdate('d', a, writer.edit(text));
+    // Compaction also runs in the background after writes: hold it from the start, so the unload has to wait for it.
     const gate = deferred();
     storage.compactGate = gate.promise;
+    for (const text of ['a', 'b', 'c']) await engine.submitUpdate('d', a, writer.edit(text));
     const unloaded = new Promise<void>((resolve) => engine.once('roomUnloaded', () => resolve()));
     engine.leave('d', a);
     await waitFor(() => engine.loadedDocuments.length === 0, 'unloading to start');

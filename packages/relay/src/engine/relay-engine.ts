@@ -17,6 +17,11 @@ import { EMPTY_STATE_VECTOR } from './merge-tree.js';
 import type { Room } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
+import { UpdateLog } from './update-log.js';
+import type { Replication } from '../cluster/replication.js';
+
+/** The author of updates and awareness that came from another relay: never a room member, never republished. */
+const PEER: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined };
 
 export interface RelayEngineOptions {
   readonly storage: DocumentStorage;
@@ -25,16 +30,21 @@ export interface RelayEngineOptions {
   readonly idleUnloadMs?: number;
   /** Compact a document's stored log into one update once it holds this many updates (checked on load and unload). */
   readonly compactThreshold?: number;
+  /** Also compact once this many bytes were stored since the last compaction (checked after every write, in the background). */
+  readonly compactBytes?: number;
+  /** Other relays sharing documents (issue 7, `--redis`): catch-up on load, publish what local clients write. */
+  readonly replication?: Replication;
 }
 
 /** Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory (issue 6). */
-export const ENGINE_DEFAULTS = { idleUnloadMs: 5_000, compactThreshold: 500 } as const;
+export const ENGINE_DEFAULTS = { idleUnloadMs: 5_000, compactThreshold: 500, compactBytes: 4 * 1024 * 1024 } as const;
 
 /** Typed events, for metrics and tests. */
 export interface RelayEngineEvents {
   roomLoaded: [doc: string, storedUpdates: number];
   roomUnloaded: [doc: string];
-  updatePersisted: [doc: string, bytes: number];
+  /** `forwardedTo`: how many other connections the update was forwarded to. */
+  updatePersisted: [doc: string, bytes: number, forwardedTo: number];
   updateRefused: [doc: string, code: string];
   storageFailed: [error: unknown, docs: string[]];
   compacted: [doc: string, result: CompactionResult];
@@ -56,22 +66,30 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   readonly #logger: Logger;
   readonly #rooms: RoomRegistry;
   readonly #batcher: WriteBatcher<WriteContext>;
+  readonly #storage: DocumentStorage;
+  readonly #replication: Replication | undefined;
   #closed = false;
 
   constructor(options: RelayEngineOptions) {
     super();
-    const { storage, idleUnloadMs, compactThreshold } = withDefaults(ENGINE_DEFAULTS, options);
+    const { storage, idleUnloadMs, compactThreshold, compactBytes } = withDefaults(ENGINE_DEFAULTS, options);
+    if (!(compactBytes >= 1)) throw new TypeError('compactBytes must be a number >= 1');
     if (!(idleUnloadMs >= 0)) throw new TypeError('idleUnloadMs must be a number >= 0');
     if (!(compactThreshold >= 2)) throw new TypeError('compactThreshold must be a number >= 2');
     this.#logger = options.logger ?? pino({ level: 'silent' });
+    this.#storage = storage;
+    this.#replication = options.replication;
+    const replication = options.replication;
     this.#rooms = new RoomRegistry({
       storage,
       logger: this.#logger,
       idleUnloadMs,
       compactThreshold,
+      compactBytes,
       onLoaded: (doc, stored) => this.emit('roomLoaded', doc, stored),
       onUnloaded: (doc) => this.emit('roomUnloaded', doc),
       onCompacted: (doc, result) => this.emit('compacted', doc, result),
+      ...(replication && { catchUp: (doc: string, stored: readonly Uint8Array[]) => replication.catchUp(doc, stored) }),
     });
     this.#batcher = new WriteBatcher(storage, {
       durable: (batch) => this.#durable(batch),
@@ -94,7 +112,10 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     const room = this.#readyRoom(doc);
     if (room === null || !room.members.delete(member)) return;
     const removal = room.awarenessStates.removeOwner(member);
-    if (removal !== null) this.#broadcast(room, member, (other) => other.receiveAwareness(doc, removal));
+    if (removal !== null) {
+      this.#broadcast(room, member, (other) => other.receiveAwareness(doc, removal));
+      this.#replication?.publishAwareness(doc, removal);
+    }
     this.#rooms.scheduleIdle(room);
   }
 
@@ -132,7 +153,55 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       this.emit('updateRefused', doc, 'ERR_MALFORMED_AWARENESS');
       throw new MalformedAwarenessError(doc);
     }
-    if (accepted !== null) this.#broadcast(room, member, (other) => other.receiveAwareness(doc, accepted));
+    if (accepted === null) return;
+    this.#broadcast(room, member, (other) => other.receiveAwareness(doc, accepted));
+    this.#replication?.publishAwareness(doc, accepted);
+  }
+
+  /**
+   * An update from another relay (issue 7): validated, persisted, then forwarded to every member; never republished.
+   * Resolves false when the document is not loaded here (its next load catches up from the peers instead).
+   */
+  async applyPeerUpdate(doc: string, update: Uint8Array): Promise<boolean> {
+    const room = this.#readyRoom(doc);
+    if (room === null || this.#closed) return false;
+    const exact = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice();
+    if (!isDecodableUpdate(exact)) {
+      this.emit('updateRefused', doc, 'ERR_MALFORMED_UPDATE');
+      return false;
+    }
+    if (isEmptyUpdate(exact)) return true;
+    await new Promise<Uint8Array>((resolve, reject) => {
+      room.pendingWrites++;
+      this.#batcher.enqueue({ doc, update: exact, context: { room, from: PEER, resolve, reject } });
+    });
+    return true;
+  }
+
+  /** Awareness from another relay: relayed to every member, never persisted or republished. False if not applicable. */
+  applyPeerAwareness(doc: string, update: Uint8Array): boolean {
+    const room = this.#readyRoom(doc);
+    if (room === null) return false;
+    let accepted: Uint8Array | null;
+    try {
+      accepted = room.awarenessStates.apply(update, PEER);
+    } catch (error) {
+      if (!(error instanceof AwarenessFormatError)) throw error;
+      return false;
+    }
+    if (accepted !== null) this.#broadcast(room, PEER, (member) => member.receiveAwareness(doc, accepted));
+    return true;
+  }
+
+  /**
+   * What this relay durably holds of `doc` that `stateVector` lacks, and its own state vector: from the loaded room, or
+   * read from storage without loading a room (answers to other relays' catch-up requests). Throws for a malformed state vector.
+   */
+  async durableDiff(doc: string, stateVector: Uint8Array): Promise<{ update: Uint8Array; stateVector: Uint8Array; loaded: boolean }> {
+    const room = this.#readyRoom(doc);
+    if (room !== null) return { ...room.sync(stateVector), loaded: true };
+    const log = new UpdateLog(await this.#storage.loadUpdates(doc));
+    return { update: log.diff(stateVector), stateVector: log.stateVector(), loaded: false };
   }
 
   /** Stops new joins and writes, completes every write queued or in flight, and waits for unloads. Storage stays open. */
@@ -151,12 +220,16 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       const { room, from } = context;
       room.pendingWrites--;
       room.storedUpdates++;
+      room.bytesSinceCompaction += update.byteLength;
       room.log.append(update);
       this.#broadcast(room, from, (member) => member.receiveUpdate(doc, update));
-      this.emit('updatePersisted', doc, update.byteLength);
+      if (from !== PEER) this.#replication?.publishUpdate(doc, update);
+      this.emit('updatePersisted', doc, update.byteLength, room.members.size - (room.members.has(from) ? 1 : 0));
       context.resolve(Y.encodeStateVector(Y.parseUpdateMeta(update).to));
       this.#rooms.scheduleIdle(room);
     }
+    // Compaction runs in the background while the room is loaded, not only on load and unload.
+    for (const room of new Set(batch.map((write) => write.context.room))) this.#rooms.maybeCompact(room);
   }
 
   #failed(batch: readonly PendingWrite<WriteContext>[], error: unknown): void {

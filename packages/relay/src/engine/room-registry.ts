@@ -9,9 +9,13 @@ export interface RoomRegistryOptions {
   readonly logger: Logger;
   readonly idleUnloadMs: number;
   readonly compactThreshold: number;
+  /** Also compact once this many bytes were stored since the last compaction. */
+  readonly compactBytes?: number;
   readonly onLoaded: (doc: string, storedUpdates: number) => void;
   readonly onUnloaded: (doc: string) => void;
   readonly onCompacted: (doc: string, result: CompactionResult) => void;
+  /** Other relays' updates this relay lacks (issue 7), fetched during the load and persisted before the room is ready. */
+  readonly catchUp?: (doc: string, stored: readonly Uint8Array[]) => Promise<Uint8Array[]>;
 }
 
 type Slot = { state: 'loading'; loaded: Promise<Room> } | { state: 'ready'; room: Room } | { state: 'unloading'; done: Promise<void> };
@@ -84,7 +88,7 @@ export class RoomRegistry {
   }
 
   #load(doc: string): void {
-    const loaded = this.options.storage.loadUpdates(doc).then(
+    const loaded = this.#readLog(doc).then(
       (updates) => {
         const room = new Room(doc, updates);
         this.#slots.set(doc, { state: 'ready', room });
@@ -102,6 +106,19 @@ export class RoomRegistry {
     this.#slots.set(doc, { state: 'loading', loaded });
   }
 
+  /** The stored log plus, with a catch-up hook, the peers' updates it lacks, persisted first (write before serve). */
+  #readLog(doc: string): Promise<Uint8Array[]> {
+    const loaded = this.options.storage.loadUpdates(doc);
+    const catchUp = this.options.catchUp;
+    if (catchUp === undefined) return loaded; // without replication: exactly the single read it always was
+    return loaded.then(async (stored) => {
+      const fromPeers = await catchUp(doc, stored);
+      if (fromPeers.length === 0) return stored;
+      await this.options.storage.appendUpdates(fromPeers.map((update) => ({ doc, update })));
+      return [...stored, ...fromPeers];
+    });
+  }
+
   #cancelIdle(room: Room): void {
     if (room.idleTimer !== null) clearTimeout(room.idleTimer);
     room.idleTimer = null;
@@ -116,11 +133,23 @@ export class RoomRegistry {
     this.#slots.set(room.doc, { state: 'unloading', done });
   }
 
+  /**
+   * Starts a background compaction of the room's stored log (one atomic batch) once it holds `compactThreshold` updates
+   * or `compactBytes` bytes since the last one. Called on load, after every durable write and on unload; single-flight.
+   */
+  maybeCompact(room: Room): void {
+    this.#maybeCompact(room);
+  }
+
   #maybeCompact(room: Room): void {
-    if (room.compaction !== null || room.storedUpdates < this.options.compactThreshold) return;
+    if (room.compaction !== null || room.storedUpdates < 2) return;
+    const overBytes = room.bytesSinceCompaction >= (this.options.compactBytes ?? Number.POSITIVE_INFINITY);
+    if (room.storedUpdates < this.options.compactThreshold && !overBytes) return;
+    const bytesAtStart = room.bytesSinceCompaction;
     room.compaction = this.options.storage.compact(room.doc, mergeUpdatesTree).then(
       (result) => {
         room.storedUpdates -= Math.max(0, result.replaced - 1);
+        room.bytesSinceCompaction = Math.max(0, room.bytesSinceCompaction - bytesAtStart);
         room.compaction = null;
         this.options.onCompacted(room.doc, result);
       },

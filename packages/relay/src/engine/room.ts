@@ -14,6 +14,8 @@ export class Room implements RoomView {
   readonly log: UpdateLog;
   /** Updates stored for this document (loaded + appended since): compaction starts past a threshold. */
   storedUpdates: number;
+  /** Bytes stored since the document's last compaction (the first stored update is taken as that compaction's result). */
+  bytesSinceCompaction: number;
   /** Writes of this room queued or in flight: the room cannot unload before they complete. */
   pendingWrites = 0;
   idleTimer: NodeJS.Timeout | null = null;
@@ -25,6 +27,7 @@ export class Room implements RoomView {
   ) {
     this.log = new UpdateLog(updates);
     this.storedUpdates = updates.length;
+    this.bytesSinceCompaction = updates.reduce((sum, update, i) => (i === 0 ? 0 : sum + update.byteLength), 0);
   }
 
   get idle(): boolean {

@@ -3,11 +3,14 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, PROTOCOL_V1, SUPPORTED_PROTOCOLS } from '@concord/core/protocol';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ALLOW_ALL } from '../auth/access.js';
+import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
+import { tokenAccess, verifyToken } from '../auth/tokens.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
+import { reasonOfCloseCode, type RelayMetrics } from '../metrics/relay-metrics.js';
 import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';
 import type { Session, SessionContext } from '../sessions/wire-socket.js';
+import { fireAt, TokenBucket } from './limits.js';
 import { createStaticHandler } from './static-files.js';
 import { messageBytes, wireSocket } from './ws-socket.js';
 
@@ -15,7 +18,17 @@ export interface HttpHostOptions {
   readonly engine: RelayEngine;
   readonly logger: Logger;
   readonly staticDir: string | null;
+  /** Largest WebSocket message accepted (whole frame); a larger one closes the connection with 4413. */
   readonly maxPayloadBytes: number;
+  /** HS256 secret: when set, every connection must present a valid token as `?token=`. */
+  readonly authSecret?: string | null;
+  /** Per-connection inbound rate limit (token bucket); over it, the connection is closed with 4429. */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | null;
+  /** Close a connection with 4503 once its send buffer exceeds this many bytes. */
+  readonly maxBufferedBytes?: number;
+  /** WebSocket ping period; a socket that has not answered the previous ping is terminated. 0 disables. */
+  readonly heartbeatMs?: number;
+  readonly metrics?: RelayMetrics | null;
 }
 
 /** Picks the newest subprotocol both sides speak (SUPPORTED_PROTOCOLS is newest first); none → the stock endpoint. */
@@ -33,19 +46,29 @@ export function stockDocumentName(url: string | undefined): string | null {
   }
 }
 
+const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
+
+function refuseUpgrade(socket: Duplex, status: 400 | 401 | 403): void {
+  if (!socket.destroyed) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+interface Liveness {
+  alive: boolean;
+}
+
 /**
- * The HTTP shell: `GET /healthz`, static files, and WebSocket upgrades to either endpoint on the same port.
- * Owns the sockets so shutdown can close them; knows nothing of documents beyond picking the endpoint.
+ * The HTTP shell: `GET /healthz`, `GET /metrics`, static files, and WebSocket upgrades to either endpoint on the same
+ * port. Authenticates upgrades, applies per-connection limits (frame size, rate, send buffer, heartbeat) and owns the
+ * sockets so shutdown can close them; knows nothing of documents beyond picking the endpoint.
  */
 export class HttpHost {
   readonly server: Server;
   readonly #wss: WebSocketServer;
-  readonly #sockets = new Set<WebSocket>();
-  readonly #context: SessionContext;
+  readonly #sockets = new Map<WebSocket, Liveness>();
   readonly #serveStatic: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | null;
+  readonly #heartbeat: NodeJS.Timeout | null;
 
   constructor(private readonly options: HttpHostOptions) {
-    this.#context = { engine: options.engine, logger: options.logger, access: ALLOW_ALL };
     this.#serveStatic = options.staticDir === null ? null : createStaticHandler(options.staticDir);
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -54,6 +77,9 @@ export class HttpHost {
     });
     this.server = createServer((request, response) => void this.#request(request, response));
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
+    const heartbeatMs = options.heartbeatMs ?? 0;
+    this.#heartbeat = heartbeatMs > 0 ? setInterval(() => this.#beat(), heartbeatMs) : null;
+    this.#heartbeat?.unref();
   }
 
   get connections(): number {
@@ -62,8 +88,9 @@ export class HttpHost {
 
   /** Closes every socket with 1001 (going away) and stops accepting; resolves once the sockets are gone or after `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
     this.server.close();
-    const closed = [...this.#sockets].map(
+    const closed = [...this.#sockets.keys()].map(
       (socket) =>
         new Promise<void>((resolve) => {
           socket.once('close', () => resolve());
@@ -72,16 +99,25 @@ export class HttpHost {
     );
     const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.all(closed), timer]);
-    for (const socket of this.#sockets) socket.terminate();
+    for (const socket of this.#sockets.keys()) socket.terminate();
     this.server.closeAllConnections();
   }
 
   async #request(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const { pathname } = new URL(request.url ?? '/', 'http://relay');
-      if (pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
+      const readOnly = request.method === 'GET' || request.method === 'HEAD';
+      if (pathname === '/healthz' && readOnly) {
         response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
         response.end(request.method === 'HEAD' ? undefined : 'ok');
+        return;
+      }
+      const metrics = this.options.metrics;
+      if (pathname === '/metrics' && readOnly && metrics) {
+        metrics.documentsLoaded.set(this.options.engine.loadedDocuments.length);
+        const text = await metrics.text();
+        response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : text);
         return;
       }
       if (this.#serveStatic !== null && (await this.#serveStatic(request, response))) return;
@@ -95,24 +131,109 @@ export class HttpHost {
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => this.options.logger.debug({ err: error }, 'upgrade socket error'));
     const offered = new Set((request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean));
     const protocol = pickProtocol(offered);
     const doc = protocol === false ? stockDocumentName(request.url) : null;
     if (protocol === false && doc === null) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, 400);
       return;
     }
+    const secret = this.options.authSecret ?? null;
+    if (secret === null) {
+      this.#accept(request, socket, head, doc, ALLOW_ALL, null);
+      return;
+    }
+    // Authentication happens before the upgrade: a refused client gets an HTTP status and no WebSocket at all.
+    const token = new URL(request.url ?? '/', 'http://relay').searchParams.get('token');
+    if (token === null || token === '') {
+      this.#refuse(socket, 401, 'no token');
+      return;
+    }
+    verifyToken(secret, token).then(
+      (claims) => {
+        const access = tokenAccess(claims);
+        if (doc !== null && access.mode(doc) === 'none') this.#refuse(socket, 403, 'document outside the token');
+        else this.#accept(request, socket, head, doc, access, claims.exp * 1000);
+      },
+      (error: unknown) => this.#refuse(socket, 401, error instanceof Error ? error.message : 'invalid token'),
+    );
+  }
+
+  #refuse(socket: Duplex, status: 401 | 403, why: string): void {
+    this.options.logger.info({ status, why }, 'upgrade refused');
+    this.options.metrics?.refuse(status === 401 ? 'unauthorized' : 'forbidden');
+    refuseUpgrade(socket, status);
+  }
+
+  #accept(request: IncomingMessage, socket: Duplex, head: Buffer, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
+    if (socket.destroyed) return;
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const wire = wireSocket(ws);
-      const session: Session =
-        ws.protocol === PROTOCOL_V1 ? new ConcordSession(this.#context, wire) : new StockSession(this.#context, wire, doc ?? '');
-      this.#sockets.add(ws);
-      ws.on('message', (data) => session.handleMessage(messageBytes(data)));
-      ws.on('error', (error) => this.options.logger.debug({ err: error }, 'socket error'));
+      const { metrics, logger } = this.options;
+      const protocolLabel = ws.protocol === PROTOCOL_V1 ? PROTOCOL_V1 : 'stock';
+      // ws closes an over-long message with 1009: the documented code is 4413.
+      const close = ws.close.bind(ws);
+      ws.close = (code?: number, reason?: string | Buffer) => {
+        if (code === 1009) {
+          metrics?.refuse('frame_too_large');
+          close(CloseCode.FrameTooLarge, 'frame too large');
+        } else close(code, reason);
+      };
+      const wire = wireSocket(ws, {
+        maxBufferedBytes: this.options.maxBufferedBytes ?? Number.POSITIVE_INFINITY,
+        onSent: metrics ? (bytes) => metrics.bytesOut.inc(bytes) : undefined,
+        onClosed: (code, reason) => {
+          logger.info({ code, reason, protocol: protocolLabel }, 'closing connection');
+          const refusal = reasonOfCloseCode(code, reason);
+          if (refusal !== null) metrics?.refuse(refusal);
+        },
+      });
+      const context: SessionContext = {
+        engine: this.options.engine,
+        logger,
+        access,
+        ...(metrics ? { onRefused: (reason) => metrics.refuse(reason) } : {}),
+      };
+      const session: Session = ws.protocol === PROTOCOL_V1 ? new ConcordSession(context, wire) : new StockSession(context, wire, doc ?? '');
+      const liveness: Liveness = { alive: true };
+      this.#sockets.set(ws, liveness);
+      metrics?.connections.inc({ protocol: protocolLabel });
+      metrics?.connectionsTotal.inc({ protocol: protocolLabel });
+      const cancelExpiry = expiresAt === null ? null : fireAt(expiresAt, () => wire.close(CloseCode.Unauthorized, 'token expired'));
+      const rate = this.options.rateLimit ? new TokenBucket(this.options.rateLimit.perSecond, this.options.rateLimit.burst) : null;
+      let limited = false;
+      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+        if (limited) return;
+        liveness.alive = true;
+        if (rate !== null && !rate.take()) {
+          limited = true;
+          wire.close(CloseCode.RateLimited, 'rate limited');
+          return;
+        }
+        session.handleMessage(messageBytes(data));
+      });
+      ws.on('pong', () => (liveness.alive = true));
+      ws.on('error', (error) => logger.debug({ err: error }, 'socket error'));
       ws.on('close', () => {
         this.#sockets.delete(ws);
+        cancelExpiry?.();
+        metrics?.connections.dec({ protocol: protocolLabel });
         session.handleClose();
       });
     });
+  }
+
+  /** Pings every socket; one that has not shown life since the previous beat is terminated (it would pin its rooms). */
+  #beat(): void {
+    for (const [ws, liveness] of this.#sockets) {
+      if (!liveness.alive) {
+        this.options.logger.info('terminating a connection that missed its heartbeat');
+        this.options.metrics?.refuse('heartbeat_timeout');
+        ws.terminate();
+        continue;
+      }
+      liveness.alive = false;
+      ws.ping();
+    }
   }
 }

@@ -1,15 +1,45 @@
+import { CloseCode } from '@concord/core/protocol';
 import { WebSocket } from 'ws';
 import type { WireSocket } from '../sessions/wire-socket.js';
 
-/** Adapts a `ws` socket to the sessions' WireSocket: frames to a closing socket are dropped, not thrown. */
-export function wireSocket(socket: WebSocket): WireSocket {
+export interface WireSocketOptions {
+  /** Close with 4503 (slow consumer) once the socket's send buffer holds more than this many bytes. */
+  readonly maxBufferedBytes: number;
+  /** Called with each frame's size as it is sent. */
+  readonly onSent?: (bytes: number) => void;
+  /** Called when the relay closes the socket with a code >= 4000 (refusals), with the reason. */
+  readonly onClosed?: (code: number, reason: string) => void;
+}
+
+/** How long a socket closed by the relay may take to finish its closing handshake before it is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Adapts a `ws` socket to the sessions' WireSocket: frames to a closing socket are dropped, not thrown; a socket whose
+ * send buffer grows past its bound is closed (4503) instead of buffering without limit.
+ */
+export function wireSocket(socket: WebSocket, options: WireSocketOptions = { maxBufferedBytes: Number.POSITIVE_INFINITY }): WireSocket {
+  const close = (code: number, reason: string): void => {
+    if (socket.readyState !== WebSocket.OPEN && socket.readyState !== WebSocket.CONNECTING) return;
+    options.onClosed?.(code, reason);
+    socket.close(code, reason);
+    // A peer that does not read will not answer the close either: do not let it hold the socket.
+    const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
   return {
     send(data) {
-      if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary: true });
+      if (socket.readyState !== WebSocket.OPEN) return;
+      // Checked before sending, so one large frame (a big catch-up) still goes out to a client that reads.
+      if (socket.bufferedAmount > options.maxBufferedBytes) {
+        close(CloseCode.SlowConsumer, 'slow consumer: send buffer full');
+        return;
+      }
+      socket.send(data, { binary: true });
+      options.onSent?.(data.byteLength);
     },
-    close(code, reason) {
-      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(code, reason);
-    },
+    close,
   };
 }
 

@@ -94,7 +94,9 @@ export class ConcordSession implements Session, RoomMember {
     const joins = new Map<string, { entry: SubscribeEntry; view: Promise<RoomView> }>();
     for (const entry of entries) {
       if (this.context.access.mode(entry.doc) === 'none') {
-        this.#error(entry.doc, ErrorCode.Forbidden, 'forbidden');
+        // Per document, not the whole connection: the client's other documents keep syncing; nothing of this one is sent.
+        this.context.onRefused?.('forbidden');
+        this.#error(entry.doc, ErrorCode.Forbidden, 'the token does not cover this document');
         continue;
       }
       const state = this.#docs.get(entry.doc);
@@ -158,7 +160,8 @@ export class ConcordSession implements Session, RoomMember {
     if (this.#closed) return;
     const state = this.#docs.get(message.doc);
     if (state === undefined) {
-      this.#error(message.doc, ErrorCode.Forbidden, 'not subscribed to this document');
+      this.context.onRefused?.('not_subscribed');
+      this.#error(message.doc, ErrorCode.NotSubscribed, 'not subscribed to this document');
       return;
     }
     if (state.phase === 'joining') {
@@ -174,7 +177,8 @@ export class ConcordSession implements Session, RoomMember {
       return;
     }
     if (this.context.access.mode(message.doc) !== 'rw') {
-      this.#error(message.doc, ErrorCode.ReadOnly, 'read-only');
+      this.context.onRefused?.('read_only');
+      this.#error(message.doc, ErrorCode.ReadOnly, 'read-only token: the update was not stored or forwarded');
       return;
     }
     const { doc, update } = message;
@@ -192,10 +196,12 @@ export class ConcordSession implements Session, RoomMember {
         this.#close(CloseCode.MalformedFrame, code);
         return;
       case 'ERR_STORAGE':
+        this.context.onRefused?.('storage_failed');
         this.#error(doc, ErrorCode.StorageFailed, 'the relay could not store the update; re-send later');
         return;
       case 'ERR_NOT_SUBSCRIBED':
-        this.#error(doc, ErrorCode.Forbidden, 'not subscribed to this document');
+        this.context.onRefused?.('not_subscribed');
+        this.#error(doc, ErrorCode.NotSubscribed, 'not subscribed to this document');
         return;
       case 'ERR_ENGINE_CLOSED':
         this.#close(CloseCode.GoingAway, code);

@@ -124,10 +124,18 @@ export class StockSession implements Session, RoomMember {
   }
 
   #submitUpdate(update: Uint8Array): void {
-    if (this.context.access.mode(this.doc) !== 'rw') return; // issue 5 decides how read-only writes are refused
+    if (this.context.access.mode(this.doc) !== 'rw') {
+      // Read-only token: the write is dropped (never stored or forwarded) and the connection stays open. Closing would
+      // make the stock provider reconnect and re-send its state forever; it keeps receiving updates instead.
+      this.context.onRefused?.('read_only');
+      return;
+    }
     void this.context.engine.submitUpdate(this.doc, this, update).then(
       () => undefined, // the stock protocol has no acknowledgement
-      (error: unknown) => this.#closeFor(error),
+      (error: unknown) => {
+        if (error instanceof RelayError && error.code === 'ERR_STORAGE') this.context.onRefused?.('storage_failed');
+        this.#closeFor(error);
+      },
     );
   }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DocumentAccess } from '../auth/access.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
+import type { RefusalReason } from '../metrics/relay-metrics.js';
 
 /**
  * The least a session needs from a WebSocket: the host adapts `ws`, tests pass fakes. `send` must not throw when the
@@ -21,4 +22,6 @@ export interface SessionContext {
   readonly engine: RelayEngine;
   readonly logger: Logger;
   readonly access: DocumentAccess;
+  /** A refusal that does not close the connection (read-only write, forbidden document, storage failure): for metrics. */
+  readonly onRefused?: (reason: RefusalReason) => void;
 }

@@ -1,0 +1,284 @@
+// @ts-check
+// The in-page half of the storage benchmark (see ../run.js): bundled by Vite, driven by Playwright through
+// `globalThis.bench`. The adapter comes from the URL: `?adapter=single` (SingleDatabasePersistence) or `?adapter=y-indexeddb`.
+import { Concord, IndexedDbPersistence, SingleDatabasePersistence } from '@concord/core';
+import * as Y from 'yjs';
+
+/** @typedef {import('./bench-api.js').BenchApi} BenchApi */
+/** @typedef {import('./bench-api.js').StorageFigures} StorageFigures */
+/** @typedef {import('./bench-api.js').OpenProfile} OpenProfile */
+
+const LIST = 'bench';
+const adapter = new URLSearchParams(location.search).get('adapter') ?? 'single';
+
+/** @type {Concord | null} */
+let concord = null;
+/** @type {import('@concord/core').TaskList | null} */
+let list = null;
+
+function newConcord() {
+  const persistence = adapter === 'y-indexeddb' ? new IndexedDbPersistence() : new SingleDatabasePersistence();
+  return new Concord({ persistence, syncTabs: true, userId: 'bench' });
+}
+
+function requireList() {
+  if (!list) throw new Error('open the list first');
+  return list;
+}
+
+/** SingleDatabasePersistence with timers around its steps (the profile of an open). */
+class TimedSinglePersistence extends SingleDatabasePersistence {
+  timings = { openDb: 0, getAll: 0, apply: 0, binds: 0, slowBinds: 0, records: 0, bytes: 0 };
+
+  /** @param {string} listId */
+  async prefetch(listId) {
+    let started = performance.now();
+    await /** @type {() => Promise<IDBDatabase>} */ (Reflect.get(this, 'db')).call(this);
+    this.timings.openDb += performance.now() - started;
+    started = performance.now();
+    const release = await super.prefetch(listId);
+    this.timings.getAll += performance.now() - started;
+    const scopes = /** @type {Map<string, { updates: Map<string, Uint8Array[]> }>} */ (Reflect.get(this, 'prefetched'));
+    for (const updates of scopes.get(listId)?.updates.values() ?? []) {
+      this.timings.records += updates.length;
+      for (const update of updates) this.timings.bytes += update.byteLength;
+    }
+    return release;
+  }
+
+  /** @param {string} name @param {Y.Doc} doc */
+  async bind(name, doc) {
+    const started = performance.now();
+    const bound = await super.bind(name, doc);
+    // Records of a prefetched list are applied without another read, so this is the apply (plus a microtask or two).
+    this.timings.apply += performance.now() - started;
+    this.timings.binds++;
+    return bound;
+  }
+}
+
+/** Shared clock across the tabs of one browser: epoch milliseconds with sub-millisecond resolution. */
+const clock = () => performance.timeOrigin + performance.now();
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @type {number[]} */
+const arrivals = [];
+
+/** @type {BenchApi} */
+const bench = {
+  adapter,
+
+  // A title, a description and a completion (plus createdAt/updatedAt), then five small edits, each its own update.
+  async seed(tasks) {
+    const started = performance.now();
+    const c = newConcord();
+    const l = await c.openList(LIST);
+    for (let i = 0; i < tasks; i++) {
+      const id = l.create({ title: `Task ${i}`, description: `Description of task ${i}`, completed: false });
+      l.update(id, { title: `Task ${i}!` });
+      l.update(id, { description: `Description of task ${i}, edited` });
+      l.update(id, { completed: true });
+      l.update(id, { title: `Task ${i}!!` });
+      l.update(id, { completed: false });
+      // Let each batch of tasks bind and write before the next (as a person would create them).
+      if (i % 50 === 49) await sleep(0);
+    }
+    await l.flush();
+    await c.close();
+    return { ms: performance.now() - started };
+  },
+
+  async open(tasks) {
+    const started = performance.now();
+    concord = newConcord();
+    list = await concord.openList(LIST);
+    // Bounded: the stored tasks are in place once openList resolves; allow a few turns for late ones.
+    for (let turn = 0; list.tasks().length < tasks && turn < 1_000; turn++) await sleep(0);
+    const ms = performance.now() - started;
+    if (list.tasks().length < tasks) throw new Error(`opened ${list.tasks().length} of ${tasks} tasks`);
+    return { ms, titled: list.tasks().filter((task) => task.title !== '').length };
+  },
+
+  async edits(count) {
+    const l = requireList();
+    const ids = l.tasks().map((task) => task.id);
+    /** @type {number[]} */
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const id = ids[(i * 7) % ids.length];
+      if (!id) throw new Error('no tasks');
+      const started = performance.now();
+      l.update(id, { title: `Edit ${i}` });
+      await l.flush();
+      times.push(performance.now() - started);
+    }
+    return times;
+  },
+
+  // Tab B: record when each ping arrives (shared clock) and answer at once with a pong on another task.
+  listen() {
+    const l = requireList();
+    const [pingTask, pongTask] = l.tasks();
+    if (!pingTask || !pongTask) throw new Error('need two tasks');
+    let last = '';
+    l.on('change', (tasks) => {
+      const title = tasks.find((task) => task.id === pingTask.id)?.title ?? '';
+      if (title === last || !title.startsWith('ping ')) return;
+      last = title;
+      arrivals[Number(title.slice(5))] = clock();
+      l.update(pongTask.id, { title: `pong ${title.slice(5)}` });
+    });
+  },
+
+  // Tab A: edit, note the send time, and wait (bounded) for tab B's pong before the next edit.
+  async ping(count, gapMs) {
+    const l = requireList();
+    const [pingTask, pongTask] = l.tasks();
+    if (!pingTask || !pongTask) throw new Error('need two tasks');
+    /** @type {number[]} */
+    const sent = [];
+    /** @type {number[]} */
+    const rtt = [];
+    for (let i = 0; i < count; i++) {
+      /** @type {(value: number) => void} */
+      let answered = () => undefined;
+      /** @type {Promise<number>} */
+      const pong = new Promise((resolve) => (answered = resolve));
+      const onChange = (/** @type {readonly import('@concord/core').Task[]} */ tasks) => {
+        if (tasks.find((task) => task.id === pongTask.id)?.title === `pong ${i}`) answered(clock());
+      };
+      l.on('change', onChange);
+      const at = clock();
+      sent[i] = at;
+      l.update(pingTask.id, { title: `ping ${i}` });
+      const back = await Promise.race([pong, sleep(2_000).then(() => NaN)]);
+      l.off('change', onChange);
+      rtt[i] = back - at;
+      await sleep(gapMs);
+    }
+    return { sent, rtt };
+  },
+
+  arrivals: () => arrivals,
+
+  // Many small edits, each persisted in its own turn, then the idle merge (2 s without writes) and its writes.
+  async bulkEdits(count) {
+    const l = requireList();
+    const ids = l.tasks().map((task) => task.id);
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const id = ids[i % ids.length];
+      if (!id) throw new Error('no tasks');
+      if (i % 3 === 2) l.update(id, { completed: i % 2 === 0 });
+      else l.update(id, { title: `Task ${i % ids.length} v${i}` });
+      if (i % 10 === 9) await l.flush();
+    }
+    await l.flush();
+    const ms = performance.now() - started;
+    await sleep(3_000);
+    await l.flush();
+    return { ms };
+  },
+
+  async storage() {
+    const databases = (await indexedDB.databases()).length;
+    const { usage = 0 } = await navigator.storage.estimate();
+    /** @type {StorageFigures} */
+    const figures = { databases, usage, recordBytes: null, records: null, encodedBytes: null, documents: null };
+    if (adapter !== 'single') return figures;
+    /** @type {IDBDatabase} */
+    const idb = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('concord');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('open failed'));
+    });
+    /** @type {{ doc: string, update: Uint8Array }[]} */
+    const records = await new Promise((resolve, reject) => {
+      const request = idb.transaction('updates', 'readonly').objectStore('updates').getAll();
+      request.onsuccess = () => resolve(/** @type {{ doc: string, update: Uint8Array }[]} */ (request.result));
+      request.onerror = () => reject(request.error ?? new Error('getAll failed'));
+    });
+    idb.close();
+    /** @type {Map<string, Uint8Array[]>} */
+    const byDoc = new Map();
+    let recordBytes = 0;
+    for (const record of records) {
+      recordBytes += record.update.byteLength;
+      const updates = byDoc.get(record.doc) ?? [];
+      updates.push(record.update);
+      byDoc.set(record.doc, updates);
+    }
+    let encodedBytes = 0;
+    for (const updates of byDoc.values()) {
+      const doc = new Y.Doc();
+      for (const update of updates) Y.applyUpdate(doc, update);
+      encodedBytes += Y.encodeStateAsUpdate(doc).byteLength;
+      doc.destroy();
+    }
+    return { ...figures, recordBytes, records: records.length, encodedBytes, documents: byDoc.size };
+  },
+
+  async profileOpen(tasks) {
+    const persistence = new TimedSinglePersistence();
+    const started = performance.now();
+    concord = new Concord({ persistence, syncTabs: true, userId: 'bench' });
+    list = await concord.openList(LIST);
+    const snapshotStarted = performance.now();
+    const shown = list.tasks().length;
+    const snapshot = performance.now() - snapshotStarted;
+    const total = performance.now() - started;
+    if (shown < tasks) throw new Error(`opened ${shown} of ${tasks} tasks`);
+    return { total, snapshot, ...persistence.timings };
+  },
+
+  // A bare write transaction of one small record in the app's database, default vs relaxed durability, and what
+  // list.flush() costs with nothing to write.
+  async profileWrites(count) {
+    const db = /** @type {IDBDatabase} */ (
+      await new Promise((resolve, reject) => {
+        const request = indexedDB.open('concord');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+      })
+    );
+    /** @param {IDBTransactionOptions} options */
+    const write = async (options) => {
+      /** @type {number[]} */
+      const times = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        const transaction = db.transaction('meta', 'readwrite', options);
+        transaction.objectStore('meta').put(new Uint8Array(40), ['__bench__', String(i)]);
+        await new Promise((resolve, reject) => {
+          transaction.oncomplete = resolve;
+          transaction.onabort = () => reject(transaction.error ?? new Error('aborted'));
+        });
+        times.push(performance.now() - started);
+      }
+      return times.sort((a, b) => a - b)[times.length >> 1] ?? NaN;
+    };
+    const strict = await write({ durability: 'default' });
+    const relaxed = await write({ durability: 'relaxed' });
+    const cleanup = db.transaction('meta', 'readwrite');
+    cleanup.objectStore('meta').delete(IDBKeyRange.bound(['__bench__'], ['__bench__', []]));
+    await new Promise((resolve) => (cleanup.oncomplete = resolve));
+    db.close();
+    /** @type {number[]} */
+    const flushes = [];
+    const l = requireList();
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await l.flush();
+      flushes.push(performance.now() - started);
+    }
+    return { strict, relaxed, flushOnly: flushes.sort((a, b) => a - b)[flushes.length >> 1] ?? NaN };
+  },
+
+  async close() {
+    await concord?.close();
+    concord = null;
+    list = null;
+  },
+};
+
+Reflect.set(globalThis, 'bench', bench);

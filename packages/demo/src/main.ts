@@ -1,0 +1,64 @@
+import './styles.css';
+import { Concord, IndexedDbPersistence, isValidId, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
+import { readConfig, type StorageChoice } from './config.js';
+import { registerServiceWorker } from './service-worker.js';
+import { showStorageUsage } from './storage-usage.js';
+import { createTransport } from './transport.js';
+import './ui/concord-app.js';
+
+/** Handles for tests and benchmarks (`window.concordDemo`). */
+declare global {
+  interface Window {
+    concordDemo?: { concord: Concord; list: import('@concord/core').TaskList | null };
+  }
+}
+
+async function start(): Promise<void> {
+  performance.mark('concord:start');
+  const app = document.querySelector('concord-app')!;
+  window.addEventListener('error', (event) => app.showError(`Unexpected error: ${event.message}`));
+  window.addEventListener('unhandledrejection', (event) => app.showError(`Unexpected error: ${describe(event.reason)}`));
+  registerServiceWorker();
+
+  const config = readConfig(location, localStorage, sessionStorage);
+  if (!isValidId(config.listId)) {
+    app.showError(`“${config.listId}” is not a valid list id: use letters, digits, _ and - (at most 128).`);
+    return;
+  }
+  document.title = `${config.listId} · Concord`;
+  const transport = createTransport(location);
+  const persistence = createPersistence(config.storage);
+  const concord = new Concord({ userId: config.user.name, ...(transport && { transport }), ...(persistence && { persistence }) });
+  window.concordDemo = { concord, list: null };
+  const list = await concord.openList(config.listId);
+  performance.mark('concord:list-opened');
+  window.concordDemo.list = list;
+  app.onListRendered = () => {
+    performance.mark('concord:list-rendered');
+    // After the next frame: the rows are laid out and painted (what the render benchmark reports).
+    requestAnimationFrame(() => setTimeout(() => performance.mark('concord:list-painted'), 0));
+  };
+  app.onAllRowsRendered = () => {
+    performance.mark('concord:rows-rendered');
+    requestAnimationFrame(() => setTimeout(() => performance.mark('concord:rows-painted'), 0));
+  };
+  app.attach(config, list, transport);
+  if (!config.workOffline) transport?.connect();
+  // Leave the others' presence lists at once when the window closes, rather than after the 30 s awareness timeout.
+  window.addEventListener('pagehide', () => app.setPresent(false));
+  window.addEventListener('pageshow', (event) => event.persisted && app.setPresent(true));
+  const usage = document.querySelector<HTMLElement>('[data-testid="storage-usage"]');
+  if (usage) showStorageUsage(usage);
+}
+
+function createPersistence(choice: StorageChoice): PersistenceAdapter | null {
+  if (choice === 'y-indexeddb') return new IndexedDbPersistence();
+  if (choice === 'single') return new SingleDatabasePersistence();
+  return null;
+}
+
+function describe(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+start().catch((error: unknown) => document.querySelector('concord-app')?.showError(`Could not open the list: ${describe(error)}`));

@@ -1,0 +1,106 @@
+import type * as Y from 'yjs';
+import { diffSplice, transformPosition, transformSplice, type DeltaOp } from './text-splice.js';
+
+type Field = HTMLInputElement | HTMLTextAreaElement;
+
+/**
+ * Binds an <input> or <textarea> to a Y.Text, both ways:
+ * - a local edit becomes the smallest splice of the Y.Text (never a whole-string replacement, so concurrent typing
+ *   by others merges character by character);
+ * - a remote edit updates the field and carries the caret and selection through the change's delta.
+ * While an IME composition is in progress the field is left alone; remote changes wait and are merged at its end.
+ */
+export class TextBinding {
+  /** What the field showed after the last sync with the Y.Text. */
+  private shown: string;
+  private composing = false;
+  /** Remote deltas that arrived during a composition, in order, relative to `shown`. */
+  private held: DeltaOp[][] = [];
+
+  constructor(
+    readonly field: Field,
+    readonly text: Y.Text,
+  ) {
+    this.shown = text.toString();
+    field.value = this.shown;
+    text.observe(this.onRemote);
+    field.addEventListener('input', this.onInput);
+    field.addEventListener('compositionstart', this.onCompositionStart);
+    field.addEventListener('compositionend', this.onCompositionEnd);
+  }
+
+  destroy(): void {
+    this.text.unobserve(this.onRemote);
+    this.field.removeEventListener('input', this.onInput);
+    this.field.removeEventListener('compositionstart', this.onCompositionStart);
+    this.field.removeEventListener('compositionend', this.onCompositionEnd);
+  }
+
+  private readonly onInput = (): void => {
+    if (this.composing) return;
+    const value = this.field.value;
+    let splice = diffSplice(this.shown, value, this.field.selectionEnd ?? value.length);
+    if (!splice) return;
+    for (const delta of this.held) splice = transformSplice(splice, delta);
+    const edit = splice;
+    const doc = this.text.doc;
+    const apply = () => {
+      if (edit.remove > 0) this.text.delete(edit.index, edit.remove);
+      if (edit.insert) this.text.insert(edit.index, edit.insert);
+    };
+    if (doc) doc.transact(apply, this);
+    else apply();
+    if (this.held.length > 0) {
+      this.held = [];
+      this.refresh([]);
+    } else {
+      this.shown = value;
+    }
+  };
+
+  private readonly onRemote = (event: Y.YTextEvent): void => {
+    if (event.transaction.origin === this) return;
+    const delta = event.delta as DeltaOp[];
+    if (this.composing) {
+      this.held.push(delta);
+      return;
+    }
+    this.refresh([delta]);
+  };
+
+  /** Shows the Y.Text's content, carrying the selection through `deltas` when the field has focus. */
+  private refresh(deltas: readonly DeltaOp[][]): void {
+    const next = this.text.toString();
+    this.shown = next;
+    if (this.field.value === next) return;
+    const field = this.field;
+    if (field.ownerDocument.activeElement !== field) {
+      field.value = next;
+      return;
+    }
+    let start = field.selectionStart ?? 0;
+    let end = field.selectionEnd ?? start;
+    const direction = field.selectionDirection ?? 'none';
+    for (const delta of deltas) {
+      start = transformPosition(delta, start);
+      end = transformPosition(delta, end);
+    }
+    field.value = next;
+    field.setSelectionRange(Math.min(start, next.length), Math.min(end, next.length), direction);
+  }
+
+  private readonly onCompositionStart = (): void => {
+    this.composing = true;
+  };
+
+  private readonly onCompositionEnd = (): void => {
+    this.composing = false;
+    this.onInput();
+    // A composition that changed nothing still has to show the remote edits it held back.
+    if (this.held.length > 0) {
+      const held = this.held;
+      this.held = [];
+      this.refresh(held);
+    }
+  };
+}

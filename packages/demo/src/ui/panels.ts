@@ -1,0 +1,103 @@
+import type { SyncStatus, Task, TaskId } from '@concord/core';
+import { html, nothing, type TemplateResult } from 'lit';
+import { initials } from '../config.js';
+import type { Peer } from '../presence.js';
+import { label } from './task-row.js';
+
+const STATE_HINT: Record<SyncStatus['state'], string> = {
+  offline: 'Changes are kept on this device and sent when you are back online.',
+  connecting: 'Reaching the relay…',
+  syncing: 'Exchanging changes with the relay…',
+  synced: 'The relay holds every change.',
+};
+
+/** The sync indicator: state word (lowercase: tests and people read the same text) and changes waiting. */
+export function syncStatus(status: SyncStatus): TemplateResult {
+  const last = status.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
+  return html`<div class="sync" title=${STATE_HINT[status.state]}>
+    <span class="sync-dot sync-dot--${status.state}" aria-hidden="true"></span>
+    <span class="sync-state" data-testid="sync-status" data-state=${status.state}>${status.state}</span>
+    <span class="sync-pending ${status.pendingChanges > 0 ? 'has-pending' : ''}"
+      ><span data-testid="pending-count">${status.pendingChanges}</span>
+      ${status.pendingChanges === 1 ? 'change' : 'changes'} waiting</span
+    >
+    ${last ? html`<span class="sync-last">· last synced ${last}</span>` : nothing}
+  </div>`;
+}
+
+/** Who is here. While offline, only yourself: others' presence would be stale. */
+export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: readonly Task[], onRename: (name: string) => void): TemplateResult {
+  const titles = new Map<TaskId, string>(tasks.map((task) => [task.id, label(task)]));
+  const shown = offline ? peers.filter((peer) => peer.self) : peers;
+  const others = shown.filter((peer) => !peer.self).length;
+  return html`<section class="presence" aria-label="People on this list" data-testid="presence">
+    <ul class="peers">
+      ${shown.map(
+        (peer) => html`<li class="peer ${peer.self ? 'is-self' : ''}" data-testid="peer">
+          <span class="avatar" style="background:${peer.user.color}" aria-hidden="true">${initials(peer.user.name)}</span>
+          ${peer.self
+            ? html`<label class="visually-hidden" for="your-name">Your name</label>
+                <input
+                  id="your-name"
+                  class="name-input"
+                  data-testid="user-name"
+                  .value=${peer.user.name}
+                  size=${Math.max(6, Math.min(24, peer.user.name.length + 1))}
+                  maxlength="40"
+                  autocomplete="nickname"
+                  @change=${(event: Event) => onRename((event.target as HTMLInputElement).value)}
+                /><span class="peer-note">(you)</span>`
+            : html`<span class="peer-name">${peer.user.name}</span>`}
+          ${!peer.self && peer.editing && titles.has(peer.editing)
+            ? html`<span class="peer-note">editing “${titles.get(peer.editing)}”</span>`
+            : nothing}
+        </li>`,
+      )}
+    </ul>
+    <p class="presence-summary">
+      ${offline ? 'Working offline: others are hidden until you reconnect.' : others === 0 ? 'Nobody else here yet.' : `${others} other${others > 1 ? 's' : ''} online.`}
+    </p>
+  </section>`;
+}
+
+export function trashPanel(trash: readonly Task[], restore: (id: TaskId) => void, purge: (id: TaskId) => void): TemplateResult {
+  return html`<details class="panel trash" data-testid="trash">
+    <summary data-testid="trash-toggle">Trash <span class="count">${trash.length}</span></summary>
+    ${trash.length === 0
+      ? html`<p class="muted">Deleted tasks land here; restore them any time.</p>`
+      : html`<ul class="trash-list">
+          ${trash.map(
+            (task) => html`<li class="trash-item" data-testid="trash-item" data-task-id=${task.id}>
+              <span class="trash-title ${task.completed ? 'is-done' : ''}">${label(task)}</span>
+              <span class="muted trash-meta">deleted by ${task.deleted?.by || 'someone'}</span>
+              <span class="trash-actions">
+                <button type="button" class="button button--small" data-testid="task-restore" @click=${() => restore(task.id)}>
+                  Restore<span class="visually-hidden"> “${label(task)}”</span>
+                </button>
+                <button type="button" class="button button--small button--danger" data-testid="task-purge" @click=${() => purge(task.id)}>
+                  Delete forever<span class="visually-hidden"> “${label(task)}”</span>
+                </button>
+              </span>
+            </li>`,
+          )}
+        </ul>`}
+  </details>`;
+}
+
+export function explainer(listId: string, secondWindowHref: string): TemplateResult {
+  return html`<details class="panel explainer" data-testid="merge-explainer" open>
+    <summary>What this demo shows</summary>
+    <ol>
+      <li>Open <a href=${secondWindowHref} target="_blank" rel="noopener">this list in a second window</a> as another person.</li>
+      <li>Switch on <strong>Work offline</strong> in both windows.</li>
+      <li>Type in the same title in both, complete a task in one and delete it in the other, add tasks in both.</li>
+      <li>Switch back online: both windows end with the same list “${listId}”, with no conflict dialog.</li>
+    </ol>
+    <p>
+      Every task is a Yjs document (a CRDT): titles merge letter by letter, a delete wins over a concurrent edit (restore
+      the task from the trash and the edit is back), and concurrent new tasks all keep their place. Changes are stored
+      in this browser first, so a reload with no network still shows them; “changes waiting” counts documents the relay
+      has not yet confirmed it stored.
+    </p>
+  </details>`;
+}

@@ -1,0 +1,118 @@
+import type { Task, TaskId, TaskList } from '@concord/core';
+import { html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { initials } from '../config.js';
+import type { Peer } from '../presence.js';
+import { bindText } from './bind-text.js';
+
+/** What a row needs from the page around it. */
+export interface RowContext {
+  readonly list: TaskList;
+  readonly expanded: ReadonlySet<TaskId>;
+  /** Other people editing each task. */
+  readonly editors: ReadonlyMap<TaskId, readonly Peer[]>;
+  toggleExpanded(id: TaskId): void;
+  remove(id: TaskId): void;
+  /** Moves a task one place up (-1) or down (+1), keeping focus where it was. */
+  step(id: TaskId, by: -1 | 1, focused: Element | null): void;
+}
+
+export function label(task: Pick<Task, 'title'>): string {
+  return task.title.trim() || 'Untitled task';
+}
+
+/** One task: handle, checkbox, collaborative title, editors, details and delete; the description when expanded. */
+export function taskRow(task: Task, index: number, count: number, ctx: RowContext): TemplateResult {
+  const name = label(task);
+  const expanded = ctx.expanded.has(task.id);
+  const editors = ctx.editors.get(task.id) ?? [];
+  const detailsId = `details-${task.id}`;
+  const onKeyDown = (event: KeyboardEvent) => {
+    const handleFocused = (event.target as Element).classList.contains('handle');
+    if ((event.altKey || handleFocused) && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      ctx.step(task.id, event.key === 'ArrowUp' ? -1 : 1, event.target as Element);
+    }
+  };
+  return html`<li
+    class="task ${task.completed ? 'is-done' : ''} ${editors.length ? 'is-edited' : ''}"
+    data-testid="task"
+    data-task-id=${task.id}
+    style=${editors.length ? `--editor-color: ${editors[0]!.user.color}` : nothing}
+    @keydown=${onKeyDown}
+  >
+    <div class="task-main">
+      <button
+        type="button"
+        class="icon-button handle"
+        data-testid="task-handle"
+        aria-label="Reorder “${name}”, position ${index + 1} of ${count}. Drag, or press Arrow Up or Down."
+        title="Drag to reorder (or Alt+↑/↓)"
+      >
+        <span class="icon icon-grip" aria-hidden="true"></span>
+      </button>
+      <input
+        type="checkbox"
+        class="toggle"
+        data-testid="task-toggle"
+        aria-label="Done: ${name}"
+        .checked=${live(task.completed)}
+        @change=${(event: Event) => ctx.list.update(task.id, { completed: (event.target as HTMLInputElement).checked })}
+      />
+      <input
+        class="title"
+        data-testid="task-title"
+        aria-label="Title of task ${index + 1}"
+        placeholder="Untitled task"
+        autocomplete="off"
+        spellcheck="false"
+        ${bindText(ctx.list.text(task.id, 'title'))}
+        @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.target as HTMLElement).blur()}
+      />
+      ${editors.length
+        ? html`<span class="editors" data-testid="task-editors">
+            ${editors.map(
+              (peer) =>
+                html`<span class="avatar avatar--small" style="background:${peer.user.color}" title="${peer.user.name} is editing"
+                  >${initials(peer.user.name)}<span class="visually-hidden"> ${peer.user.name} is editing</span></span
+                >`,
+            )}
+          </span>`
+        : nothing}
+      <button
+        type="button"
+        class="icon-button expand ${task.description ? 'has-notes' : ''}"
+        data-testid="task-expand"
+        aria-expanded=${expanded ? 'true' : 'false'}
+        aria-controls=${detailsId}
+        aria-label="Description of “${name}”${task.description ? ' (has notes)' : ''}"
+        title="Description"
+        @click=${() => ctx.toggleExpanded(task.id)}
+      >
+        <span class="icon icon-notes" aria-hidden="true"></span>
+      </button>
+      <button
+        type="button"
+        class="icon-button delete"
+        data-testid="task-delete"
+        aria-label="Delete “${name}”"
+        title="Delete"
+        @click=${() => ctx.remove(task.id)}
+      >
+        <span class="icon icon-trash" aria-hidden="true"></span>
+      </button>
+    </div>
+    ${expanded
+      ? html`<div class="task-details" id=${detailsId}>
+          <label class="field-label" for="desc-${task.id}">Description</label>
+          <textarea
+            id="desc-${task.id}"
+            data-testid="task-description"
+            rows="3"
+            placeholder="Add details…"
+            ${bindText(ctx.list.text(task.id, 'description'))}
+          ></textarea>
+        </div>`
+      : nothing}
+  </li>`;
+}

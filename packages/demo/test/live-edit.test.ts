@@ -1,0 +1,70 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTask, openDemo, pageErrors, readList, rowId, until, waitForState } from './support/demo-page.js';
+import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+
+describe('two windows on one list, online', () => {
+  let fixture: Fixture;
+  let contexts: BrowserContext[] = [];
+  let ada: Page;
+  let bo: Page;
+
+  beforeAll(async () => {
+    fixture = await startFixture();
+    contexts = await Promise.all([fixture.browser.newContext(), fixture.browser.newContext()]);
+    const list = uniqueList('live');
+    ada = await openDemo(contexts[0]!, fixture.relay.httpUrl, list, 'Ada');
+    bo = await openDemo(contexts[1]!, fixture.relay.httpUrl, list, 'Bo');
+    await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    await fixture?.close();
+  });
+
+  it('shows a new task, a title edit and a completion in the other window', async () => {
+    await addTask(ada, 'Write the launch post');
+    const id = await rowId(bo, 'Write the launch post');
+
+    const adaTitle = ada.locator(`[data-task-id="${id}"] [data-testid="task-title"]`);
+    await adaTitle.click();
+    await adaTitle.press('End');
+    await ada.keyboard.type(' today', { delay: 10 });
+    await until(async () => (await readList(bo)).live[0]?.title === 'Write the launch post today', 'the edit in the other window');
+
+    await bo.locator(`[data-task-id="${id}"] [data-testid="task-toggle"]`).check();
+    await until(async () => (await readList(ada)).live[0]?.completed === true, 'the completion in the other window');
+    expect(pageErrors(ada)).toEqual([]);
+    expect(pageErrors(bo)).toEqual([]);
+  });
+
+  it("keeps the local caret where it was when someone else edits the same title", async () => {
+    await addTask(ada, 'world');
+    const id = await rowId(bo, 'world');
+    const boTitle = bo.locator(`[data-task-id="${id}"] [data-testid="task-title"]`);
+    await boTitle.click();
+    await boTitle.evaluate((input: HTMLInputElement) => input.setSelectionRange(2, 4)); // "rl" selected
+    // Ada inserts before Bo's selection; Bo's selection must move with the text, still covering "rl".
+    const adaTitle = ada.locator(`[data-task-id="${id}"] [data-testid="task-title"]`);
+    await adaTitle.click();
+    await adaTitle.press('Home');
+    await ada.keyboard.type('hello ', { delay: 10 });
+    await until(async () => (await boTitle.inputValue()) === 'hello world', 'the remote edit');
+    const selection = await boTitle.evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd, document.activeElement === input]);
+    expect(selection).toEqual([8, 10, true]);
+    // Bo keeps typing at his caret: the text lands where he sees it.
+    await bo.keyboard.type('R');
+    await until(async () => (await readList(ada)).live.find((row) => row.id === id)?.title === 'hello woRd', 'Bo typing over his selection');
+  });
+
+  it('shows who is online and who edits which task', async () => {
+    await until(async () => (await ada.getByTestId('peer').count()) === 2, 'both people in the presence bar');
+    const id = await rowId(ada, 'Write the launch post today');
+    await bo.locator(`[data-task-id="${id}"] [data-testid="task-title"]`).focus();
+    await until(
+      async () => (await ada.locator(`[data-task-id="${id}"] [data-testid="task-editors"]`).textContent())?.includes('Bo'),
+      'Bo shown as editing the task',
+    );
+  });
+});

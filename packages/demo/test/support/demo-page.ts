@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_DIR } from './relay.js';
+
+export const OUTPUT_DIR = join(DEMO_DIR, 'test-output');
+
+export interface RowState {
+  readonly id: string;
+  readonly title: string;
+  readonly completed: boolean;
+}
+
+export interface ListState {
+  readonly live: RowState[];
+  readonly trash: RowState[];
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes; no fixed sleeps. */
+export async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${describe(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+const errorsByPage = new WeakMap<Page, string[]>();
+
+/** Opens the demo on a list as a user; resolves once the list is on screen. Page errors fail loudly. */
+export async function openDemo(context: BrowserContext, baseUrl: string, list: string, user: string): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  errorsByPage.set(page, errors);
+  // CONCORD_DEMO_STORAGE=y-indexeddb|single runs the suite against one local storage adapter (default: core's default).
+  const storage = process.env.CONCORD_DEMO_STORAGE ? `&storage=${encodeURIComponent(process.env.CONCORD_DEMO_STORAGE)}` : '';
+  await page.goto(`${baseUrl}/?list=${encodeURIComponent(list)}&user=${encodeURIComponent(user)}${storage}`);
+  await page.getByTestId('new-task-input').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+export function pageErrors(page: Page): readonly string[] {
+  return errorsByPage.get(page) ?? [];
+}
+
+export async function addTask(page: Page, title: string): Promise<void> {
+  const input = page.getByTestId('new-task-input');
+  await input.fill(title);
+  await input.press('Enter');
+  await until(async () => (await titles(page)).includes(title), `task "${title}" to appear`);
+}
+
+/** The list as the page shows it: live rows in order, and the trash (from the rows' and trash items' DOM). */
+export async function readList(page: Page): Promise<ListState> {
+  return page.evaluate(() => {
+    const live = [...document.querySelectorAll<HTMLElement>('[data-testid="task"]')].map((row) => ({
+      id: row.dataset.taskId ?? '',
+      title: row.querySelector<HTMLInputElement>('[data-testid="task-title"]')?.value ?? '',
+      completed: row.querySelector<HTMLInputElement>('[data-testid="task-toggle"]')?.checked ?? false,
+    }));
+    const list = window.concordDemo?.list;
+    const trash = (list?.trash() ?? []).map((task) => ({ id: task.id, title: task.title, completed: task.completed }));
+    trash.sort((a, b) => a.id.localeCompare(b.id));
+    return { live, trash };
+  });
+}
+
+export async function titles(page: Page): Promise<string[]> {
+  return (await readList(page)).live.map((row) => row.title);
+}
+
+/** The row whose title field currently holds `title` (input values are not in the DOM text, so match by evaluation). */
+export async function rowId(page: Page, title: string): Promise<string> {
+  return until(
+    async () => (await readList(page)).live.find((candidate) => candidate.title === title)?.id,
+    `a row titled "${title}"`,
+  );
+}
+
+export async function syncState(page: Page): Promise<{ state: string; pending: number }> {
+  const state = (await page.getByTestId('sync-status').textContent())?.trim() ?? '';
+  const pending = Number((await page.getByTestId('pending-count').textContent())?.trim());
+  return { state, pending };
+}
+
+export async function waitForState(page: Page, state: string, timeoutMs = 20_000): Promise<void> {
+  await until(async () => (await syncState(page)).state === state, `sync-status "${state}"`, timeoutMs);
+}
+
+/** Types at the end of a task's title, as a person would (click, End, keys). */
+export async function typeInTitle(page: Page, taskId: string, text: string): Promise<void> {
+  const title = page.locator(`[data-task-id="${taskId}"] [data-testid="task-title"]`);
+  await title.click();
+  await title.press('End');
+  await page.keyboard.type(text, { delay: 10 });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  const path = join(OUTPUT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

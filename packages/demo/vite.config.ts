@@ -1,0 +1,37 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// The relay serves dist/ at its root (`--static`), and the page talks to the relay on the same origin.
+export default defineConfig({
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+  plugins: [
+    VitePWA({
+      // Registered from src/service-worker.ts; generateSW precaches the app shell (HTML, JS, CSS, icon).
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      strategies: 'generateSW',
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'Concord — shared task list',
+        short_name: 'Concord',
+        description: 'Offline-first shared task lists that merge without conflicts.',
+        theme_color: '#1d4ed8',
+        background_color: '#f4f6fa',
+        display: 'standalone',
+        start_url: '/',
+        icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,svg,webmanifest}'],
+        // Any navigation (?list=…&user=…) opens the cached shell; the relay's own endpoints are never the shell.
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/(healthz|metrics|readyz)/],
+        skipWaiting: true,
+        clientsClaim: true,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+});

@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { createToken, parseTtl } from '../auth/tokens.js';
+import { RelayError } from '../errors.js';
+import { compactCommand, exportCommand, importCommand, inspectCommand, type Output } from './data-commands.js';
+
+/** Subcommands of `concord-relay`; anything else starts the relay. */
+export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact'] as const;
+type Command = (typeof DATA_COMMANDS)[number];
+
+/** A usage or data-directory problem: one line on stderr, exit 2. */
+export class CommandError extends Error {}
+
+const USAGE: Readonly<Record<Command, string>> = {
+  token: 'concord-relay token --secret S --list L [--list L2 | --list "*"] [--ro] [--ttl 1h] [--sub name]',
+  export: 'concord-relay export <doc> [--data dir] [--out file]',
+  import: 'concord-relay import <doc> [--data dir] [--in file]',
+  inspect: 'concord-relay inspect [--data dir] [--json]',
+  compact: 'concord-relay compact [--data dir]',
+};
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(text),
+  progress: (text) => process.stderr.write(text),
+};
+
+/** Runs one subcommand; resolves with the exit code (0 ok, 1 failure, 2 usage or data directory unusable / locked). */
+export async function runDataCommand(
+  command: string,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  output: Output = stdio,
+): Promise<number> {
+  try {
+    await run(command as Command, argv, env, output);
+    return 0;
+  } catch (error) {
+    const usage = error instanceof CommandError || error instanceof RelayError;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`concord-relay ${command}: ${message.split('\n')[0] ?? message}\n`);
+    return usage ? 2 : 1;
+  }
+}
+
+async function run(command: Command, argv: readonly string[], env: Readonly<Record<string, string | undefined>>, output: Output): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        secret: { type: 'string' },
+        list: { type: 'string', multiple: true },
+        ro: { type: 'boolean' },
+        ttl: { type: 'string' },
+        sub: { type: 'string' },
+        data: { type: 'string' },
+        out: { type: 'string' },
+        in: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CommandError(`${error instanceof Error ? error.message : String(error)} (usage: ${USAGE[command]})`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    output.out(`${USAGE[command]}\n`);
+    return;
+  }
+  const dataDir = values.data ?? (env.CONCORD_DATA || './data');
+  const needDoc = (): string => {
+    if (positionals.length !== 1 || positionals[0] === '') throw new CommandError(`expected one document name (usage: ${USAGE[command]})`);
+    return positionals[0] as string;
+  };
+  const noPositionals = (): void => {
+    if (positionals.length > 0) throw new CommandError(`unexpected argument "${positionals[0]}" (usage: ${USAGE[command]})`);
+  };
+  switch (command) {
+    case 'token': {
+      noPositionals();
+      const secret = values.secret ?? env.CONCORD_AUTH_SECRET;
+      if (!secret) throw new CommandError(`--secret (or CONCORD_AUTH_SECRET) is required (usage: ${USAGE.token})`);
+      if (secret.length < 16) throw new CommandError('the secret must have at least 16 characters');
+      const lists = values.list ?? [];
+      if (lists.length === 0) throw new CommandError(`at least one --list is required (usage: ${USAGE.token})`);
+      const ttlSeconds = parseTtl(values.ttl ?? '1h');
+      if (Number.isNaN(ttlSeconds)) throw new CommandError(`invalid --ttl "${values.ttl}": expected e.g. 30s, 15m, 1h, 7d`);
+      const token = await createToken({ secret, lists: lists.includes('*') ? '*' : lists, mode: values.ro ? 'ro' : 'rw', ttlSeconds, sub: values.sub ?? 'cli' });
+      output.out(`${token}\n`);
+      return;
+    }
+    case 'export':
+      return exportCommand(dataDir, needDoc(), values.out ?? null, output);
+    case 'import':
+      return importCommand(dataDir, needDoc(), values.in ?? null, output);
+    case 'inspect':
+      noPositionals();
+      return inspectCommand(dataDir, values.json ?? false, output);
+    case 'compact':
+      noPositionals();
+      return compactCommand(dataDir, output);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Per-connection limits applied by the host: a token bucket for inbound messages, and a timer that may exceed
+ * setTimeout's 24.8-day ceiling (for token expiry).
+ */
+
+/** A token bucket: `burst` messages at once, refilled at `perSecond`. `take()` is false when the connection is over its rate. */
+export class TokenBucket {
+  #tokens: number;
+  #last: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(perSecond > 0) || !(burst >= 1)) throw new TypeError('rate limit needs perSecond > 0 and burst >= 1');
+    this.#tokens = burst;
+    this.#last = now();
+  }
+
+  take(): boolean {
+    const now = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.perSecond);
+    this.#last = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Runs `fire` at `at` (ms since the epoch), however far away; returns a cancel function. */
+export function fireAt(at: number, fire: () => void): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  const arm = (): void => {
+    const delay = at - Date.now();
+    if (delay <= 0) {
+      timer = null;
+      fire();
+      return;
+    }
+    timer = setTimeout(arm, Math.min(delay, MAX_TIMEOUT_MS));
+    timer.unref();
+  };
+  arm();
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+}

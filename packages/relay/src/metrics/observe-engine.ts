@@ -1,0 +1,29 @@
+import type { RelayEngine } from '../engine/relay-engine.js';
+import type { StorageObserver } from '../storage/instrumented-storage.js';
+import type { RelayMetrics } from './relay-metrics.js';
+
+/** Feeds the engine's typed events into the metrics. */
+export function observeEngine(engine: RelayEngine, metrics: RelayMetrics): void {
+  engine.on('updatePersisted', (_doc, bytes, forwardedTo) => {
+    metrics.updatesIn.inc();
+    metrics.bytesIn.inc(bytes);
+    if (forwardedTo > 0) metrics.updatesOut.inc(forwardedTo);
+  });
+  engine.on('compacted', (_doc, result) => {
+    if (result.replaced === 0) return;
+    metrics.compactions.inc();
+    metrics.compactedUpdates.inc(result.replaced);
+  });
+  engine.on('roomLoaded', () => metrics.documentsLoaded.inc());
+  engine.on('roomUnloaded', () => metrics.documentsLoaded.dec());
+}
+
+/** The persistence latency histogram and storage failure counter, as a storage observer. */
+export function storageObserver(metrics: RelayMetrics): StorageObserver {
+  return {
+    appended(seconds, error) {
+      metrics.persistSeconds.observe(seconds);
+      if (error !== null) metrics.storageFailures.inc();
+    },
+  };
+}

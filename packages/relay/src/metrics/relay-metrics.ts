@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Why the relay refused a frame, a connection or a write: the `reason` label of `concord_relay_refused_total`. */
+export type RefusalReason =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'read_only'
+  | 'malformed_frame'
+  | 'malformed_update'
+  | 'malformed_awareness'
+  | 'not_subscribed'
+  | 'frame_too_large'
+  | 'rate_limited'
+  | 'slow_consumer'
+  | 'heartbeat_timeout'
+  | 'storage_failed';
+
+/**
+ * The relay's Prometheus metrics (prom-client), in their own registry so several relays can live in one process.
+ * Served at `GET /metrics` by the host. Names are documented in README.md.
+ */
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({ name: 'concord_relay_connections', help: 'Open WebSocket connections', labelNames: ['protocol'] as const, registers: [this.registry] });
+  readonly connectionsTotal = new Counter({ name: 'concord_relay_connections_total', help: 'WebSocket connections accepted', labelNames: ['protocol'] as const, registers: [this.registry] });
+  readonly documentsLoaded = new Gauge({ name: 'concord_relay_documents_loaded', help: 'Documents loaded in memory', registers: [this.registry] });
+  readonly updatesIn = new Counter({ name: 'concord_relay_updates_in_total', help: 'Updates received and persisted', registers: [this.registry] });
+  readonly bytesIn = new Counter({ name: 'concord_relay_update_bytes_in_total', help: 'Bytes of updates received and persisted', registers: [this.registry] });
+  readonly updatesOut = new Counter({ name: 'concord_relay_updates_out_total', help: 'Updates forwarded to other connections', registers: [this.registry] });
+  readonly bytesOut = new Counter({ name: 'concord_relay_bytes_out_total', help: 'Bytes of WebSocket frames sent', registers: [this.registry] });
+  readonly persistSeconds = new Histogram({
+    name: 'concord_relay_persist_seconds',
+    help: 'Latency of one storage write batch',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly storageFailures = new Counter({ name: 'concord_relay_storage_failures_total', help: 'Storage write batches that failed', registers: [this.registry] });
+  readonly refused = new Counter({ name: 'concord_relay_refused_total', help: 'Frames, writes or connections refused, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly compactions = new Counter({ name: 'concord_relay_compactions_total', help: 'Document logs compacted', registers: [this.registry] });
+  readonly compactedUpdates = new Counter({ name: 'concord_relay_compacted_updates_total', help: 'Stored updates replaced by compaction', registers: [this.registry] });
+
+  refuse(reason: RefusalReason): void {
+    this.refused.inc({ reason });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** The refusal reason of a close code sent by the relay, or null for codes that are not refusals. */
+export function reasonOfCloseCode(code: number, reason = ''): RefusalReason | null {
+  switch (code) {
+    case 4400:
+      return reason === 'ERR_MALFORMED_UPDATE' ? 'malformed_update' : reason === 'ERR_MALFORMED_AWARENESS' ? 'malformed_awareness' : 'malformed_frame';
+    case 4401:
+      return 'unauthorized';
+    case 4403:
+      return 'forbidden';
+    case 4408:
+      return 'heartbeat_timeout';
+    case 4413:
+      return 'frame_too_large';
+    case 4429:
+      return 'rate_limited';
+    case 4503:
+      return 'slow_consumer';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,64 @@
+import { MessageType, type Message } from '@concord/core/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RawConcordClient } from './support/concord-client.js';
+import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
+
+let data: { path: string; remove: () => Promise<void> };
+let relay: RelayProcess;
+const clients: RawConcordClient[] = [];
+beforeAll(async () => {
+  data = await tempDir();
+  relay = await startRelayProcess(['--data', data.path, '--max-frame-bytes', '4096', '--rate-limit', '100', '--rate-burst', '200', '--heartbeat', '200']);
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close();
+});
+afterAll(async () => {
+  await killAllRelays();
+  await data.remove();
+});
+
+async function connect(): Promise<RawConcordClient> {
+  const client = await RawConcordClient.connect(relay.url);
+  clients.push(client);
+  return client;
+}
+const isPong = (message: Message): message is Extract<Message, { type: typeof MessageType.Pong }> => message.type === MessageType.Pong;
+
+describe('connection limits (real relay process)', () => {
+  it('closes a frame over --max-frame-bytes with 4413; the relay stays up', async () => {
+    const big = await connect();
+    big.sendRaw(new Uint8Array(5000).fill(7));
+    expect(await big.closed()).toBe(4413);
+    const next = await connect();
+    next.send({ type: MessageType.Ping, nonce: 1 });
+    await next.next(isPong, 'Pong');
+  });
+
+  it('closes a connection over its rate limit with 4429', async () => {
+    const flood = await connect();
+    for (let i = 0; i < 400; i++) flood.send({ type: MessageType.Ping, nonce: i });
+    expect(await flood.closed()).toBe(4429);
+  });
+
+  it('terminates a socket that stops answering pings (server heartbeat)', async () => {
+    const socket = new WebSocket(`${relay.url}/heartbeat-doc`, { autoPong: false });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('error', () => undefined);
+    const started = Date.now();
+    expect(await closed).toBe(1006);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('serves Prometheus metrics, counting refusals by reason', async () => {
+    const response = await fetch(`${relay.url.replace(/^ws:/, 'http:')}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    for (const name of ['concord_relay_connections', 'concord_relay_documents_loaded', 'concord_relay_updates_in_total', 'concord_relay_update_bytes_in_total', 'concord_relay_updates_out_total', 'concord_relay_bytes_out_total', 'concord_relay_persist_seconds_bucket', 'concord_relay_compactions_total']) {
+      expect(text).toContain(name);
+    }
+    expect(text).toMatch(/concord_relay_refused_total\{reason="frame_too_large"\} [1-9]/);
+    expect(text).toMatch(/concord_relay_refused_total\{reason="rate_limited"\} [1-9]/);
+  });
+});
