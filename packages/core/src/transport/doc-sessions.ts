@@ -5,7 +5,7 @@ import { ErrorCode, MessageType, type ClientMessage, type ErrorMessage, type Syn
 import { isEmptyUpdate } from '../protocol/validate-update.js';
 import { Backoff } from './backoff.js';
 import { decodeClocks, isAhead, type ConfirmedClocks } from './confirmed-clocks.js';
-import { coversDeleteSet } from './delete-set.js';
+import { coversDeleteSet } from '../protocol/delete-set.js';
 import { TransportError, TransportErrorCode } from './errors.js';
 import type { ResolvedTransportOptions } from './options.js';
 import type { SyncDocument } from './transport.js';

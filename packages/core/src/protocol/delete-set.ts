@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 
-type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
+export type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
 type DeleteItem = { readonly clock: number; readonly len: number };
 
 /**
