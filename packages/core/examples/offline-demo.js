@@ -25,7 +25,7 @@ async function startRelay() {
     const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (relay.stdout) });
     lines.on('line', (line) => {
       const match = /listening on (ws:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]);
+      if (match?.[1]) resolve(match[1]);
     });
     relay.once('exit', (code) => reject(new Error(`relay exited with code ${code}`)));
   });
@@ -71,7 +71,10 @@ function show(heading, clients) {
   }
 }
 
-/** Polls until `condition` holds; the demo never sleeps blindly. @param {() => boolean} condition */
+/**
+ * Polls until `condition` holds; the demo never sleeps blindly.
+ * @param {() => boolean} condition @param {string} what @param {number} [timeoutMs]
+ */
 async function until(condition, what, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -1,5 +1,5 @@
 import { ErrorCode, MessageType, PROTOCOL_V1, type Message } from '@concord/core/protocol';
-import { WebSocketTransport, type TransportError } from '@concord/core';
+import { WebSocketTransport } from '@concord/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -121,7 +121,7 @@ describe('tokens (real relay process with --auth-secret)', () => {
   });
 
   it('a core WebSocketTransport with a token syncs; one without is refused and never syncs', async () => {
-    const errors: TransportError[] = [];
+    const errors: Error[] = [];
     const make = (tokenSource: (() => Promise<string>) | undefined): { transport: WebSocketTransport; doc: Y.Doc } => {
       const transport = new WebSocketTransport({ url: relay.url, WebSocket, connectivity: null, backoffBaseMs: 50, backoffCapMs: 200, token: tokenSource });
       transport.on('error', (error) => errors.push(error));

@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startRelay(options?: ConstructorParameters<typeof FakeRelay>[1]): Promise<FakeRelay> {
+async function startRelay(options?: Parameters<typeof FakeRelay.start>[0]): Promise<FakeRelay> {
   const relay = await FakeRelay.start(options);
   cleanups.push(() => relay.close());
   return relay;

@@ -30,7 +30,7 @@ function requireList() {
 class TimedSinglePersistence extends SingleDatabasePersistence {
   timings = { openDb: 0, getAll: 0, apply: 0, binds: 0, slowBinds: 0, records: 0, bytes: 0 };
 
-  /** @param {string} listId */
+  /** @override @param {string} listId */
   async prefetch(listId) {
     let started = performance.now();
     await /** @type {() => Promise<IDBDatabase>} */ (Reflect.get(this, 'db')).call(this);
@@ -46,7 +46,7 @@ class TimedSinglePersistence extends SingleDatabasePersistence {
     return release;
   }
 
-  /** @param {string} name @param {Y.Doc} doc */
+  /** @override @param {string} name @param {Y.Doc} doc */
   async bind(name, doc) {
     const started = performance.now();
     const bound = await super.bind(name, doc);
