@@ -17,7 +17,7 @@ export const LIMIT_OPTIONS = {
 
 export const LIMIT_USAGE = `  --auth-secret <s>    require HS256 tokens signed with this secret, >= 16 chars (CONCORD_AUTH_SECRET)
   --max-frame-bytes <n>  largest WebSocket message; larger: close 4413 (CONCORD_MAX_FRAME_BYTES, default ${RELAY_DEFAULTS.maxPayloadBytes})
-  --rate-limit <n>     messages/s per connection, 0 = off; over: close 4429 (CONCORD_RATE_LIMIT, default ${RELAY_DEFAULTS.rateLimitPerSecond})
+  --rate-limit <n>     messages/s per connection, 0 = off; over: reads paused until it refills (CONCORD_RATE_LIMIT, default ${RELAY_DEFAULTS.rateLimitPerSecond})
   --rate-burst <n>     messages a connection may send at once (CONCORD_RATE_BURST, default ${RELAY_DEFAULTS.rateLimitBurst})
   --max-buffered-bytes <n>  send buffer bound; over: close 4503 (CONCORD_MAX_BUFFERED_BYTES, default ${RELAY_DEFAULTS.maxBufferedBytes})
   --heartbeat <ms>     ping period; dead sockets terminated, 0 = off (CONCORD_HEARTBEAT_MS, default ${RELAY_DEFAULTS.heartbeatMs})

@@ -32,7 +32,7 @@ export interface RelayOptions {
   readonly maxPayloadBytes?: number;
   /** HS256 secret: when set, every connection must present a token (`?token=`, see README). */
   readonly authSecret?: string | null;
-  /** Per-connection inbound messages per second (token bucket refill); 0 disables the limit. Over it: close 4429. */
+  /** Per-connection inbound messages per second (token bucket refill); 0 disables the limit. Over it, reads from that socket pause until the bucket refills. */
   readonly rateLimitPerSecond?: number;
   /** Token bucket size: messages a connection may send at once. */
   readonly rateLimitBurst?: number;

@@ -49,7 +49,9 @@ export class ServerProcess {
     this.label = label;
     /** @type {string[]} */
     this.output = [];
-    this.child = spawn(process.execPath, ['--expose-gc', `--import=${PROBE}`, script, ...args], {
+    // BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of every server process there (to see where a figure comes from).
+    const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    this.child = spawn(process.execPath, [...profile, '--expose-gc', `--import=${PROBE}`, script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
@@ -153,7 +155,8 @@ export class ServerProcess {
   }
 
   async stop() {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    // A profiled server must exit on its own to write its profile.
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(process.env.BENCH_CPU_PROF_DIR ? 'SIGTERM' : 'SIGKILL');
     await this.exited;
   }
 }

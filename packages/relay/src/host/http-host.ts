@@ -22,7 +22,7 @@ export interface HttpHostOptions {
   readonly maxPayloadBytes: number;
   /** HS256 secret: when set, every connection must present a valid token as `?token=`. */
   readonly authSecret?: string | null;
-  /** Per-connection inbound rate limit (token bucket); over it, the connection is closed with 4429. */
+  /** Per-connection inbound rate limit (token bucket); over it, reading from the socket pauses until the bucket refills. */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | null;
   /** Close a connection with 4503 once its send buffer exceeds this many bytes. */
   readonly maxBufferedBytes?: number;
@@ -201,22 +201,35 @@ export class HttpHost {
       metrics?.connectionsTotal.inc({ protocol: protocolLabel });
       const cancelExpiry = expiresAt === null ? null : fireAt(expiresAt, () => wire.close(CloseCode.Unauthorized, 'token expired'));
       const rate = this.options.rateLimit ? new TokenBucket(this.options.rateLimit.perSecond, this.options.rateLimit.burst) : null;
-      let limited = false;
-      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-        if (limited) return;
+      // Over its rate, a connection is throttled, not closed: the relay stops reading its socket (TCP then pushes back
+      // on the sender) and handles what was already read as the bucket refills. A flood costs the relay nothing more,
+      // and an honest client catching up on a burst loses no work (a close would make it reconnect and resend it all).
+      const held: Uint8Array[] = [];
+      let draining: NodeJS.Timeout | null = null;
+      const drain = (): void => {
+        draining = null;
+        // A socket we paused cannot answer pings: the messages it sent are its sign of life.
         liveness.alive = true;
-        if (rate !== null && !rate.take()) {
-          limited = true;
-          wire.close(CloseCode.RateLimited, 'rate limited');
-          return;
-        }
-        session.handleMessage(messageBytes(data));
+        while (held.length > 0 && rate!.take()) session.handleMessage(held.shift()!);
+        if (held.length > 0) draining = setTimeout(drain, rate!.msUntilNext());
+        else if (ws.readyState === ws.OPEN) ws.resume();
+      };
+      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+        liveness.alive = true;
+        if (rate === null || (held.length === 0 && rate.take())) return session.handleMessage(messageBytes(data));
+        held.push(messageBytes(data));
+        if (draining !== null) return;
+        metrics?.refuse('rate_limited');
+        ws.pause();
+        draining = setTimeout(drain, rate.msUntilNext());
       });
       ws.on('pong', () => (liveness.alive = true));
       ws.on('error', (error) => logger.debug({ err: error }, 'socket error'));
       ws.on('close', () => {
         this.#sockets.delete(ws);
         cancelExpiry?.();
+        if (draining !== null) clearTimeout(draining);
+        held.length = 0;
         metrics?.connections.dec({ protocol: protocolLabel });
         session.handleClose();
       });
