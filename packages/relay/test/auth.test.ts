@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createToken } from '../src/auth/tokens.js';
 import { RawConcordClient } from './support/concord-client.js';
+import { destroyAllStockClients, stockClient, synced } from './support/stock-client.js';
 import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
 import { waitFor } from './support/wait.js';
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
+  destroyAllStockClients();
 });
 afterAll(async () => {
   await killAllRelays();
@@ -113,6 +115,23 @@ describe('tokens (real relay process with --auth-secret)', () => {
     const replica = new Y.Doc();
     Y.applyUpdate(replica, reply.entries[0]?.update ?? Uint8Array.of(0, 0));
     expect(replica.getText('t').toString()).toBe('yes');
+  });
+
+  it('stock endpoint: a read-only client receives updates; its writes are dropped, never stored or forwarded', async () => {
+    const writer = stockClient(relay.url, 'ro-stock', { token: await token(['ro-stock']) });
+    const reader = stockClient(relay.url, 'ro-stock', { token: await token(['ro-stock'], 'ro') });
+    await Promise.all([synced(writer), synced(reader)]);
+    writer.doc.getText('t').insert(0, 'from the writer');
+    await waitFor(() => reader.doc.getText('t').toString() === 'from the writer', 'the read-only client to receive');
+    reader.doc.getText('t').insert(0, 'refused ');
+    writer.doc.getMap('m').set('after', true);
+    await waitFor(() => reader.doc.getMap('m').get('after') === true, 'a later update to reach the read-only client');
+    // A fresh client sees only what the relay stored: the writer's edits, not the read-only one's.
+    const fresh = stockClient(relay.url, 'ro-stock', { token: await token(['ro-stock']) });
+    await synced(fresh);
+    expect(fresh.doc.getText('t').toString()).toBe('from the writer');
+    expect(writer.doc.getText('t').toString()).toBe('from the writer');
+    expect(reader.provider.wsconnected).toBe(true);
   });
 
   it('closes with 4401 when the token expires during the connection', async () => {

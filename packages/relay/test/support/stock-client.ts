@@ -14,9 +14,9 @@ export interface StockClient {
 
 const clients = new Set<StockClient>();
 
-export function stockClient(url: string, room: string): StockClient {
+export function stockClient(url: string, room: string, params: Record<string, string> = {}): StockClient {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true });
+  const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true, params });
   const atFirstSync = new Promise<Uint8Array>((resolve) => {
     const onSync = (synced: boolean): void => {
       if (!synced) return;
