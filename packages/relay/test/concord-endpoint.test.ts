@@ -1,29 +1,10 @@
 import { ErrorCode, MessageType, type Message } from '@concord/core/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { RawConcordClient } from './support/concord-client.js';
-import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
+import { useRawRelay } from './support/raw-relay.js';
 
-let data: { path: string; remove: () => Promise<void> };
-let relay: RelayProcess;
-const clients: RawConcordClient[] = [];
-beforeAll(async () => {
-  data = await tempDir();
-  relay = await startRelayProcess(['--data', data.path]);
-});
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
-afterAll(async () => {
-  await killAllRelays();
-  await data.remove();
-});
-
-async function connect(): Promise<RawConcordClient> {
-  const client = await RawConcordClient.connect(relay.url);
-  clients.push(client);
-  return client;
-}
+const fixture = useRawRelay([]);
+const connect = () => fixture.connect();
 
 const is =
   <T extends Message['type']>(type: T) =>

@@ -1,29 +1,10 @@
 import { MessageType, type Message } from '@concord/core/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { RawConcordClient } from './support/concord-client.js';
-import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
+import { useRawRelay } from './support/raw-relay.js';
 
-let data: { path: string; remove: () => Promise<void> };
-let relay: RelayProcess;
-const clients: RawConcordClient[] = [];
-beforeAll(async () => {
-  data = await tempDir();
-  relay = await startRelayProcess(['--data', data.path, '--max-frame-bytes', '4096', '--rate-limit', '100', '--rate-burst', '200', '--heartbeat', '200']);
-});
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
-afterAll(async () => {
-  await killAllRelays();
-  await data.remove();
-});
-
-async function connect(): Promise<RawConcordClient> {
-  const client = await RawConcordClient.connect(relay.url);
-  clients.push(client);
-  return client;
-}
+const fixture = useRawRelay(['--max-frame-bytes', '4096', '--rate-limit', '100', '--rate-burst', '200', '--heartbeat', '200']);
+const connect = () => fixture.connect();
 const isPong = (message: Message): message is Extract<Message, { type: typeof MessageType.Pong }> => message.type === MessageType.Pong;
 
 describe('connection limits (real relay process)', () => {
@@ -46,7 +27,7 @@ describe('connection limits (real relay process)', () => {
   });
 
   it('terminates a socket that stops answering pings (server heartbeat)', async () => {
-    const socket = new WebSocket(`${relay.url}/heartbeat-doc`, { autoPong: false });
+    const socket = new WebSocket(`${fixture.relay.url}/heartbeat-doc`, { autoPong: false });
     const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     socket.on('error', () => undefined);
     const started = Date.now();
@@ -55,7 +36,7 @@ describe('connection limits (real relay process)', () => {
   });
 
   it('serves Prometheus metrics, counting refusals by reason', async () => {
-    const response = await fetch(`${relay.url.replace(/^ws:/, 'http:')}/metrics`);
+    const response = await fetch(`${fixture.relay.url.replace(/^ws:/, 'http:')}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
     for (const name of ['concord_relay_connections', 'concord_relay_documents_loaded', 'concord_relay_updates_in_total', 'concord_relay_update_bytes_in_total', 'concord_relay_updates_out_total', 'concord_relay_bytes_out_total', 'concord_relay_persist_seconds_bucket', 'concord_relay_compactions_total']) {
