@@ -22,8 +22,10 @@ const { values } = parseArgs({
   },
 });
 const smoke = values.smoke ?? false;
-const kind = smoke ? 'smoke' : 'full';
 const runs = Math.max(1, Number(values.runs ?? (smoke ? 1 : 3)));
+// Only a full run (every scenario and relay, 3 runs) writes the file that gets committed; a partial one must not replace it.
+const partial = !smoke && (values.only !== undefined || values.targets !== undefined || runs !== 3);
+const kind = smoke ? 'smoke' : partial ? 'partial' : 'full';
 /** A scenario on one relay that takes longer than this has hung; the run fails instead of waiting forever. */
 const SCENARIO_TIMEOUT_MS = smoke ? 30_000 : 240_000;
 

@@ -28,7 +28,7 @@ function ratio(ours, theirs) {
 }
 
 /**
- * @param {{ date: string, kind: 'full' | 'smoke', runs: number, targets: Target[], results: Results, keys: Metric[] }} input
+ * @param {{ date: string, kind: 'full' | 'smoke' | 'partial', runs: number, targets: Target[], results: Results, keys: Metric[] }} input
  */
 export function renderReport({ date, kind, runs, targets, results, keys }) {
   const cell = (/** @type {string} */ key, /** @type {string} */ id) => results.metrics.get(`${key}|${id}`);
