@@ -7,7 +7,14 @@ export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/
 export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
 export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
 export { TASK_SCHEMA_VERSION, type TaskFields, type TaskPatch } from './model/task-doc.js';
-export type { PersistenceAdapter, PersistedDocument, PersistenceEvents } from './persistence/persistence.js';
+export type {
+  BindOptions,
+  PersistenceAdapter,
+  PersistedDocument,
+  PersistenceEvents,
+  PrefetchedDocument,
+  PrefetchedList,
+} from './persistence/persistence.js';
 export {
   SingleDatabasePersistence,
   SINGLE_DATABASE_PERSISTENCE_DEFAULTS,

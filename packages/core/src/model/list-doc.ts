@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { TaskId } from './ids.js';
+import { isValidId, type TaskId } from './ids.js';
 import { compareOrdered, keyAtEnd, keysForMove, type Ordered } from './order.js';
 
 /** A task's place in its list, as the list document holds it. */
@@ -30,6 +30,14 @@ export class ListDoc {
 
   private get tasks(): Y.Map<EntryMap> {
     return this.doc.getMap<EntryMap>('tasks');
+  }
+
+  /**
+   * Until the document's stored state is applied (any change to `tasks` ends this), `entries()` returns these: a
+   * snapshot's copy of the entries, so a large list shows before its document is applied.
+   */
+  showStored(entries: readonly ListEntry[]): void {
+    this.sorted = [...entries].sort(compareOrdered);
   }
 
   has(id: TaskId): boolean {
@@ -93,4 +101,23 @@ export class ListDoc {
   purge(id: TaskId, origin: unknown): void {
     this.doc.transact(() => this.tasks.delete(id), origin);
   }
+}
+
+/** A stored copy of a list's entries, checked: anything else is none (the list document is then applied first). */
+export function listView(view: unknown): ListEntry[] | null {
+  if (!Array.isArray(view)) return null;
+  const entries: ListEntry[] = [];
+  for (const item of view as unknown[]) {
+    if (typeof item !== 'object' || item === null) return null;
+    const { id, order, deleted } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || !isValidId(id) || typeof order !== 'string') return null;
+    if (deleted === undefined) {
+      entries.push({ id: id as TaskId, order });
+      continue;
+    }
+    const { at, by } = (deleted ?? {}) as Record<string, unknown>;
+    if (typeof at !== 'number' || typeof by !== 'string') return null;
+    entries.push({ id: id as TaskId, order, deleted: { at, by } });
+  }
+  return entries;
 }

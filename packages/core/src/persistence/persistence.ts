@@ -15,10 +15,13 @@ export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>
   /** A short name for logs and benchmarks. */
   readonly kind: string;
   /**
-   * Optionally reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one; binds are served
-   * from that read until the returned `release` is called.
+   * Optionally reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one. Until `release`,
+   * binding a document of that read applies its stored state before `bind` returns, so a caller can open a document
+   * on demand, synchronously.
    */
-  prefetch?(listId: string): Promise<() => void>;
+  prefetch?(listId: string): Promise<PrefetchedList>;
+  /** Optionally merges what is stored for an open list into one snapshot now (adapters also do it when idle). */
+  snapshotList?(listId: string): Promise<void>;
   /** Optionally flushes every bound document at once (cheaper than each document's `flush`). */
   flush?(): Promise<void>;
   /**
@@ -26,11 +29,32 @@ export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>
    * made from the moment of the call (not only after the promise resolves) until unbound. Resolves once the stored
    * state is in `doc`.
    */
-  bind(name: string, doc: Y.Doc): Promise<PersistedDocument>;
+  bind(name: string, doc: Y.Doc, options?: BindOptions): Promise<PersistedDocument>;
   /** Deletes everything stored under `name` (the document must not be bound). */
   clear(name: string): Promise<void>;
   /** Unbinds every document and releases the adapter's resources. */
   close(): Promise<void>;
+}
+
+export interface BindOptions {
+  /**
+   * A plain, JSON-serialisable rendering of the document (a task's fields, say). Adapters that snapshot lists store it
+   * beside the document's state and hand it back from `prefetch`, so a list can show a document before applying it.
+   */
+  readonly view?: () => unknown;
+}
+
+/** What `prefetch` read of one document. */
+export interface PrefetchedDocument {
+  /** The document's view as of the list's last snapshot; absent when anything was stored for it since. */
+  readonly view?: unknown;
+}
+
+export interface PrefetchedList {
+  /** Every document of the list found in storage, by name. */
+  readonly documents: ReadonlyMap<string, PrefetchedDocument>;
+  /** Binds are no longer served from this read. */
+  release(): void;
 }
 
 /** One bound document. */

@@ -2,14 +2,22 @@ import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
 import { openDatabase, requestResult, transactionDone } from './idb-requests.js';
-import type { PersistedDocument, PersistenceAdapter, PersistenceEvents } from './persistence.js';
+import { decodeListSnapshot, encodeListSnapshot, type SnapshotEntry } from './list-snapshot.js';
+import type {
+  BindOptions,
+  PersistedDocument,
+  PersistenceAdapter,
+  PersistenceEvents,
+  PrefetchedDocument,
+  PrefetchedList,
+} from './persistence.js';
 
 export interface SingleDatabasePersistenceOptions {
   /** The app's one IndexedDB database. */
   readonly databaseName?: string;
   /** Merge a document's records into one once it has this many. */
   readonly compactAfterRecords?: number;
-  /** Merge documents with several records after this long without writes (ms). */
+  /** After this long without writes (ms), snapshot open lists that changed and merge other documents' records. */
   readonly idleCompactionDelay?: number;
 }
 
@@ -21,9 +29,13 @@ export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
 
 const UPDATES = 'updates';
 const META = 'meta';
+const SNAPSHOTS = 'snapshots';
 const BY_DOC = 'by-doc';
+/** Version 2 added `snapshots`; a version-1 database is upgraded in place (its records stay valid). */
+const SCHEMA_VERSION = 2;
 
-interface PrefetchedList {
+/** What one prefetch read of a list, served to binds until released. */
+interface PrefetchedScope {
   readonly updates: Map<string, Uint8Array[]>;
   readonly meta: Map<string, Map<string, Uint8Array>>;
 }
@@ -33,19 +45,48 @@ interface UpdateRecord {
   readonly update: Uint8Array;
 }
 
+/** `writer` names the tab and write that produced the snapshot: a tab whose documents already hold it skips re-applying it. */
+interface SnapshotRecord {
+  readonly data: Uint8Array;
+  readonly writer: string;
+}
+
+const listOf = (name: string): string => {
+  const slash = name.indexOf('/');
+  return slash < 0 ? name : name.slice(0, slash);
+};
+const listRange = (listId: string) => IDBKeyRange.bound(listId, `${listId}/\uffff`);
+const metaRange = (listId: string) => IDBKeyRange.bound([listId], [`${listId}/\uffff`, []]);
+const inList = (listId: string, doc: string) => doc === listId || doc.startsWith(`${listId}/`);
+
 /**
  * Every document of the app in ONE IndexedDB database: an `updates` store of {doc, update} records under
- * auto-increment keys (unique across tabs, which share the database) with an index by document, and a `meta` store.
- * A list opens with one `getAll` over its documents' names instead of one database per document (y-indexeddb), and
- * local edits of one turn are written in one transaction. A document's records are merged into one when it has many,
- * or when the app is idle, in one transaction, so a crash mid-merge leaves either all old records or the merged one.
+ * auto-increment keys (unique across tabs, which share the database) with an index by document, a `meta` store, and a
+ * `snapshots` store with one record per list.
+ *
+ * Local edits of one turn are written in one transaction. When the app is idle (and when a list closes), an open list
+ * that changed is merged into ONE snapshot record: every document's state, metadata and view (a task's fields), written
+ * in the same transaction that deletes the records and metadata it replaces, so a crash mid-merge leaves either the old
+ * records or the snapshot. A list then opens with one read of one value, and can show its tasks from their views before
+ * applying any task document (thousands of small records cost far more to read than one large one).
+ * Documents outside open lists are merged into one record each when they have many records or the app is idle.
  */
 export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> implements PersistenceAdapter {
   readonly kind = 'indexeddb-single';
   private readonly options: Required<SingleDatabasePersistenceOptions>;
   private database: Promise<IDBDatabase> | null = null;
   private readonly bound = new Map<string, SingleDatabaseBinding>();
-  private readonly prefetched = new Map<string, PrefetchedList>();
+  private readonly prefetched = new Map<string, PrefetchedScope>();
+  /** Lists prefetched here, whose documents this tab snapshots; with the writer of the snapshot their documents hold. */
+  private readonly snapshotted = new Map<string, string | null>();
+  /** Snapshotted lists with records or metadata stored since their last snapshot. */
+  private readonly dirtyLists = new Set<string>();
+  /** Lists whose snapshot could not be read: never overwritten, so whatever it holds can still be recovered. */
+  private readonly unreadable = new Set<string>();
+  private readonly tabId = Math.random().toString(36).slice(2);
+  private snapshotsWritten = 0;
+  /** Keys of the records this tab wrote or read: their updates are in its documents already. */
+  private readonly ownKeys = new Set<IDBValidKey>();
   private queue: UpdateRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
   private writeQueued = false;
@@ -61,74 +102,123 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   }
 
   /**
-   * Reads every record and metadata entry of `listId` and its tasks (`listId/…`) in one transaction, so binding them
-   * until `release()` costs no further reads. Only while the caller loads the list: a task another tab creates later
-   * must be read from the database, not taken as empty.
+   * Reads the list's snapshot and every record and metadata entry stored since (`listId` and `listId/…`) in one
+   * transaction, so binding its documents until `release()` costs no further reads. Only while the caller loads the
+   * list: a task another tab creates later is read from the database when bound, not taken as empty.
    */
-  async prefetch(listId: string): Promise<() => void> {
+  async prefetch(listId: string): Promise<PrefetchedList> {
     const db = await this.db();
-    const transaction = db.transaction([UPDATES, META], 'readonly');
-    const prefix = `${listId}/`;
-    const inList = (doc: string) => doc === listId || doc.startsWith(prefix);
-    const [records, metaKeys, metaValues] = await Promise.all([
-      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAll(IDBKeyRange.bound(listId, `${prefix}\uffff`))) as Promise<UpdateRecord[]>,
-      requestResult(transaction.objectStore(META).getAllKeys(IDBKeyRange.bound([listId], [`${prefix}\uffff`, []]))),
-      requestResult(transaction.objectStore(META).getAll(IDBKeyRange.bound([listId], [`${prefix}\uffff`, []]))) as Promise<unknown[]>,
+    const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readonly');
+    const [snapshot, keys, records, metaKeys, metaValues] = await Promise.all([
+      requestResult(transaction.objectStore(SNAPSHOTS).get(listId)) as Promise<SnapshotRecord | undefined>,
+      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAllKeys(listRange(listId))),
+      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAll(listRange(listId))) as Promise<UpdateRecord[]>,
+      requestResult(transaction.objectStore(META).getAllKeys(metaRange(listId))),
+      requestResult(transaction.objectStore(META).getAll(metaRange(listId))) as Promise<unknown[]>,
     ]);
-    const scope: PrefetchedList = { updates: new Map(), meta: new Map() };
+    const scope: PrefetchedScope = { updates: new Map(), meta: new Map() };
+    const documents = new Map<string, PrefetchedDocument>();
+    const entries = this.readSnapshot(listId, snapshot);
+    for (const [name, entry] of entries ?? []) {
+      scope.updates.set(name, [entry.update]);
+      scope.meta.set(name, new Map(entry.meta));
+      documents.set(name, entry.view === undefined ? {} : { view: entry.view });
+    }
+    for (const key of keys) this.ownKeys.add(key);
     for (const record of records) {
-      if (!inList(record.doc)) continue;
+      if (!inList(listId, record.doc)) continue;
       let updates = scope.updates.get(record.doc);
       if (!updates) scope.updates.set(record.doc, (updates = []));
       updates.push(record.update);
+      // The snapshot's view no longer describes this document.
+      documents.set(record.doc, {});
     }
     metaKeys.forEach((key, i) => {
       const [doc, name] = key as [string, string];
       const value = metaValues[i];
-      if (!inList(doc) || !(value instanceof Uint8Array)) return;
+      if (!inList(listId, doc) || !(value instanceof Uint8Array)) return;
       let entries = scope.meta.get(doc);
       if (!entries) scope.meta.set(doc, (entries = new Map<string, Uint8Array>()));
       entries.set(name, value);
     });
     this.prefetched.set(listId, scope);
-    return () => {
-      if (this.prefetched.get(listId) === scope) this.prefetched.delete(listId);
+    this.snapshotted.set(listId, snapshot?.writer ?? null);
+    if (records.length > 0 || metaKeys.length > 0) this.markDirty(listId);
+    return {
+      documents,
+      release: () => {
+        if (this.prefetched.get(listId) !== scope) return;
+        this.prefetched.delete(listId);
+        if (this.dirtyLists.has(listId)) this.scheduleIdleCompaction();
+      },
     };
   }
 
-  bind(name: string, doc: Y.Doc): Promise<PersistedDocument> {
-    const scope = this.prefetchedScope(name);
-    // Listen before any await: an edit made right after bind() (a task created in the same turn) must be stored too.
-    const binding = new SingleDatabaseBinding(name, doc, this, scope ? new Map(scope.meta.get(name)) : null);
+  bind(name: string, doc: Y.Doc, options: BindOptions = {}): Promise<PersistedDocument> {
+    const scope = this.prefetched.get(listOf(name));
+    const known = scope !== undefined && (scope.updates.has(name) || scope.meta.has(name));
+    const binding = new SingleDatabaseBinding(name, doc, this, known ? new Map(scope.meta.get(name)) : null, options.view);
     this.bound.set(name, binding);
     // What the document held before binding is not in any update we will see: store it as one record.
     if (doc.store.clients.size > 0) this.append({ doc: name, update: Y.encodeStateAsUpdate(doc) });
-    return this.load(binding, doc, scope?.updates.get(name) ?? (scope ? [] : null));
+    if (known) {
+      // Applied before listening, in the same turn (no edit can come between): Yjs then need not encode the stored
+      // state back into an update event, which is most of the cost of opening a large document.
+      this.apply(binding, scope.updates.get(name) ?? []);
+      binding.listen();
+      return Promise.resolve(binding);
+    }
+    // Listen before any await: an edit made right after bind() (a task created in the same turn) must be stored too.
+    binding.listen();
+    return this.readDocument(name).then(
+      (updates) => {
+        this.apply(binding, updates);
+        return binding;
+      },
+      async (cause: unknown) => {
+        await binding.unbind();
+        throw new ConcordError(ConcordErrorCode.PersistenceFailed, `could not read ${name} from local storage`, { cause });
+      },
+    );
   }
 
-  private async load(binding: SingleDatabaseBinding, doc: Y.Doc, prefetched: Uint8Array[] | null): Promise<PersistedDocument> {
-    let updates = prefetched;
-    if (!updates) {
-      try {
-        const db = await this.db();
-        const index = db.transaction(UPDATES, 'readonly').objectStore(UPDATES).index(BY_DOC);
-        const records = (await requestResult(index.getAll(IDBKeyRange.only(binding.name)))) as UpdateRecord[];
-        updates = records.map((record) => record.update);
-      } catch (cause) {
-        await binding.unbind();
-        throw new ConcordError(ConcordErrorCode.PersistenceFailed, `could not read ${binding.name} from local storage`, { cause });
-      }
-    }
+  private apply(binding: SingleDatabaseBinding, updates: readonly Uint8Array[]): void {
     binding.records += updates.length;
-    Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), binding, false);
+    Y.transact(binding.doc, () => updates.forEach((update) => Y.applyUpdate(binding.doc, update)), binding, false);
+    binding.loaded = true;
     // A document read back as several records is merged when the app is idle, so the next open reads one.
     if (updates.length > 1) this.scheduleIdleCompaction();
-    return binding;
   }
 
-  private prefetchedScope(name: string): PrefetchedList | undefined {
-    const slash = name.indexOf('/');
-    return this.prefetched.get(slash < 0 ? name : name.slice(0, slash));
+  /** A document's entry in its list's snapshot (if any) and its records, read in one transaction. */
+  private async readDocument(name: string): Promise<Uint8Array[]> {
+    const db = await this.db();
+    const transaction = db.transaction([SNAPSHOTS, UPDATES], 'readonly');
+    const index = transaction.objectStore(UPDATES).index(BY_DOC);
+    const [snapshot, keys, records] = await Promise.all([
+      requestResult(transaction.objectStore(SNAPSHOTS).get(listOf(name))) as Promise<SnapshotRecord | undefined>,
+      requestResult(index.getAllKeys(IDBKeyRange.only(name))),
+      requestResult(index.getAll(IDBKeyRange.only(name))) as Promise<UpdateRecord[]>,
+    ]);
+    for (const key of keys) this.ownKeys.add(key);
+    const entry = this.readSnapshot(listOf(name), snapshot)?.get(name);
+    return [...(entry ? [entry.update] : []), ...records.map((record) => record.update)];
+  }
+
+  /** Decodes a list's snapshot record; an unreadable one is reported and kept aside (never overwritten). */
+  private readSnapshot(listId: string, record: SnapshotRecord | undefined): Map<string, SnapshotEntry> | null {
+    if (record === undefined) return null;
+    const entries = record.data instanceof Uint8Array ? decodeListSnapshot(record.data) : null;
+    if (entries === null && !this.unreadable.has(listId)) {
+      this.unreadable.add(listId);
+      this.emit('error', [
+        new ConcordError(
+          ConcordErrorCode.PersistenceFailed,
+          `the local snapshot of list ${listId} is unreadable: it is kept as it is, and the list's documents load without it`,
+        ),
+      ]);
+    }
+    return entries;
   }
 
   /** Resolves once every change queued so far is committed; one call covers every bound document. */
@@ -136,15 +226,120 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     return this.flushWrites();
   }
 
-  async clear(name: string): Promise<void> {
-    await this.writing;
+  /** Deletes the document's records, metadata and snapshot entry, in one transaction. */
+  clear(name: string): Promise<void> {
+    const cleared = this.writing.then(async () => {
+      const db = await this.db();
+      const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readwrite');
+      const updates = transaction.objectStore(UPDATES);
+      const snapshots = transaction.objectStore(SNAPSHOTS);
+      const listId = listOf(name);
+      const [keys, snapshot] = await Promise.all([
+        requestResult(updates.index(BY_DOC).getAllKeys(IDBKeyRange.only(name))),
+        requestResult(snapshots.get(listId)) as Promise<SnapshotRecord | undefined>,
+      ]);
+      for (const key of keys) updates.delete(key);
+      transaction.objectStore(META).delete(IDBKeyRange.bound([name], [name, []]));
+      const entries = this.readSnapshot(listId, snapshot);
+      if (snapshot && entries?.delete(name)) {
+        // Same writer: a tab whose documents held the old snapshot holds everything the new one does.
+        snapshots.put({ data: encodeListSnapshot(entries), writer: snapshot.writer } satisfies SnapshotRecord, listId);
+      }
+      await transactionDone(transaction);
+    });
+    this.writing = cleared.catch(() => undefined);
+    return cleared;
+  }
+
+  /**
+   * Merges everything stored for an open list into one snapshot record, if anything was stored since the last one:
+   * every document's state (the live documents' own encoding, which is compact) with its metadata and view. Records
+   * and snapshots another tab wrote are applied to this tab's documents first, so the snapshot never drops them.
+   */
+  snapshotList(listId: string): Promise<void> {
+    this.writing = this.writing.then(() => this.writeSnapshot(listId)).catch((cause: unknown) => {
+      this.markDirty(listId);
+      this.emit('error', [new ConcordError(ConcordErrorCode.PersistenceFailed, describeWriteFailure(cause), { cause })]);
+    });
+    return this.writing;
+  }
+
+  private async writeSnapshot(listId: string): Promise<void> {
+    if (!this.dirtyLists.has(listId) || this.unreadable.has(listId) || !this.snapshotted.has(listId)) return;
+    this.dirtyLists.delete(listId);
     const db = await this.db();
-    const transaction = db.transaction([UPDATES, META], 'readwrite');
+    const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readwrite');
     const updates = transaction.objectStore(UPDATES);
-    const keys = await requestResult(updates.index(BY_DOC).getAllKeys(IDBKeyRange.only(name)));
-    for (const key of keys) updates.delete(key);
-    transaction.objectStore(META).delete(IDBKeyRange.bound([name], [name, []]));
+    const metaStore = transaction.objectStore(META);
+    const snapshots = transaction.objectStore(SNAPSHOTS);
+    const [previous, keys, records, metaKeys, metaValues] = await Promise.all([
+      requestResult(snapshots.get(listId)) as Promise<SnapshotRecord | undefined>,
+      requestResult(updates.index(BY_DOC).getAllKeys(listRange(listId))),
+      requestResult(updates.index(BY_DOC).getAll(listRange(listId))) as Promise<UpdateRecord[]>,
+      requestResult(metaStore.getAllKeys(metaRange(listId))),
+      requestResult(metaStore.getAll(metaRange(listId))) as Promise<unknown[]>,
+    ]);
+    const entries = previous === undefined ? new Map<string, SnapshotEntry>() : this.readSnapshot(listId, previous);
+    if (entries === null) {
+      transaction.abort();
+      return;
+    }
+    const bound = [...this.bound.values()].filter((binding) => binding.loaded && inList(listId, binding.name));
+    if (previous !== undefined && previous.writer !== this.snapshotted.get(listId)) {
+      // Another tab's snapshot replaced records this tab never read: its documents may hold edits ours lack.
+      for (const binding of bound) {
+        const entry = entries.get(binding.name);
+        if (entry) Y.applyUpdate(binding.doc, entry.update, binding);
+      }
+    }
+    const loose = new Map<string, Uint8Array[]>();
+    records.forEach((record, i) => {
+      const key = keys[i];
+      if (!inList(listId, record.doc) || key === undefined) return;
+      const binding = this.bound.get(record.doc);
+      if (binding?.loaded) {
+        // Records this tab wrote or read are already in its documents; only other tabs' need applying.
+        if (!this.ownKeys.has(key)) Y.applyUpdate(binding.doc, record.update, binding);
+      } else {
+        let list = loose.get(record.doc);
+        if (!list) loose.set(record.doc, (list = []));
+        list.push(record.update);
+      }
+      updates.delete(key);
+      this.ownKeys.delete(key);
+    });
+    const metaByDoc = new Map<string, Map<string, Uint8Array>>();
+    metaKeys.forEach((key, i) => {
+      const [doc, name] = key as [string, string];
+      const value = metaValues[i];
+      if (!inList(listId, doc) || !(value instanceof Uint8Array)) return;
+      let meta = metaByDoc.get(doc);
+      if (!meta) metaByDoc.set(doc, (meta = new Map<string, Uint8Array>()));
+      meta.set(name, value);
+    });
+    const metaOf = (doc: string) => new Map([...(entries.get(doc)?.meta ?? []), ...(metaByDoc.get(doc) ?? [])]);
+    for (const binding of bound) {
+      const view = binding.view?.();
+      entries.set(binding.name, {
+        update: Y.encodeStateAsUpdate(binding.doc),
+        meta: metaOf(binding.name),
+        ...(view !== undefined && { view }),
+      });
+    }
+    for (const [doc, list] of loose) {
+      const prior = entries.get(doc);
+      entries.set(doc, { update: Y.mergeUpdates(prior ? [prior.update, ...list] : list), meta: metaOf(doc) });
+    }
+    // Metadata now held by an entry leaves the meta store; metadata of a document with no state stays there.
+    for (const [doc, meta] of metaByDoc) {
+      if (!entries.has(doc)) continue;
+      for (const name of meta.keys()) metaStore.delete([doc, name]);
+    }
+    const writer = `${this.tabId}:${++this.snapshotsWritten}`;
+    snapshots.put({ data: encodeListSnapshot(entries), writer } satisfies SnapshotRecord, listId);
     await transactionDone(transaction);
+    this.snapshotted.set(listId, writer);
+    for (const binding of bound) binding.compacted(0);
   }
 
   async close(): Promise<void> {
@@ -178,8 +373,13 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   /** @internal */
   async readMeta(name: string, key: string): Promise<Uint8Array | undefined> {
     const db = await this.db();
-    const value: unknown = await requestResult(db.transaction(META, 'readonly').objectStore(META).get([name, key]));
-    return value instanceof Uint8Array ? value : undefined;
+    const transaction = db.transaction([META, SNAPSHOTS], 'readonly');
+    const [value, snapshot] = await Promise.all([
+      requestResult(transaction.objectStore(META).get([name, key])) as Promise<unknown>,
+      requestResult(transaction.objectStore(SNAPSHOTS).get(listOf(name))) as Promise<SnapshotRecord | undefined>,
+    ]);
+    if (value instanceof Uint8Array) return value;
+    return this.readSnapshot(listOf(name), snapshot)?.get(name)?.meta.get(key)?.slice();
   }
 
   /** @internal */
@@ -188,11 +388,19 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     const transaction = db.transaction(META, 'readwrite');
     transaction.objectStore(META).put(value.slice(), [name, key]);
     await transactionDone(transaction);
+    this.markDirty(listOf(name));
   }
 
   /** @internal */
   forget(name: string): void {
     this.bound.delete(name);
+    if (this.snapshotted.delete(name)) this.dirtyLists.delete(name);
+  }
+
+  private markDirty(listId: string): void {
+    if (!this.snapshotted.has(listId)) return;
+    this.dirtyLists.add(listId);
+    this.scheduleIdleCompaction();
   }
 
   private async writeQueuedRecords(): Promise<void> {
@@ -203,15 +411,19 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       const db = await this.db();
       const transaction = db.transaction(UPDATES, 'readwrite');
       const store = transaction.objectStore(UPDATES);
-      for (const record of records) store.add(record);
+      const added = records.map((record) => store.add(record));
       await transactionDone(transaction);
+      for (const request of added) this.ownKeys.add(request.result);
     } catch (cause) {
       // Keep the records (they are also in memory and will reach the relay): the next write retries them.
       this.queue = [...records, ...this.queue];
       this.emit('error', [new ConcordError(ConcordErrorCode.PersistenceFailed, describeWriteFailure(cause), { cause })]);
       return;
     }
-    for (const record of records) this.bound.get(record.doc)?.recordWritten();
+    for (const record of records) {
+      this.bound.get(record.doc)?.recordWritten();
+      this.markDirty(listOf(record.doc));
+    }
     this.scheduleIdleCompaction();
   }
 
@@ -229,9 +441,11 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       if (records.length < 2) return;
       const merged = Y.mergeUpdates(records.map((record) => record.update));
       for (const key of keys) store.delete(key);
-      store.add({ doc: name, update: merged } satisfies UpdateRecord);
+      const added = store.add({ doc: name, update: merged } satisfies UpdateRecord);
       await transactionDone(transaction);
-      this.bound.get(name)?.compacted();
+      if (keys.every((key) => this.ownKeys.has(key))) this.ownKeys.add(added.result);
+      for (const key of keys) this.ownKeys.delete(key);
+      this.bound.get(name)?.compacted(1);
     }).catch((cause: unknown) => {
       this.emit('error', [new ConcordError(ConcordErrorCode.PersistenceFailed, describeWriteFailure(cause), { cause })]);
     });
@@ -242,7 +456,11 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      for (const binding of this.bound.values()) if (binding.records > 1) void this.compact(binding.name);
+      // A list still being opened is snapshotted once its documents are (see `release`).
+      for (const listId of [...this.dirtyLists]) if (!this.prefetched.has(listId)) void this.snapshotList(listId);
+      for (const binding of this.bound.values()) {
+        if (binding.records > 1 && !this.snapshotted.has(listOf(binding.name))) void this.compact(binding.name);
+      }
     }, this.options.idleCompactionDelay);
   }
 
@@ -252,10 +470,10 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   }
 
   private db(): Promise<IDBDatabase> {
-    this.database ??= openDatabase(this.options.databaseName, 1, (db) => {
-      const updates = db.createObjectStore(UPDATES, { autoIncrement: true });
-      updates.createIndex(BY_DOC, 'doc');
-      db.createObjectStore(META);
+    this.database ??= openDatabase(this.options.databaseName, SCHEMA_VERSION, (db) => {
+      if (!db.objectStoreNames.contains(UPDATES)) db.createObjectStore(UPDATES, { autoIncrement: true }).createIndex(BY_DOC, 'doc');
+      if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
+      if (!db.objectStoreNames.contains(SNAPSHOTS)) db.createObjectStore(SNAPSHOTS);
     });
     return this.database;
   }
@@ -268,15 +486,20 @@ class SingleDatabaseBinding implements PersistedDocument {
 
   /** Records stored for this document, as far as this tab knows. */
   records = 0;
+  /** Set once the stored state is in the document. */
+  loaded = false;
 
   constructor(
     readonly name: string,
-    private readonly doc: Y.Doc,
+    readonly doc: Y.Doc,
     private readonly adapter: SingleDatabasePersistence,
     /** Every metadata entry of the document when it was prefetched with its list; null: read on demand. */
     private readonly meta: Map<string, Uint8Array> | null,
-  ) {
-    doc.on('update', this.onUpdate);
+    readonly view: (() => unknown) | undefined,
+  ) {}
+
+  listen(): void {
+    this.doc.on('update', this.onUpdate);
   }
 
   recordWritten(): void {
@@ -286,8 +509,9 @@ class SingleDatabaseBinding implements PersistedDocument {
     }
   }
 
-  compacted(): void {
-    this.records = 1;
+  /** The document's records were merged into `records` records (a snapshot leaves none). */
+  compacted(records: number): void {
+    this.records = records;
   }
 
   getMeta(key: string): Promise<Uint8Array | undefined> {
@@ -316,3 +540,4 @@ function describeWriteFailure(cause: unknown): string {
     ? 'local storage is full: recent changes are kept in memory and will be saved when space is freed'
     : 'could not save changes locally: they are kept in memory and retried';
 }
+

@@ -2,13 +2,13 @@ import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
-import { asTaskId, newTaskId, type ListId, type TaskId } from '../model/ids.js';
-import { ListDoc, type ListEntry } from '../model/list-doc.js';
+import { asTaskId, newTaskId, taskDocName, type ListId, type TaskId } from '../model/ids.js';
+import { ListDoc, listView, type ListEntry } from '../model/list-doc.js';
 import type { TaskFields, TaskPatch } from '../model/task-doc.js';
-import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
+import type { PersistedDocument, PersistenceAdapter, PrefetchedList } from '../persistence/persistence.js';
 import type { SyncDocument, SyncStatus, Transport } from '../transport/transport.js';
 import { TabSync } from './tab-sync.js';
-import { TaskSlot } from './task-slot.js';
+import { TaskSlot, taskView } from './task-slot.js';
 
 /** A task as a UI shows it: its list entry and its fields. */
 export interface Task extends TaskFields {
@@ -46,6 +46,8 @@ export interface TaskListContext {
 }
 
 const CONFIRMED_META = 'confirmed';
+/** Background hydration applies task documents for this long, then lets the page paint and handle input. */
+const HYDRATE_SLICE_MS = 8;
 const OFFLINE: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
 
 /**
@@ -54,48 +56,135 @@ const OFFLINE: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt:
  */
 export class TaskList extends ObservableV2<TaskListEvents> {
   readonly awareness: Awareness;
+  /**
+   * Resolves once every document of the list is applied from local storage and handed to sync. `openList` resolves
+   * earlier when the list can be shown from a snapshot.
+   */
+  documentsLoaded: Promise<void> = Promise.resolve();
   private readonly list: ListDoc;
   private readonly slots = new Map<TaskId, TaskSlot>();
   private listPersisted: PersistedDocument | null = null;
+  /** What local storage read of the list, until every task shown from its stored view has its document applied. */
+  private prefetched: PrefetchedList | null = null;
   private snapshot: { live: Task[]; trash: Task[] } | null = null;
   private changeQueued = false;
   private closed = false;
   /** Until `load` has handed the stored tasks to the transport in one batch, tasks found on the way wait for it. */
   private loaded = false;
   private syncingList = false;
+  /** While the list document's stored state is applied, `load` (not each update) opens the tasks it lists. */
+  private bindingList = false;
+  /** The list document's binding to local storage, once asked for. */
+  private listLoading: Promise<void> | null = null;
   private readonly origin = { list: this };
   private readonly tabs: TabSync | null;
 
   /** Use `Concord.openList`. */
   constructor(
     readonly id: ListId,
-    readonly doc: Y.Doc,
+    private readonly listDoc: Y.Doc,
     private readonly context: TaskListContext,
   ) {
     super();
     this.tabs = context.syncTabs && TabSync.available ? new TabSync(id) : null;
-    this.list = new ListDoc(doc);
-    this.awareness = new Awareness(doc);
-    doc.on('update', () => this.onListChanged());
+    this.list = new ListDoc(listDoc);
+    this.awareness = new Awareness(listDoc);
+    // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
+    listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (transaction.changed.size > 0) this.onListChanged();
+    });
     context.transport?.on('status', this.forwardStatus);
     context.transport?.on('confirmed', this.persistConfirmed);
     context.transport?.on('error', this.forwardError);
     context.persistence.on('error', this.forwardError);
   }
 
-  /** Loads the list and every task from local storage, then starts syncing them. Called once by `Concord.openList`. */
+  /**
+   * Loads the list and every task from local storage, then starts syncing them. Called once by `Concord.openList`.
+   * What the storage holds a view of (a snapshot's copy of the list's entries, of a task's fields) is shown from it at
+   * once, and its document applied in the background, a few milliseconds at a time, or at once when an edit needs it;
+   * sync starts once every document is applied (`documentsLoaded`).
+   */
   async load(): Promise<void> {
-    const release = await this.context.persistence.prefetch?.(this.id);
+    const prefetched = (await this.context.persistence.prefetch?.(this.id)) ?? null;
+    this.prefetched = prefetched;
     try {
-      this.listPersisted = await this.context.persistence.bind(this.id, this.doc);
-      const slots = this.list.entries().map((entry) => this.openSlot(entry.id));
+      const entries = listView(prefetched?.documents.get(this.id)?.view);
+      if (entries) this.list.showStored(entries);
+      else await this.hydrateList();
+      const slots = this.list.entries().map((entry) => {
+        const stored = prefetched?.documents.get(taskDocName(this.id, entry.id));
+        return this.openSlot(entry.id, taskView(stored?.view));
+      });
       await Promise.allSettled(slots.map((slot) => slot.whenLoaded));
-    } finally {
-      release?.();
+    } catch (error) {
+      this.releasePrefetched();
+      throw error;
     }
     this.loaded = true;
     this.queueChange();
+    if (this.listPersisted && ![...this.slots.values()].some((slot) => slot.state === 'dormant')) {
+      this.releasePrefetched();
+      this.documentsLoaded = this.startSync([...this.slots.values()]);
+      return this.documentsLoaded;
+    }
+    this.documentsLoaded = this.hydrateInBackground();
+    this.documentsLoaded.catch((error: unknown) => this.emit('error', [asError(error)]));
+  }
+
+  /** Binds the list document to local storage (applying what it holds) if not done yet. */
+  private hydrateList(): Promise<void> {
+    if (!this.listLoading && !this.closed) {
+      this.bindingList = true;
+      try {
+        const bound = this.context.persistence.bind(this.id, this.listDoc, { view: () => this.list.entries() });
+        this.listLoading = bound.then((persisted) => void (this.listPersisted = persisted));
+        // Callers that do not wait (an edit) must not leave a rejection unhandled; `load` awaits and reports it.
+        this.listLoading.catch(() => undefined);
+      } finally {
+        this.bindingList = false;
+      }
+    }
+    return this.listLoading ?? Promise.resolve();
+  }
+
+  private async hydrateInBackground(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.closed) return;
+    if (!this.listPersisted) {
+      await this.hydrateList();
+      // Entries the stored view did not show (none, unless storage changed under it) get their tasks now.
+      this.onListChanged();
+    }
+    let remaining = true;
+    while (remaining) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.closed) return;
+      const started = performance.now();
+      remaining = false;
+      for (const slot of this.slots.values()) {
+        if (slot.state !== 'dormant') continue;
+        if (performance.now() - started > HYDRATE_SLICE_MS) {
+          remaining = true;
+          break;
+        }
+        slot.hydrate();
+      }
+    }
+    await Promise.allSettled([...this.slots.values()].map((slot) => slot.whenLoaded));
+    this.releasePrefetched();
     await this.startSync([...this.slots.values()]);
+  }
+
+  private releasePrefetched(): void {
+    this.prefetched?.release();
+    this.prefetched = null;
+  }
+
+  /** The list's Yjs document (membership and order), applied from local storage if it was not yet. */
+  get doc(): Y.Doc {
+    void this.hydrateList();
+    return this.listDoc;
   }
 
   get status(): SyncStatus {
@@ -119,6 +208,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   create(input: NewTask = {}): TaskId {
     this.assertOpen();
+    void this.hydrateList();
     const id = newTaskId();
     const slot = this.openSlot(id);
     slot.task.initialise(input, this.context.now(), this.origin);
@@ -136,23 +226,27 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   move(id: TaskId, after: TaskId | null): void {
     this.slotOf(id);
     if (after !== null) this.slotOf(after);
+    void this.hydrateList();
     this.list.move(id, after, this.origin);
   }
 
   /** Moves a task to the trash. Edits made concurrently elsewhere are kept for a restore. */
   delete(id: TaskId): void {
     this.slotOf(id);
+    void this.hydrateList();
     this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin);
   }
 
   restore(id: TaskId): void {
     this.slotOf(id);
+    void this.hydrateList();
     this.list.restore(id, this.origin);
   }
 
   /** Deletes a task for good, here and on every replica, and clears its local storage. */
   async purge(id: TaskId): Promise<void> {
     this.slotOf(id);
+    void this.hydrateList();
     this.list.purge(id, this.origin);
     await this.dropSlot(id);
   }
@@ -187,22 +281,30 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.context.persistence.off('error', this.forwardError);
     transport?.remove([this.id, ...[...this.slots.values()].map((slot) => slot.name)]);
     this.tabs?.destroy();
+    this.releasePrefetched();
     await this.flush();
+    // While the documents are still bound: the snapshot encodes them as they are.
+    await this.context.persistence.snapshotList?.(this.id);
     await Promise.all([...this.slots.values()].map((slot) => slot.close()));
     this.slots.clear();
     await this.listPersisted?.unbind();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.listDoc.destroy();
     this.context.onClose(this);
     this.destroy();
   }
 
-  private openSlot(id: TaskId): TaskSlot {
+  private openSlot(id: TaskId, view: TaskFields | null = null): TaskSlot {
     let slot = this.slots.get(id);
     if (!slot) {
-      slot = new TaskSlot(this.id, id, this.context.persistence, (changed) => this.onTaskChanged(changed));
+      slot = new TaskSlot(
+        this.id,
+        id,
+        this.context.persistence,
+        { changed: (changed) => this.onTaskChanged(changed), failed: (error) => this.emit('error', [asError(error)]) },
+        view,
+      );
       this.slots.set(id, slot);
-      slot.whenLoaded.catch((error: unknown) => this.emit('error', [asError(error)]));
     }
     return slot;
   }
@@ -221,7 +323,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private async startSync(slots: readonly TaskSlot[]): Promise<void> {
     if (this.closed) return;
     this.tabs?.add([
-      { name: this.id, doc: this.doc },
+      { name: this.id, doc: this.listDoc },
       ...slots.filter((slot) => slot.state === 'ready').map((slot) => ({ name: slot.name, doc: slot.doc })),
     ]);
     const transport = this.context.transport;
@@ -229,7 +331,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     const pending: Array<Promise<SyncDocument>> = [];
     if (this.listPersisted && !this.syncingList) {
       this.syncingList = true;
-      pending.push(this.syncDocument(this.id, this.doc, this.listPersisted, this.awareness));
+      pending.push(this.syncDocument(this.id, this.listDoc, this.listPersisted, this.awareness));
     }
     for (const slot of slots) {
       if (slot.state === 'ready' && slot.persistedDocument) pending.push(this.syncDocument(slot.name, slot.doc, slot.persistedDocument));
@@ -259,6 +361,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   private onListChanged(): void {
     if (this.closed) return;
+    if (this.bindingList) return this.queueChange();
     const entries = this.list.entries();
     const known = new Set<TaskId>();
     const added: TaskSlot[] = [];

@@ -4,34 +4,78 @@ import { taskDocName } from '../model/ids.js';
 import { TaskDoc, type TaskFields } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
 
+export interface TaskSlotHooks {
+  /** The task's fields changed. */
+  readonly changed: (slot: TaskSlot) => void;
+  /** Local storage could not be read for the task. */
+  readonly failed: (error: unknown) => void;
+}
+
 /**
  * One task's document and its lifecycle inside an open list: `loading` until local storage has been read, then
- * `ready`, and `closed` once released. The document exists (and accepts edits) from the start, so creating a task never
- * waits for storage; edits made while loading merge with what storage holds.
+ * `ready`, and `closed` once released. The document exists (and accepts edits) from the moment it is first needed, so
+ * creating a task never waits for storage; edits made while loading merge with what storage holds.
+ *
+ * A slot opened with a stored view starts `dormant`: it shows the view and creates, binds and applies its document only
+ * when something needs it (`doc`, `task`, `hydrate()`), so a 1,000-task list can show its tasks before applying 1,000
+ * documents. Hydrating relies on the list being prefetched: the stored state is applied before `bind` returns.
  */
 export class TaskSlot {
   readonly name: string;
-  readonly doc: Y.Doc;
-  readonly task: TaskDoc;
-  state: 'loading' | 'ready' | 'closed' = 'loading';
+  state: 'dormant' | 'loading' | 'ready' | 'closed';
+  private document: { readonly doc: Y.Doc; readonly task: TaskDoc } | null = null;
   private persisted: PersistedDocument | null = null;
-  private cached: TaskFields | null = null;
-  readonly whenLoaded: Promise<void>;
+  private cached: TaskFields | null;
+  private loading: Promise<void> | null = null;
+  private applyingStoredState = false;
 
   constructor(
     listId: ListId,
     readonly id: TaskId,
-    persistence: PersistenceAdapter,
-    onChange: (slot: TaskSlot) => void,
+    private readonly persistence: PersistenceAdapter,
+    private readonly hooks: TaskSlotHooks,
+    view: TaskFields | null = null,
   ) {
     this.name = taskDocName(listId, id);
-    this.doc = new Y.Doc({ guid: this.name });
-    this.task = new TaskDoc(this.doc);
-    this.doc.on('update', () => {
+    this.cached = view;
+    this.state = view ? 'dormant' : 'loading';
+    if (!view) this.hydrate();
+  }
+
+  get doc(): Y.Doc {
+    return this.hydrate().doc;
+  }
+
+  get task(): TaskDoc {
+    return this.hydrate().task;
+  }
+
+  /** Resolves once local storage has been read into the document (at once for a dormant slot: nothing is read yet). */
+  get whenLoaded(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
+  /** Creates the document and binds it to local storage, if not done yet. */
+  hydrate(): { readonly doc: Y.Doc; readonly task: TaskDoc } {
+    if (this.document) return this.document;
+    const doc = new Y.Doc({ guid: this.name });
+    this.document = { doc, task: new TaskDoc(doc) };
+    const view = this.state === 'dormant' ? this.cached : null;
+    this.cached = null;
+    if (this.state === 'closed') return this.document;
+    if (this.state === 'dormant') this.state = 'loading';
+    // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (transaction.changed.size === 0) return;
       this.cached = null;
-      onChange(this);
+      // The stored state a view already showed is no change; a difference is reported once it is in.
+      if (!this.applyingStoredState) this.hooks.changed(this);
     });
-    this.whenLoaded = persistence.bind(this.name, this.doc).then(async (persisted) => {
+    this.applyingStoredState = view !== null;
+    const bound = this.persistence.bind(this.name, doc, { view: () => this.fields() });
+    this.applyingStoredState = false;
+    if (view && !sameFields(view, this.fields())) this.hooks.changed(this);
+    this.loading = bound.then(async (persisted) => {
       if (this.state === 'closed') {
         await persisted.unbind();
         return;
@@ -39,11 +83,13 @@ export class TaskSlot {
       this.persisted = persisted;
       this.state = 'ready';
     });
+    this.loading.catch((error: unknown) => this.hooks.failed(error));
+    return this.document;
   }
 
   /** The task's fields, cached until its document changes (a 1,000-task list re-renders without re-reading texts). */
   fields(): TaskFields {
-    return (this.cached ??= this.task.read());
+    return (this.cached ??= this.hydrate().task.read());
   }
 
   get persistedDocument(): PersistedDocument | null {
@@ -56,6 +102,25 @@ export class TaskSlot {
     const persisted = this.persisted;
     this.persisted = null;
     if (persisted) await persisted.unbind();
-    this.doc.destroy();
+    this.document?.doc.destroy();
   }
+}
+
+/** A stored view, checked: anything else is no view (the document is then applied before it is shown). */
+export function taskView(view: unknown): TaskFields | null {
+  if (typeof view !== 'object' || view === null) return null;
+  const { title, description, completed, createdAt, updatedAt } = view as Record<string, unknown>;
+  if (typeof title !== 'string' || typeof description !== 'string' || typeof completed !== 'boolean') return null;
+  if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return null;
+  return { title, description, completed, createdAt, updatedAt };
+}
+
+function sameFields(a: TaskFields, b: TaskFields): boolean {
+  return (
+    a.title === b.title &&
+    a.description === b.description &&
+    a.completed === b.completed &&
+    a.createdAt === b.createdAt &&
+    a.updatedAt === b.updatedAt
+  );
 }

@@ -7,6 +7,7 @@
 //
 //   cd /work/main && npx -y pnpm@10.34.9 exec tsc -b packages/core && node packages/demo/bench/storage/run.js [--quick]
 //     [--runs 5] [--tasks 1000] [--edits 200] [--pings 50] [--bulk 10000] [--adapters single,y-indexeddb] [--label name]
+//     [--cpu-profile dir]
 //
 // Bundles page/ (which imports '@concord/core') with Vite into a temporary directory, serves it on 127.0.0.1, and per
 // adapter, in a fresh browser profile: seeds a list (each task a title, a description and a completion, then five small
@@ -34,6 +35,8 @@ import { build } from 'vite';
  * @property {{ ms: number }} seeded
  * @property {number[]} warm
  * @property {number[]} restart
+ * @property {number[]} warmLoaded
+ * @property {number[]} restartLoaded
  * @property {number[]} titled
  * @property {number[]} edits
  * @property {number[]} oneWay
@@ -55,6 +58,7 @@ const { values } = parseArgs({
     bulk: { type: 'string' },
     adapters: { type: 'string', default: 'single,y-indexeddb' },
     label: { type: 'string' },
+    'cpu-profile': { type: 'string' },
   },
 });
 const QUICK = values.quick === true;
@@ -64,6 +68,8 @@ const EDITS = Number(values.edits ?? (QUICK ? 20 : 200));
 const PINGS = Number(values.pings ?? (QUICK ? 10 : 50));
 const BULK = Number(values.bulk ?? (QUICK ? 1000 : 10_000));
 const ADAPTERS = String(values.adapters).split(',');
+/** A directory to write a CPU profile (.cpuprofile, for DevTools) of each adapter's opens after a restart. */
+const CPU_PROFILE_DIR = values['cpu-profile'];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const STEP_TIMEOUT = 300_000;
@@ -104,7 +110,9 @@ const worst = (xs) => Math.max(...xs);
 
 /** @param {string} outDir */
 async function buildPage(outDir) {
-  await build({ root: join(here, 'page'), configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  // Unminified when profiling, so the profile names functions.
+  const minify = CPU_PROFILE_DIR === undefined;
+  await build({ root: join(here, 'page'), configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false, minify } });
 }
 
 /** @param {string} root @returns {Promise<{ url: string, close: () => Promise<void> }>} */
@@ -155,6 +163,23 @@ async function newBenchPage(context, url) {
 }
 
 /**
+ * Starts the page's CPU profiler (1 ms sampling would miss most of a 200 ms open; 100 µs does not).
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<() => Promise<unknown>>} stops it and returns the profile
+ */
+async function startCpuProfile(page) {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 100 });
+  await session.send('Profiler.start');
+  return async () => {
+    const { profile } = await session.send('Profiler.stop');
+    await session.detach();
+    return profile;
+  };
+}
+
+/**
  * @param {import('playwright-core').Page} page
  * @param {number} tasks
  */
@@ -190,11 +215,14 @@ async function benchAdapter(adapter, baseUrl) {
     /** @type {number[]} */
     const warm = [];
     /** @type {number[]} */
+    const warmLoaded = [];
+    /** @type {number[]} */
     const titled = [];
     for (let run = 0; run < RUNS; run++) {
       page = await newBenchPage(context, url);
       const opened = await openList(page, TASKS);
       warm.push(opened.ms);
+      warmLoaded.push(opened.loadedMs);
       titled.push(opened.titled);
       await closeList(page);
       await page.close();
@@ -203,19 +231,27 @@ async function benchAdapter(adapter, baseUrl) {
 
     /** @type {number[]} */
     const restart = [];
+    /** @type {number[]} */
+    const restartLoaded = [];
     for (let run = 0; run < RUNS; run++) {
       await context.close();
       context = await launch(profile);
       page = await newBenchPage(context, url);
+      const profiler = CPU_PROFILE_DIR ? await startCpuProfile(page) : null;
       const opened = await openList(page, TASKS);
+      if (profiler && CPU_PROFILE_DIR) {
+        mkdirSync(CPU_PROFILE_DIR, { recursive: true });
+        writeFileSync(join(CPU_PROFILE_DIR, `open-after-restart-${adapter}-${run}.cpuprofile`), JSON.stringify(await profiler()));
+      }
       restart.push(opened.ms);
+      restartLoaded.push(opened.loadedMs);
       titled.push(opened.titled);
       if (run < RUNS - 1) {
         await closeList(page);
         await page.close();
       }
     }
-    log(`after restart: ${restart.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+    log(`after restart: ${restart.map((ms) => ms.toFixed(1)).join(', ')} ms; every document applied: ${restartLoaded.map((ms) => ms.toFixed(1)).join(', ')} ms`);
 
     // Where an open of the single database goes: the same opens with timers around the adapter's steps.
     /** @type {{ restart: import('./page/bench-api.js').OpenProfile[], warm: import('./page/bench-api.js').OpenProfile[], writes: { strict: number, relaxed: number, flushOnly: number } } | null} */
@@ -295,7 +331,7 @@ async function benchAdapter(adapter, baseUrl) {
       log(`after ${BULK} edits + idle merge: ${JSON.stringify(after)}; after a restart: usage ${afterRestart.usage}`);
     }
     /** @type {AdapterResult} */
-    const result = { adapter, timings, seeded, warm, restart, titled, edits, oneWay, rtt: pings.rtt, lost, offline, left, bulk };
+    const result = { adapter, timings, seeded, warm, warmLoaded, restart, restartLoaded, titled, edits, oneWay, rtt: pings.rtt, lost, offline, left, bulk };
     return result;
   } finally {
     await context?.close().catch(() => undefined);
@@ -317,6 +353,7 @@ function table(results) {
   const row = (metric, target, cell) => rows.push([metric, target, ...results.map(cell)]);
   row(`open ${TASKS} tasks, warm reload: median / worst of ${RUNS}`, '', (r) => `${fmt(median(r.warm))} / ${fmt(worst(r.warm))} ms`);
   row(`open ${TASKS} tasks after a browser restart: median / worst of ${RUNS}`, '< 200 ms median', (r) => `${fmt(median(r.restart))} / ${fmt(worst(r.restart))} ms`);
+  row(`every document applied and handed to sync (documentsLoaded): warm / after a restart, medians`, '', (r) => `${fmt(median(r.warmLoaded))} / ${fmt(median(r.restartLoaded))} ms`);
   row(`one edit applied + persisted (update + flush): median / p95 of ${EDITS}`, '< 2 ms median', (r) => `${fmt(median(r.edits))} / ${fmt(quantile(r.edits, 0.95))} ms`);
   row(`two tabs offline, edit to other tab: median / worst of ${PINGS} (one-way, shared clock)`, '< 50 ms', (r) => `${fmt(median(r.oneWay))} / ${fmt(worst(r.oneWay))} ms${r.lost ? `, ${r.lost} lost` : ''}`);
   row('two tabs offline: round trip / 2, median (clock-free check)', '', (r) => `${fmt(median(r.rtt) / 2)} ms`);

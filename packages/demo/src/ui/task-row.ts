@@ -66,7 +66,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         placeholder="Untitled task"
         autocomplete="off"
         spellcheck="false"
-        ${bindText(ctx.list.text(task.id, 'title'))}
+        ${bindText(() => ctx.list.text(task.id, 'title'), task.title)}
         @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.target as HTMLElement).blur()}
       />
       ${editors.length
@@ -110,7 +110,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
             data-testid="task-description"
             rows="3"
             placeholder="Add details…"
-            ${bindText(ctx.list.text(task.id, 'description'))}
+            ${bindText(() => ctx.list.text(task.id, 'description'), task.description)}
           ></textarea>
         </div>`
       : nothing}

@@ -2,7 +2,7 @@
 export interface BenchApi {
   readonly adapter: string;
   seed(tasks: number): Promise<{ ms: number }>;
-  open(tasks: number): Promise<{ ms: number; titled: number }>;
+  open(tasks: number): Promise<{ ms: number; titled: number; loadedMs: number }>;
   edits(count: number): Promise<number[]>;
   listen(): void;
   ping(count: number, gapMs: number): Promise<{ sent: number[]; rtt: number[] }>;
