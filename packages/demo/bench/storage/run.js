@@ -44,7 +44,7 @@ import { build } from 'vite';
  * @property {number} lost
  * @property {boolean} offline
  * @property {StorageFigures} left
- * @property {{ ms: number, after: StorageFigures, afterRestart: StorageFigures } | null} bulk
+ * @property {{ ms: number, snapshotMs: number, after: StorageFigures, afterRestart: StorageFigures, mergedOpenMs: number } | null} bulk
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -309,7 +309,7 @@ async function benchAdapter(adapter, baseUrl) {
     log(`storage: ${left.databases} databases, ${left.usage} bytes (estimate)`);
     await tabA.close();
 
-    /** @type {{ ms: number, after: StorageFigures, afterRestart: StorageFigures } | null} */
+    /** @type {{ ms: number, snapshotMs: number, after: StorageFigures, afterRestart: StorageFigures, mergedOpenMs: number } | null} */
     let bulk = null;
     if (adapter === 'single') {
       page = await newBenchPage(context, url);
@@ -321,13 +321,13 @@ async function benchAdapter(adapter, baseUrl) {
       await context.close();
       context = await launch(profile);
       page = await newBenchPage(context, url);
-      const afterRestart = await storage(page);
-      // The same list once every document's records are merged into one (the idle merge above), after a restart.
+      // The same list after the idle merge above, right after a restart (then the storage it leaves).
       const mergedOpen = await openList(page, TASKS);
       log(`open after the idle merge, after a restart: ${mergedOpen.ms.toFixed(1)} ms (${mergedOpen.titled} titled)`);
       await closeList(page);
+      const afterRestart = await storage(page);
       await page.close();
-      bulk = { ms: done.ms, after, afterRestart };
+      bulk = { ms: done.ms, snapshotMs: done.snapshotMs, after, afterRestart, mergedOpenMs: mergedOpen.ms };
       log(`after ${BULK} edits + idle merge: ${JSON.stringify(after)}; after a restart: usage ${afterRestart.usage}`);
     }
     /** @type {AdapterResult} */
@@ -365,6 +365,8 @@ function table(results) {
       ? `${kb(r.bulk.after.recordBytes ?? NaN)} in ${r.bulk.after.records} records vs ${kb(r.bulk.after.encodedBytes ?? NaN)} (${r.bulk.after.documents} docs): ${((r.bulk.after.recordBytes ?? NaN) / (r.bulk.after.encodedBytes ?? NaN)).toFixed(2)}×`
       : 'not measured',
   );
+  row('snapshot of the whole list after those edits (the idle merge), time in the page', '', (r) => (r.bulk ? `${fmt(r.bulk.snapshotMs)} ms` : 'not measured'));
+  row('open after those edits and the snapshot, after a restart (one run)', '', (r) => (r.bulk ? `${fmt(r.bulk.mergedOpenMs)} ms` : 'not measured'));
   row(`storage estimate after those edits (then after a restart)`, '', (r) => (r.bulk ? `${kb(r.bulk.after.usage)} (${kb(r.bulk.afterRestart.usage)})` : 'not measured'));
   const single = results.find((r) => r.timings);
   if (single?.timings) {

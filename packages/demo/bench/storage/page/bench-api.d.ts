@@ -7,7 +7,7 @@ export interface BenchApi {
   listen(): void;
   ping(count: number, gapMs: number): Promise<{ sent: number[]; rtt: number[] }>;
   arrivals(): number[];
-  bulkEdits(count: number): Promise<{ ms: number }>;
+  bulkEdits(count: number): Promise<{ ms: number; snapshotMs: number }>;
   storage(): Promise<StorageFigures>;
   close(): Promise<void>;
   profileOpen(tasks: number): Promise<OpenProfile>;
