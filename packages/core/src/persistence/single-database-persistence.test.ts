@@ -65,6 +65,27 @@ describe('single-database persistence', () => {
     }
   });
 
+  it('snapshots an open list when idle once enough changed since its last snapshot, not after every edit', async () => {
+    const databaseName = `idle-snapshot-${++run}`;
+    const adapter = new SingleDatabasePersistence({ databaseName, idleCompactionDelay: 10, snapshotAfterChanges: 3 });
+    const prefetched = await adapter.prefetch('L');
+    const doc = new Y.Doc();
+    const bound = await adapter.bind('L/a', doc, { view: () => ({ text: doc.getText('t').toString() }) });
+    prefetched.release();
+    doc.getText('t').insert(0, 'a');
+    doc.getText('t').insert(1, 'b');
+    await bound.flush();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await countRecords(databaseName)).toBe(2);
+    doc.getText('t').insert(2, 'c');
+    await bound.flush();
+    await expect.poll(() => countRecords(databaseName), { timeout: 5_000 }).toBe(0);
+    await adapter.close();
+
+    const reopened = await new SingleDatabasePersistence({ databaseName }).prefetch('L');
+    expect(reopened.documents.get('L/a')).toEqual({ view: { text: 'abc' } });
+  });
+
   it('reports a failed write as an error and keeps the change for the next write', async () => {
     const databaseName = `quota-${++run}`;
     const adapter = new SingleDatabasePersistence({ databaseName });

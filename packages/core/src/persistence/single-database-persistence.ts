@@ -19,12 +19,15 @@ export interface SingleDatabasePersistenceOptions {
   readonly compactAfterRecords?: number;
   /** After this long without writes (ms), snapshot open lists that changed and merge other documents' records. */
   readonly idleCompactionDelay?: number;
+  /** When idle, snapshot an open list once this many records and metadata entries were stored since its last snapshot (closing a list snapshots it after any). */
+  readonly snapshotAfterChanges?: number;
 }
 
 export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
   databaseName: 'concord',
   compactAfterRecords: 100,
   idleCompactionDelay: 2_000,
+  snapshotAfterChanges: 20,
 } as const satisfies Required<SingleDatabasePersistenceOptions>;
 
 const UPDATES = 'updates';
@@ -79,8 +82,8 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   private readonly prefetched = new Map<string, PrefetchedScope>();
   /** Lists prefetched here, whose documents this tab snapshots; with the writer of the snapshot their documents hold. */
   private readonly snapshotted = new Map<string, string | null>();
-  /** Snapshotted lists with records or metadata stored since their last snapshot. */
-  private readonly dirtyLists = new Set<string>();
+  /** Snapshotted lists with records or metadata stored since their last snapshot: how many. */
+  private readonly dirtyLists = new Map<string, number>();
   /** Lists whose snapshot could not be read: never overwritten, so whatever it holds can still be recovered. */
   private readonly unreadable = new Set<string>();
   private readonly tabId = Math.random().toString(36).slice(2);
@@ -96,6 +99,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     super();
     this.options = { ...SINGLE_DATABASE_PERSISTENCE_DEFAULTS, ...options };
     if (this.options.compactAfterRecords < 2) throw new TypeError('compactAfterRecords must be at least 2');
+    if (!(this.options.snapshotAfterChanges >= 1)) throw new TypeError('snapshotAfterChanges must be at least 1');
     if (typeof indexedDB === 'undefined') {
       throw new ConcordError(ConcordErrorCode.PersistenceFailed, 'IndexedDB is not available in this environment');
     }
@@ -143,7 +147,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     });
     this.prefetched.set(listId, scope);
     this.snapshotted.set(listId, snapshot?.writer ?? null);
-    if (records.length > 0 || metaKeys.length > 0) this.markDirty(listId);
+    this.markDirty(listId, records.length + metaKeys.length);
     return {
       documents,
       release: () => {
@@ -258,7 +262,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
    */
   snapshotList(listId: string): Promise<void> {
     this.writing = this.writing.then(() => this.writeSnapshot(listId)).catch((cause: unknown) => {
-      this.markDirty(listId);
+      this.markDirty(listId, 1);
       this.emit('error', [new ConcordError(ConcordErrorCode.PersistenceFailed, describeWriteFailure(cause), { cause })]);
     });
     return this.writing;
@@ -388,7 +392,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     const transaction = db.transaction(META, 'readwrite');
     transaction.objectStore(META).put(value.slice(), [name, key]);
     await transactionDone(transaction);
-    this.markDirty(listOf(name));
+    this.markDirty(listOf(name), 1);
   }
 
   /** @internal */
@@ -397,9 +401,9 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     if (this.snapshotted.delete(name)) this.dirtyLists.delete(name);
   }
 
-  private markDirty(listId: string): void {
-    if (!this.snapshotted.has(listId)) return;
-    this.dirtyLists.add(listId);
+  private markDirty(listId: string, changes: number): void {
+    if (!this.snapshotted.has(listId) || changes === 0) return;
+    this.dirtyLists.set(listId, (this.dirtyLists.get(listId) ?? 0) + changes);
     this.scheduleIdleCompaction();
   }
 
@@ -422,7 +426,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     }
     for (const record of records) {
       this.bound.get(record.doc)?.recordWritten();
-      this.markDirty(listOf(record.doc));
+      this.markDirty(listOf(record.doc), 1);
     }
     this.scheduleIdleCompaction();
   }
@@ -457,7 +461,10 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       // A list still being opened is snapshotted once its documents are (see `release`).
-      for (const listId of [...this.dirtyLists]) if (!this.prefetched.has(listId)) void this.snapshotList(listId);
+      // A few records beside a snapshot cost an open little; rewriting a large list's snapshot after every edit would not.
+      for (const [listId, changes] of this.dirtyLists) {
+        if (changes >= this.options.snapshotAfterChanges && !this.prefetched.has(listId)) void this.snapshotList(listId);
+      }
       for (const binding of this.bound.values()) {
         if (binding.records > 1 && !this.snapshotted.has(listOf(binding.name))) void this.compact(binding.name);
       }
