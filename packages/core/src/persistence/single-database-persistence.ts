@@ -168,7 +168,12 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     if (known) {
       // Applied before listening, in the same turn (no edit can come between): Yjs then need not encode the stored
       // state back into an update event, which is most of the cost of opening a large document.
-      this.apply(binding, scope.updates.get(name) ?? []);
+      try {
+        this.apply(binding, scope.updates.get(name) ?? []);
+      } catch (cause) {
+        this.forget(name);
+        return Promise.reject(new ConcordError(ConcordErrorCode.PersistenceFailed, `could not apply ${name} from local storage`, { cause }));
+      }
       binding.listen();
       return Promise.resolve(binding);
     }
