@@ -47,6 +47,10 @@ async function start(): Promise<void> {
   // Leave the others' presence lists at once when the window closes, rather than after the 30 s awareness timeout.
   window.addEventListener('pagehide', () => app.setPresent(false));
   window.addEventListener('pageshow', (event) => event.persisted && app.setPresent(true));
+  // A hidden page may never come back: merge what this session stored into the list's snapshot now, not at idle.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void concord.persistence.snapshotList?.(list.id);
+  });
   const usage = document.querySelector<HTMLElement>('[data-testid="storage-usage"]');
   if (usage) showStorageUsage(usage);
 }
