@@ -109,6 +109,25 @@ describe('list snapshots (single-database persistence)', () => {
     expect(reopened.get(created)).toBeDefined();
   });
 
+  it('is not reported synced before every document is handed to the transport', async () => {
+    const storage = browserStorage();
+    await seed(storage, 30);
+    const relay = new InMemoryRelay();
+    const transport = new InMemoryTransport(relay);
+    transport.connect();
+    await settle(relay);
+    expect(transport.status.state).toBe('synced'); // nothing to sync yet
+    const concord = storage.open({ transport });
+    const list = await concord.openList('L');
+    const states = [list.status.state];
+    list.on('status', (status) => states.push(status.state));
+    await list.documentsLoaded;
+    await settle(relay);
+    expect(states[0]).toBe('syncing');
+    expect(list.status.state).toBe('synced');
+    await concord.close();
+  });
+
   it("keeps another tab's stored edits when it snapshots (records and the other tab's snapshot alike)", async () => {
     const storage = browserStorage();
     const ids = await seed(storage, 5);

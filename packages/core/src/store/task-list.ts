@@ -74,6 +74,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private syncingList = false;
   /** While the list document's stored state is applied, `load` (not each update) opens the tasks it lists. */
   private bindingList = false;
+  /** Set once every document found at load is handed to the transport. */
+  private allSyncing = false;
   /** The list document's binding to local storage, once asked for. */
   private listLoading: Promise<void> | null = null;
   private readonly origin = { list: this };
@@ -125,7 +127,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.queueChange();
     if (this.listPersisted && ![...this.slots.values()].some((slot) => slot.state === 'dormant')) {
       this.releasePrefetched();
-      this.documentsLoaded = this.startSync([...this.slots.values()]);
+      this.documentsLoaded = this.startSync([...this.slots.values()]).then(() => void (this.allSyncing = true));
       return this.documentsLoaded;
     }
     this.documentsLoaded = this.hydrateInBackground();
@@ -174,6 +176,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     await Promise.allSettled([...this.slots.values()].map((slot) => slot.whenLoaded));
     this.releasePrefetched();
     await this.startSync([...this.slots.values()]);
+    this.allSyncing = true;
   }
 
   private releasePrefetched(): void {
@@ -188,7 +191,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   }
 
   get status(): SyncStatus {
-    return this.context.transport?.status ?? OFFLINE;
+    return this.listStatus(this.context.transport?.status ?? OFFLINE);
   }
 
   /** Live tasks in list order. */
@@ -350,7 +353,12 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     persisted?.setMeta(CONFIRMED_META, stateVector).catch((error: unknown) => this.emit('error', [asError(error)]));
   };
 
-  private readonly forwardStatus = (status: SyncStatus): void => this.emit('status', [status]);
+  private readonly forwardStatus = (status: SyncStatus): void => this.emit('status', [this.listStatus(status)]);
+
+  /** The transport may be synced before this list's documents are all handed to it: the list is not, yet. */
+  private listStatus(status: SyncStatus): SyncStatus {
+    return status.state === 'synced' && !this.allSyncing ? { ...status, state: 'syncing' } : status;
+  }
   private readonly forwardError = (error: Error): void => this.emit('error', [error]);
 
   private slotByName(name: string): TaskSlot | undefined {
