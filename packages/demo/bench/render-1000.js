@@ -2,6 +2,7 @@
 // Benchmark (not a test): how long the demo takes to show a 1,000-task list from IndexedDB in headless Chromium.
 //
 //   pnpm --filter @concord/demo build && node packages/demo/bench/render-1000.js [--tasks 1000] [--runs 5] [--storage default|y-indexeddb|single]
+//     [--cpu-profile dir]
 //
 // Starts the real relay serving dist/, creates the tasks in the page (working offline, so only IndexedDB holds them:
 // a title, a description, a completion and two more title edits each), waits 3 s (the app's idle merge), then reloads the page and restarts the browser
@@ -9,7 +10,7 @@
 // a big list renders the rest in chunks) and all rows painted (every row in the page, and a frame later). Target: all
 // rows painted under 1 s.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,11 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '5' },
     storage: { type: 'string', default: 'default' },
+    'cpu-profile': { type: 'string' },
   },
 });
+/** A directory to write a CPU profile (.cpuprofile, for DevTools) of the first warm reload to. */
+const CPU_PROFILE_DIR = values['cpu-profile'];
 const TASKS = Number(values.tasks);
 const RUNS = Number(values.runs);
 const STORAGE = String(values.storage);
@@ -117,8 +121,20 @@ try {
 
   const warm = [];
   for (let run = 0; run < RUNS; run++) {
+    const session = CPU_PROFILE_DIR && run === 0 ? await page.context().newCDPSession(page) : null;
+    if (session) {
+      await session.send('Profiler.enable');
+      await session.send('Profiler.setSamplingInterval', { interval: 100 });
+      await session.send('Profiler.start');
+    }
     await page.reload();
     warm.push(await measure(page));
+    if (session && CPU_PROFILE_DIR) {
+      const { profile: cpu } = await session.send('Profiler.stop');
+      mkdirSync(CPU_PROFILE_DIR, { recursive: true });
+      writeFileSync(join(CPU_PROFILE_DIR, 'render-warm-reload.cpuprofile'), JSON.stringify(cpu));
+      await session.detach();
+    }
   }
   await context.close();
 
