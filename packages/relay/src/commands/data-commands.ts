@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { isDecodableUpdate, isEmptyUpdate } from '@concord/core/protocol';
-import { mergeUpdatesTree } from '../engine/merge-tree.js';
+import { compactUpdates } from '../engine/merge-tree.js';
 import { DataDirectoryError } from '../errors.js';
 import { LevelDbStorage } from '../storage/leveldb-storage.js';
 
@@ -37,12 +37,12 @@ async function withData<T>(dataDir: string, use: (storage: LevelDbStorage) => Pr
   }
 }
 
-/** `export <doc>`: the document's updates merged into one Yjs update (v1), to a file or stdout. */
+/** `export <doc>`: the document's updates merged into one Yjs update (v1, squashed like a compaction), to a file or stdout. */
 export function exportCommand(dataDir: string, doc: string, outFile: string | null, output: Output): Promise<void> {
   return withData(dataDir, async (storage) => {
     const updates = await storage.loadUpdates(doc);
     if (updates.length === 0) throw new DataDirectoryError(`no document ${JSON.stringify(doc)} in ${dataDir}`);
-    const merged = mergeUpdatesTree(updates);
+    const merged = compactUpdates(updates);
     if (outFile === null) output.out(merged);
     else {
       await writeFile(outFile, merged);
@@ -91,7 +91,7 @@ export function compactCommand(dataDir: string, output: Output): Promise<void> {
     let after = 0;
     let lastProgress = Date.now();
     for (const [index, doc] of docs.entries()) {
-      const result = await storage.compact(doc, mergeUpdatesTree);
+      const result = await storage.compact(doc, compactUpdates);
       replaced += result.replaced;
       before += result.bytesBefore;
       after += result.bytesAfter;

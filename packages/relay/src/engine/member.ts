@@ -14,6 +14,10 @@ export interface RoomView {
   readonly doc: string;
   /** The catch-up for a client with `stateVector`, and the relay's own state vector. Throws MalformedStateVectorError. */
   sync(stateVector: Uint8Array): { update: Uint8Array; stateVector: Uint8Array };
+  /** Only the catch-up part of `sync`: the relay's own state vector is not computed (nor kept). Throws MalformedStateVectorError. */
+  diff(stateVector: Uint8Array): Uint8Array;
+  /** The relay's state vector of the document. */
+  stateVector(): Uint8Array;
   /** Live awareness states of the room for a newcomer, or null. */
   awareness(): Uint8Array | null;
 }

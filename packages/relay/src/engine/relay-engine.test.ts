@@ -69,6 +69,16 @@ describe('RelayEngine: the update path', () => {
     expect(b.updates.map((u) => u.update)).toEqual(sent);
   });
 
+  it('resolves without clocks for unacknowledged submissions, after forwarding', async () => {
+    const { engine } = createEngine();
+    const [a, b] = [new FakeMember(), new FakeMember()];
+    await engine.join('d', a);
+    await engine.join('d', b);
+    const update = client(3).edit('x');
+    await engine.submitUpdateUnacknowledged('d', a, update);
+    expect(b.updates).toEqual([{ doc: 'd', update }]);
+  });
+
   it("starts the next turn's write while the previous one is still in flight, and completes them in order", async () => {
     const { engine, storage } = createEngine();
     const [a, b] = [new FakeMember(), new FakeMember()];

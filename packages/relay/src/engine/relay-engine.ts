@@ -53,7 +53,7 @@ export interface RelayEngineEvents {
 interface WriteContext {
   readonly room: Room;
   readonly from: RoomMember;
-  readonly resolve: (clocks: Uint8Array) => void;
+  readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -111,7 +111,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   leave(doc: string, member: RoomMember): void {
     const room = this.#readyRoom(doc);
     if (room === null || !room.members.delete(member)) return;
-    const removal = room.awarenessStates.removeOwner(member);
+    const removal = room.removeAwarenessOf(member);
     if (removal !== null) {
       this.#broadcast(room, member, (other) => other.receiveAwareness(doc, removal));
       this.#replication?.publishAwareness(doc, removal);
@@ -125,6 +125,22 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
    * (never acknowledged or forwarded), NotSubscribedError or EngineClosedError.
    */
   submitUpdate(doc: string, member: RoomMember, update: Uint8Array): Promise<Uint8Array> {
+    let exact: Uint8Array | null = null;
+    return this.#submit(doc, member, update, (validated) => (exact = validated)).then(() =>
+      // Computed only for callers that acknowledge (the stock protocol has no acks): it parses the whole update.
+      exact === null || isEmptyUpdate(exact) ? EMPTY_STATE_VECTOR : Y.encodeStateVector(Y.parseUpdateMeta(exact).to),
+    );
+  }
+
+  /**
+   * submitUpdate without the acknowledged clocks: resolves once the update is durable and forwarded (or was empty).
+   * Same refusals.
+   */
+  submitUpdateUnacknowledged(doc: string, member: RoomMember, update: Uint8Array): Promise<void> {
+    return this.#submit(doc, member, update, null);
+  }
+
+  #submit(doc: string, member: RoomMember, update: Uint8Array, onValid: ((exact: Uint8Array) => void) | null): Promise<void> {
     const room = this.#readyRoom(doc);
     if (this.#closed) return Promise.reject(new EngineClosedError());
     if (room === null || !room.members.has(member)) return Promise.reject(new NotSubscribedError(doc));
@@ -134,7 +150,8 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       this.emit('updateRefused', doc, 'ERR_MALFORMED_UPDATE');
       return Promise.reject(new MalformedUpdateError(doc));
     }
-    if (isEmptyUpdate(exact)) return Promise.resolve(EMPTY_STATE_VECTOR);
+    onValid?.(exact);
+    if (isEmptyUpdate(exact)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       room.pendingWrites++;
       this.#batcher.enqueue({ doc, update: exact, context: { room, from: member, resolve, reject } });
@@ -171,7 +188,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       return false;
     }
     if (isEmptyUpdate(exact)) return true;
-    await new Promise<Uint8Array>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       room.pendingWrites++;
       this.#batcher.enqueue({ doc, update: exact, context: { room, from: PEER, resolve, reject } });
     });
@@ -225,7 +242,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       this.#broadcast(room, from, (member) => member.receiveUpdate(doc, update));
       if (from !== PEER) this.#replication?.publishUpdate(doc, update);
       this.emit('updatePersisted', doc, update.byteLength, room.members.size - (room.members.has(from) ? 1 : 0));
-      context.resolve(Y.encodeStateVector(Y.parseUpdateMeta(update).to));
+      context.resolve();
       this.#rooms.scheduleIdle(room);
     }
     // Compaction runs in the background while the room is loaded, not only on load and unload.

@@ -2,17 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { CloseCode, PROTOCOL_V1, SUPPORTED_PROTOCOLS } from '@concord/core/protocol';
 import type { Logger } from 'pino';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
 import { tokenAccess, verifyToken } from '../auth/tokens.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
-import { reasonOfCloseCode, type RelayMetrics } from '../metrics/relay-metrics.js';
+import { reasonOfCloseCode, type RefusalReason, type RelayMetrics } from '../metrics/relay-metrics.js';
 import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';
 import type { Session, SessionContext } from '../sessions/wire-socket.js';
 import { fireAt, TokenBucket } from './limits.js';
 import { createStaticHandler } from './static-files.js';
-import { messageBytes, wireSocket } from './ws-socket.js';
+import { messageBytes, wireSocket, type WireSocketOptions } from './ws-socket.js';
 
 export interface HttpHostOptions {
   readonly engine: RelayEngine;
@@ -46,14 +46,33 @@ export function stockDocumentName(url: string | undefined): string | null {
   }
 }
 
+const protocolLabel = (ws: WebSocket): string => (ws.protocol === PROTOCOL_V1 ? PROTOCOL_V1 : 'stock');
+
 const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
 
 function refuseUpgrade(socket: Duplex, status: 400 | 401 | 403): void {
   if (!socket.destroyed) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-interface Liveness {
-  alive: boolean;
+type RawMessage = Buffer | ArrayBuffer | Buffer[];
+
+/**
+ * Per-connection state in one object, read by listeners shared by every connection: per-connection closures (and the
+ * contexts they keep alive) were most of what a connection cost the relay's heap beyond `ws` itself (issue 6, S2).
+ */
+class Connection {
+  /** Set by any sign of life (a message or a pong), cleared by each heartbeat. */
+  alive = true;
+  /** Messages read over the rate limit, handled as the bucket refills (created when first needed). */
+  held: Uint8Array[] | null = null;
+  draining: NodeJS.Timeout | null = null;
+  cancelExpiry: (() => void) | null = null;
+
+  constructor(
+    readonly session: Session,
+    readonly rate: TokenBucket | null,
+    readonly protocolLabel: string,
+  ) {}
 }
 
 /**
@@ -64,17 +83,67 @@ interface Liveness {
 export class HttpHost {
   readonly server: Server;
   readonly #wss: WebSocketServer;
-  readonly #sockets = new Map<WebSocket, Liveness>();
+  readonly #sockets = new Map<WebSocket, Connection>();
+  /** What every connection without a token shares (no per-connection copy). */
+  readonly #context: SessionContext;
+  readonly #wireOptions: WireSocketOptions;
+  readonly #onMessage: (this: WebSocket, data: RawMessage) => void;
+  readonly #onPong: (this: WebSocket) => void;
+  readonly #onError: (this: WebSocket, error: Error) => void;
+  readonly #onClose: (this: WebSocket) => void;
+  readonly #onUpgradeError: (error: Error) => void;
   readonly #serveStatic: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | null;
   readonly #heartbeat: NodeJS.Timeout | null;
 
   constructor(private readonly options: HttpHostOptions) {
     this.#serveStatic = options.staticDir === null ? null : createStaticHandler(options.staticDir);
+    const { metrics, logger } = options;
+    // ws closes an over-long message with 1009 by calling the socket's own close(): the documented code is 4413.
+    class RelayWebSocket extends WebSocket {
+      override close(code?: number, reason?: string | Buffer): void {
+        if (code === 1009) {
+          metrics?.refuse('frame_too_large');
+          super.close(CloseCode.FrameTooLarge, 'frame too large');
+        } else super.close(code, reason);
+      }
+    }
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes,
       handleProtocols: (offered) => pickProtocol(offered),
+      WebSocket: RelayWebSocket,
+      // The host tracks its sockets itself (#sockets): ws's own set would cost a closure per connection.
+      clientTracking: false,
     });
+    this.#context = {
+      engine: options.engine,
+      logger,
+      access: ALLOW_ALL,
+      ...(metrics ? { onRefused: (reason: RefusalReason) => metrics.refuse(reason) } : {}),
+    };
+    this.#wireOptions = {
+      maxBufferedBytes: options.maxBufferedBytes ?? Number.POSITIVE_INFINITY,
+      ...(metrics ? { onSent: (bytes: number) => metrics.sent(bytes) } : {}),
+      onClosed: (code, reason, socket) => {
+        logger.info({ code, reason, protocol: protocolLabel(socket) }, 'closing connection');
+        const refusal = reasonOfCloseCode(code, reason);
+        if (refusal !== null) metrics?.refuse(refusal);
+      },
+    };
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners below get the socket as `this`
+    const host = this;
+    this.#onMessage = function (data) {
+      host.#message(this, data);
+    };
+    this.#onPong = function () {
+      const connection = host.#sockets.get(this);
+      if (connection !== undefined) connection.alive = true;
+    };
+    this.#onError = (error) => logger.debug({ err: error }, 'socket error');
+    this.#onClose = function () {
+      host.#closed(this);
+    };
+    this.#onUpgradeError = (error) => logger.debug({ err: error }, 'upgrade socket error');
     this.server = createServer((request, response) => void this.#request(request, response));
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
     const heartbeatMs = options.heartbeatMs ?? 0;
@@ -131,7 +200,9 @@ export class HttpHost {
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (error) => this.options.logger.debug({ err: error }, 'upgrade socket error'));
+    // A shared listener: a closure made here would keep this function's context, and with it the request, alive as long
+    // as the socket.
+    socket.on('error', this.#onUpgradeError);
     const offered = new Set((request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean));
     const protocol = pickProtocol(offered);
     const doc = protocol === false ? stockDocumentName(request.url) : null;
@@ -169,83 +240,84 @@ export class HttpHost {
   #accept(request: IncomingMessage, socket: Duplex, head: Buffer, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
     if (socket.destroyed) return;
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const { metrics, logger } = this.options;
-      const protocolLabel = ws.protocol === PROTOCOL_V1 ? PROTOCOL_V1 : 'stock';
-      // ws closes an over-long message with 1009: the documented code is 4413.
-      const close = ws.close.bind(ws);
-      ws.close = (code?: number, reason?: string | Buffer) => {
-        if (code === 1009) {
-          metrics?.refuse('frame_too_large');
-          close(CloseCode.FrameTooLarge, 'frame too large');
-        } else close(code, reason);
-      };
-      const wire = wireSocket(ws, {
-        maxBufferedBytes: this.options.maxBufferedBytes ?? Number.POSITIVE_INFINITY,
-        onSent: metrics ? (bytes) => metrics.bytesOut.inc(bytes) : undefined,
-        onClosed: (code, reason) => {
-          logger.info({ code, reason, protocol: protocolLabel }, 'closing connection');
-          const refusal = reasonOfCloseCode(code, reason);
-          if (refusal !== null) metrics?.refuse(refusal);
-        },
-      });
-      const context: SessionContext = {
-        engine: this.options.engine,
-        logger,
-        access,
-        ...(metrics ? { onRefused: (reason) => metrics.refuse(reason) } : {}),
-      };
-      const session: Session = ws.protocol === PROTOCOL_V1 ? new ConcordSession(context, wire) : new StockSession(context, wire, doc ?? '');
-      const liveness: Liveness = { alive: true };
-      this.#sockets.set(ws, liveness);
-      metrics?.connections.inc({ protocol: protocolLabel });
-      metrics?.connectionsTotal.inc({ protocol: protocolLabel });
-      const cancelExpiry = expiresAt === null ? null : fireAt(expiresAt, () => wire.close(CloseCode.Unauthorized, 'token expired'));
-      const rate = this.options.rateLimit ? new TokenBucket(this.options.rateLimit.perSecond, this.options.rateLimit.burst) : null;
-      // Over its rate, a connection is throttled, not closed: the relay stops reading its socket (TCP then pushes back
-      // on the sender) and handles what was already read as the bucket refills. A flood costs the relay nothing more,
-      // and an honest client catching up on a burst loses no work (a close would make it reconnect and resend it all).
-      const held: Uint8Array[] = [];
-      let draining: NodeJS.Timeout | null = null;
-      const drain = (): void => {
-        draining = null;
-        // A socket we paused cannot answer pings: the messages it sent are its sign of life.
-        liveness.alive = true;
-        while (held.length > 0 && rate!.take()) session.handleMessage(held.shift()!);
-        if (held.length > 0) draining = setTimeout(drain, rate!.msUntilNext());
-        else if (ws.readyState === ws.OPEN) ws.resume();
-      };
-      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-        liveness.alive = true;
-        if (rate === null || (held.length === 0 && rate.take())) return session.handleMessage(messageBytes(data));
-        held.push(messageBytes(data));
-        if (draining !== null) return;
-        metrics?.refuse('rate_limited');
-        ws.pause();
-        draining = setTimeout(drain, rate.msUntilNext());
-      });
-      ws.on('pong', () => (liveness.alive = true));
-      ws.on('error', (error) => logger.debug({ err: error }, 'socket error'));
-      ws.on('close', () => {
-        this.#sockets.delete(ws);
-        cancelExpiry?.();
-        if (draining !== null) clearTimeout(draining);
-        held.length = 0;
-        metrics?.connections.dec({ protocol: protocolLabel });
-        session.handleClose();
-      });
+      // ws handles the socket's errors from now on; ours would stay registered (an array of listeners) for its lifetime.
+      socket.removeListener('error', this.#onUpgradeError);
+      this.#open(ws, doc, access, expiresAt);
     });
+  }
+
+  #open(ws: WebSocket, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
+    const { metrics, rateLimit } = this.options;
+    const label = protocolLabel(ws);
+    const wire = wireSocket(ws, this.#wireOptions);
+    const context: SessionContext = access === ALLOW_ALL ? this.#context : { ...this.#context, access };
+    const session: Session = ws.protocol === PROTOCOL_V1 ? new ConcordSession(context, wire) : new StockSession(context, wire, doc ?? '');
+    const connection = new Connection(session, rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : null, label);
+    this.#sockets.set(ws, connection);
+    metrics?.connections.inc({ protocol: label });
+    metrics?.connectionsTotal.inc({ protocol: label });
+    if (expiresAt !== null) connection.cancelExpiry = fireAt(expiresAt, () => wire.close(CloseCode.Unauthorized, 'token expired'));
+    ws.on('message', this.#onMessage);
+    ws.on('pong', this.#onPong);
+    ws.on('error', this.#onError);
+    ws.on('close', this.#onClose);
+  }
+
+  // Over its rate, a connection is throttled, not closed: the relay stops reading its socket (TCP then pushes back on
+  // the sender) and handles what was already read as the bucket refills. A flood costs the relay nothing more, and an
+  // honest client catching up on a burst loses no work (a close would make it reconnect and resend it all).
+  #message(ws: WebSocket, data: RawMessage): void {
+    const connection = this.#sockets.get(ws);
+    if (connection === undefined) return;
+    connection.alive = true;
+    const { rate, session } = connection;
+    if (rate === null || (connection.held === null && rate.take())) {
+      session.handleMessage(messageBytes(data));
+      return;
+    }
+    (connection.held ??= []).push(messageBytes(data));
+    if (connection.draining !== null) return;
+    this.options.metrics?.refuse('rate_limited');
+    ws.pause();
+    connection.draining = setTimeout(() => this.#drain(ws, connection), rate.msUntilNext());
+  }
+
+  #drain(ws: WebSocket, connection: Connection): void {
+    connection.draining = null;
+    // A socket we paused cannot answer pings: the messages it sent are its sign of life.
+    connection.alive = true;
+    const { rate, session } = connection;
+    const held = connection.held;
+    if (rate === null || held === null) return;
+    while (held.length > 0 && rate.take()) session.handleMessage(held.shift()!);
+    if (held.length > 0) connection.draining = setTimeout(() => this.#drain(ws, connection), rate.msUntilNext());
+    else {
+      connection.held = null;
+      if (ws.readyState === ws.OPEN) ws.resume();
+    }
+  }
+
+  #closed(ws: WebSocket): void {
+    const connection = this.#sockets.get(ws);
+    if (connection === undefined) return;
+    this.#sockets.delete(ws);
+    connection.cancelExpiry?.();
+    if (connection.draining !== null) clearTimeout(connection.draining);
+    connection.held = null;
+    this.options.metrics?.connections.dec({ protocol: connection.protocolLabel });
+    connection.session.handleClose();
   }
 
   /** Pings every socket; one that has not shown life since the previous beat is terminated (it would pin its rooms). */
   #beat(): void {
-    for (const [ws, liveness] of this.#sockets) {
-      if (!liveness.alive) {
+    for (const [ws, connection] of this.#sockets) {
+      if (!connection.alive) {
         this.options.logger.info('terminating a connection that missed its heartbeat');
         this.options.metrics?.refuse('heartbeat_timeout');
         ws.terminate();
         continue;
       }
-      liveness.alive = false;
+      connection.alive = false;
       ws.ping();
     }
   }

@@ -3,6 +3,9 @@
  * setTimeout's 24.8-day ceiling (for token expiry).
  */
 
+// Shared default clock: a default-parameter arrow would be a new closure per bucket, i.e. per connection.
+const performanceNow = (): number => performance.now();
+
 /** A token bucket: `burst` messages at once, refilled at `perSecond`. `take()` is false when the connection is over its rate. */
 export class TokenBucket {
   #tokens: number;
@@ -11,7 +14,7 @@ export class TokenBucket {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = performanceNow,
   ) {
     if (!(perSecond > 0) || !(burst >= 1)) throw new TypeError('rate limit needs perSecond > 0 and burst >= 1');
     this.#tokens = burst;

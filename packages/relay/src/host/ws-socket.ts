@@ -8,7 +8,7 @@ export interface WireSocketOptions {
   /** Called with each frame's size as it is sent. */
   readonly onSent?: (bytes: number) => void;
   /** Called when the relay closes the socket with a code >= 4000 (refusals), with the reason. */
-  readonly onClosed?: (code: number, reason: string) => void;
+  readonly onClosed?: (code: number, reason: string, socket: WebSocket) => void;
 }
 
 /** How long a socket closed by the relay may take to finish its closing handshake before it is destroyed. */
@@ -16,31 +16,42 @@ const CLOSE_GRACE_MS = 2_000;
 
 /**
  * Adapts a `ws` socket to the sessions' WireSocket: frames to a closing socket are dropped, not thrown; a socket whose
- * send buffer grows past its bound is closed (4503) instead of buffering without limit.
+ * send buffer grows past its bound is closed (4503) instead of buffering without limit. `options` may be shared by many
+ * sockets.
  */
 export function wireSocket(socket: WebSocket, options: WireSocketOptions = { maxBufferedBytes: Number.POSITIVE_INFINITY }): WireSocket {
-  const close = (code: number, reason: string): void => {
+  return new WsWire(socket, options);
+}
+
+/** A class rather than closures: one small object per connection (issue 6, S2 heap per connection). */
+class WsWire implements WireSocket {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: WireSocketOptions,
+  ) {}
+
+  send(data: Uint8Array): void {
+    const socket = this.socket;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    // Checked before sending, so one large frame (a big catch-up) still goes out to a client that reads.
+    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.close(CloseCode.SlowConsumer, 'slow consumer: send buffer full');
+      return;
+    }
+    socket.send(data, { binary: true });
+    this.options.onSent?.(data.byteLength);
+  }
+
+  close(code: number, reason: string): void {
+    const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN && socket.readyState !== WebSocket.CONNECTING) return;
-    options.onClosed?.(code, reason);
+    this.options.onClosed?.(code, reason, socket);
     socket.close(code, reason);
     // A peer that does not read will not answer the close either: do not let it hold the socket.
     const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
-  };
-  return {
-    send(data) {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      // Checked before sending, so one large frame (a big catch-up) still goes out to a client that reads.
-      if (socket.bufferedAmount > options.maxBufferedBytes) {
-        close(CloseCode.SlowConsumer, 'slow consumer: send buffer full');
-        return;
-      }
-      socket.send(data, { binary: true });
-      options.onSent?.(data.byteLength);
-    },
-    close,
-  };
+  }
 }
 
 /** A `ws` message as one exact-size Uint8Array (ws may hand over a Buffer view, or fragments). */

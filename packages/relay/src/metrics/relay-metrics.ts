@@ -27,7 +27,14 @@ export class RelayMetrics {
   readonly updatesIn = new Counter({ name: 'concord_relay_updates_in_total', help: 'Updates received and persisted', registers: [this.registry] });
   readonly bytesIn = new Counter({ name: 'concord_relay_update_bytes_in_total', help: 'Bytes of updates received and persisted', registers: [this.registry] });
   readonly updatesOut = new Counter({ name: 'concord_relay_updates_out_total', help: 'Updates forwarded to other connections', registers: [this.registry] });
-  readonly bytesOut = new Counter({ name: 'concord_relay_bytes_out_total', help: 'Bytes of WebSocket frames sent', registers: [this.registry] });
+  /** Bytes sent since the last scrape: counted per frame per recipient, so a plain addition rather than a Counter.inc. */
+  #bytesOutPending = 0;
+  readonly bytesOut: Counter = new Counter({
+    name: 'concord_relay_bytes_out_total',
+    help: 'Bytes of WebSocket frames sent',
+    registers: [this.registry],
+    collect: () => this.#flushBytesOut(),
+  });
   readonly persistSeconds = new Histogram({
     name: 'concord_relay_persist_seconds',
     help: 'Latency of one storage write batch',
@@ -38,6 +45,17 @@ export class RelayMetrics {
   readonly refused = new Counter({ name: 'concord_relay_refused_total', help: 'Frames, writes or connections refused, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly compactions = new Counter({ name: 'concord_relay_compactions_total', help: 'Document logs compacted', registers: [this.registry] });
   readonly compactedUpdates = new Counter({ name: 'concord_relay_compacted_updates_total', help: 'Stored updates replaced by compaction', registers: [this.registry] });
+
+  /** Counts `bytes` sent (cheap: folded into `bytesOut` when it is read). */
+  sent(bytes: number): void {
+    this.#bytesOutPending += bytes;
+  }
+
+  #flushBytesOut(): void {
+    if (this.#bytesOutPending === 0) return;
+    this.bytesOut.inc(this.#bytesOutPending);
+    this.#bytesOutPending = 0;
+  }
 
   refuse(reason: RefusalReason): void {
     this.refused.inc({ reason });

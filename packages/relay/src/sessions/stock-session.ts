@@ -50,7 +50,8 @@ const fanOutFrame = frameCache<'update' | 'awareness'>((kind, payload) =>
  */
 export class StockSession implements Session, RoomMember {
   #phase: 'joining' | 'active' | 'closed' = 'joining';
-  #queue: Uint8Array[] = [];
+  /** Frames received while joining (created by the first one: most clients say nothing before the room is loaded). */
+  #queue: Uint8Array[] | null = null;
   #view: RoomView | null = null;
 
   constructor(
@@ -65,14 +66,14 @@ export class StockSession implements Session, RoomMember {
   }
 
   handleMessage(data: Uint8Array): void {
-    if (this.#phase === 'joining') this.#queue.push(data);
+    if (this.#phase === 'joining') (this.#queue ??= []).push(data);
     else if (this.#phase === 'active') this.#process(data);
   }
 
   handleClose(): void {
     const wasActive = this.#phase === 'active';
     this.#phase = 'closed';
-    this.#queue = [];
+    this.#queue = null;
     if (wasActive) this.context.engine.leave(this.doc, this);
   }
 
@@ -92,12 +93,12 @@ export class StockSession implements Session, RoomMember {
     }
     this.#phase = 'active';
     this.#view = view;
-    this.socket.send(syncFrame(SYNC_STEP_1, view.sync(Uint8Array.of(0)).stateVector));
+    this.socket.send(syncFrame(SYNC_STEP_1, view.stateVector()));
     const awareness = view.awareness();
     if (awareness !== null) this.socket.send(awarenessFrame(awareness));
     const queued = this.#queue;
-    this.#queue = [];
-    for (const data of queued) this.#process(data);
+    this.#queue = null;
+    if (queued !== null) for (const data of queued) this.#process(data);
   }
 
   #process(data: Uint8Array): void {
@@ -110,7 +111,8 @@ export class StockSession implements Session, RoomMember {
       if (type === MESSAGE_SYNC) {
         const step = decoding.readVarUint(decoder);
         const payload = decoding.readVarUint8Array(decoder);
-        if (step === SYNC_STEP_1) this.socket.send(syncFrame(SYNC_STEP_2, this.#view.sync(payload.slice()).update));
+        // Only the diff: the stock protocol never sends the relay's state vector here, so it is not computed (nor cached).
+        if (step === SYNC_STEP_1) this.socket.send(syncFrame(SYNC_STEP_2, this.#view.diff(payload.slice())));
         else if (step === SYNC_STEP_2 || step === SYNC_UPDATE) this.#submitUpdate(payload);
         else throw new Error(`unknown sync step ${step}`);
       } else if (type === MESSAGE_AWARENESS) {
@@ -130,8 +132,8 @@ export class StockSession implements Session, RoomMember {
       this.context.onRefused?.('read_only');
       return;
     }
-    void this.context.engine.submitUpdate(this.doc, this, update).then(
-      () => undefined, // the stock protocol has no acknowledgement
+    // The stock protocol has no acknowledgement: no clocks to compute.
+    this.context.engine.submitUpdateUnacknowledged(this.doc, this, update).catch(
       (error: unknown) => {
         if (error instanceof RelayError && error.code === 'ERR_STORAGE') this.context.onRefused?.('storage_failed');
         this.#closeFor(error);

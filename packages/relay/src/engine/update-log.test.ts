@@ -1,0 +1,240 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { compactUpdates, EMPTY_STATE_VECTOR, mergeUpdatesTree, squashUpdate } from './merge-tree.js';
+import { compactionResult } from './room-registry.js';
+import { PRECOMPUTE_AFTER_UPDATES, SETTLE_MS, UpdateLog } from './update-log.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** One update per typed character: consecutive inserts of one client, which a Y.Doc squashes into one struct. */
+function typed(count: number, clientID = 1): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  const text = doc.getText('t');
+  for (let i = 0; i < count; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
+  text.delete(3, 5);
+  return { doc, updates };
+}
+
+/** One update per map entry under its own key, as the benchmark's clients write: nothing to squash. */
+function mapEntries(count: number, clientID = 2): Uint8Array[] {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) doc.getMap('tasks').set(`k${i}`, { title: `task ${i}`, done: false });
+  return updates;
+}
+
+function replica(update: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  return doc;
+}
+
+const stateVector = (update: Uint8Array): Map<number, number> => Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+
+/** An insert in the middle of a text (it names its neighbours: the kind of update whose flips can throw on apply). */
+function midTextInsert(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = 4;
+  doc.getText('t').insert(0, 'hello');
+  const before = Y.encodeStateVector(doc);
+  doc.getText('t').insert(2, 'XY');
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+/** A single-bit flip of `update` that still decodes but makes `Y.applyUpdate` throw (FACTS: about 2 % of flips). */
+function decodableButCorrupt(update: Uint8Array): Uint8Array {
+  for (let bit = 0; bit < update.byteLength * 8; bit++) {
+    const flipped = update.slice();
+    flipped[bit >> 3] = (flipped[bit >> 3] as number) ^ (1 << (bit & 7));
+    try {
+      Y.decodeUpdate(flipped);
+    } catch {
+      continue;
+    }
+    try {
+      Y.applyUpdate(new Y.Doc(), flipped);
+    } catch {
+      return flipped;
+    }
+  }
+  throw new Error('no decodable-but-corrupt flip found');
+}
+
+describe('squashUpdate', () => {
+  it('re-encodes typed text into fewer bytes with exactly the same content, state vector and deletions', () => {
+    const { doc, updates } = typed(300);
+    const merged = mergeUpdatesTree(updates);
+    const squashed = squashUpdate(merged);
+    expect(squashed.byteLength).toBeLessThan(merged.byteLength / 2);
+    expect(stateVector(squashed)).toEqual(stateVector(merged));
+    expect(replica(squashed).getText('t').toString()).toBe(doc.getText('t').toString());
+    // A client holding the squashed snapshot and one holding the raw log converge on the same document.
+    const a = replica(squashed);
+    const b = replica(merged);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    expect(a.getText('t').toString()).toBe(b.getText('t').toString());
+    expect(Y.encodeStateVector(a)).toEqual(Y.encodeStateVector(b));
+  });
+
+  it('keeps map entries under distinct keys as they are (nothing to squash): same size, same content', () => {
+    const merged = mergeUpdatesTree(mapEntries(200));
+    const squashed = squashUpdate(merged);
+    expect(squashed.byteLength).toBe(merged.byteLength);
+    expect(replica(squashed).getMap('tasks').toJSON()).toEqual(replica(merged).getMap('tasks').toJSON());
+  });
+
+  it('falls back to the merged update when an update decodes but cannot be applied', () => {
+    const corrupt = decodableButCorrupt(midTextInsert());
+    const merged = mergeUpdatesTree([...mapEntries(5, 9), corrupt]);
+    expect(squashUpdate(merged)).toBe(merged);
+    expect(squashUpdate(corrupt)).toBe(corrupt);
+  });
+
+  it('falls back when structs wait for updates the log lacks (a Y.Doc would keep them aside and drop them)', () => {
+    const { updates } = typed(10);
+    const withGap = mergeUpdatesTree([updates[0] as Uint8Array, ...updates.slice(5)]);
+    expect(squashUpdate(withGap)).toBe(withGap);
+  });
+
+  it('destroys its temporary Y.Doc, on success and on fallback', () => {
+    const destroy = vi.spyOn(Y.Doc.prototype, 'destroy');
+    squashUpdate(mergeUpdatesTree(typed(20).updates));
+    squashUpdate(decodableButCorrupt(midTextInsert()));
+    expect(destroy).toHaveBeenCalledTimes(2);
+  });
+
+  it('compactUpdates: the empty log is the empty update', () => {
+    expect(compactUpdates([])).toEqual(Uint8Array.of(0, 0));
+  });
+});
+
+describe('UpdateLog', () => {
+  it('holds the same document as one merge of every update, before and after precompute (which does not squash)', () => {
+    const { doc, updates } = typed(500);
+    const log = new UpdateLog();
+    for (const update of updates) log.append(update);
+    const plain = log.merged();
+    expect(stateVector(plain)).toEqual(stateVector(mergeUpdatesTree(updates)));
+    log.precompute();
+    expect(log.merged()).toBe(plain);
+    expect(replica(plain).getText('t').toString()).toBe(doc.getText('t').toString());
+    expect(Y.decodeStateVector(log.stateVector())).toEqual(Y.decodeStateVector(Y.encodeStateVector(doc)));
+    expect(log.pendingEntries).toBe(1); // the full merge replaced the chunks: the document is held once
+    expect(log.count).toBe(updates.length);
+  });
+
+  it('answers a client that holds every struct with the same bytes as Y.diffUpdate, and others with their diff', () => {
+    const { doc, updates } = typed(100);
+    const log = new UpdateLog();
+    for (const update of updates) log.append(update);
+    log.precompute();
+    const merged = log.merged();
+    // Holds everything, plus edits of its own the relay has not seen: the prepared answer (the delete set alone).
+    const caughtUp = new Y.Doc();
+    Y.applyUpdate(caughtUp, merged);
+    caughtUp.getText('other').insert(0, 'offline edit');
+    const sv = Y.encodeStateVector(caughtUp);
+    expect(log.diff(sv)).toEqual(Y.diffUpdate(merged, sv));
+    expect(log.diff(sv)).toBe(log.diff(sv)); // prepared once, not diffed per request
+    const deletionsOnly = Y.decodeUpdate(log.diff(sv));
+    expect(deletionsOnly.structs).toHaveLength(0);
+    expect(deletionsOnly.ds.clients.size).toBe(1);
+    // Lacks the last 10 characters: a real diff.
+    const behind = new Y.Doc();
+    for (const update of updates.slice(0, 90)) Y.applyUpdate(behind, update);
+    const behindSv = Y.encodeStateVector(behind);
+    expect(log.diff(behindSv)).toEqual(Y.diffUpdate(merged, behindSv));
+    Y.applyUpdate(behind, log.diff(behindSv));
+    expect(behind.getText('t').toString()).toBe(doc.getText('t').toString());
+    // A fresh client gets the whole document.
+    expect(log.diff(EMPTY_STATE_VECTOR)).toBe(merged);
+  });
+
+  it('drops the prepared answers on the next append', () => {
+    const { updates } = typed(50);
+    const log = new UpdateLog();
+    for (const update of updates.slice(0, 40)) log.append(update);
+    log.precompute();
+    const holder = replica(log.merged());
+    for (const update of updates.slice(40)) log.append(update);
+    const sv = Y.encodeStateVector(holder);
+    const diff = log.diff(sv);
+    expect(Y.decodeUpdate(diff).structs.length).toBeGreaterThan(0);
+    Y.applyUpdate(holder, diff);
+    expect(holder.getText('t').toString()).toBe(replica(mergeUpdatesTree(updates)).getText('t').toString());
+  });
+
+  it('prepares in the background once writes settle after a run of appends, never for a load or a few appends', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 2);
+    const loaded = new UpdateLog(updates);
+    expect(loaded.precomputeScheduled).toBe(false);
+
+    const log = new UpdateLog();
+    for (const update of updates.slice(0, PRECOMPUTE_AFTER_UPDATES - 1)) log.append(update);
+    expect(log.precomputeScheduled).toBe(false);
+    log.append(updates[PRECOMPUTE_AFTER_UPDATES - 1] as Uint8Array);
+    expect(log.precomputeScheduled).toBe(true);
+    // Each append postpones it: a burst pays for one preparation, after it.
+    vi.advanceTimersByTime(SETTLE_MS - 1);
+    log.append(updates[PRECOMPUTE_AFTER_UPDATES] as Uint8Array);
+    vi.advanceTimersByTime(SETTLE_MS - 1);
+    expect(log.precomputeScheduled).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(log.precomputeScheduled).toBe(false);
+    expect(log.pendingEntries).toBe(1);
+    expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 1))));
+  });
+
+  it('dispose cancels the background preparation', () => {
+    vi.useFakeTimers();
+    const log = new UpdateLog();
+    for (const update of mapEntries(PRECOMPUTE_AFTER_UPDATES + 1)) log.append(update);
+    expect(log.precomputeScheduled).toBe(true);
+    log.dispose();
+    expect(log.precomputeScheduled).toBe(false);
+    vi.advanceTimersByTime(SETTLE_MS * 10);
+    expect(log.pendingEntries).toBeGreaterThan(1); // never merged
+  });
+
+  it('a log holding a decodable-but-corrupt update keeps it and precomputes without throwing', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES, 3);
+    const corrupt = decodableButCorrupt(midTextInsert());
+    const log = new UpdateLog();
+    for (const update of [...updates, corrupt]) log.append(update);
+    expect(() => vi.advanceTimersByTime(SETTLE_MS)).not.toThrow();
+    expect(log.merged()).toEqual(mergeUpdatesTree([...updates, corrupt]));
+  });
+});
+
+describe('compactionResult', () => {
+  const updates = mapEntries(40);
+  const log = new UpdateLog(updates);
+
+  it("is the room's log when no write is in flight: storage holds exactly the log", () => {
+    const stored = [mergeUpdatesTree(updates.slice(0, 30)), ...updates.slice(30)];
+    expect(compactionResult({ pendingWrites: 0, log }, stored)).toBe(log.merged());
+  });
+
+
+  it('merges what storage read while writes are in flight (storage may hold updates the log lacks yet)', () => {
+    const stored = [...updates, ...mapEntries(2, 77)];
+    const result = compactionResult({ pendingWrites: 2, log }, stored);
+    expect(stateVector(result)).toEqual(stateVector(mergeUpdatesTree(stored)));
+  });
+
+  it('merges what storage read when it read more updates than the log ever held', () => {
+    const stored = [...updates, ...mapEntries(2, 78)];
+    const result = compactionResult({ pendingWrites: 0, log }, stored);
+    expect(stateVector(result).get(78)).toBe(2);
+  });
+});
