@@ -1,6 +1,3 @@
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-
 /** One document inside a list snapshot. */
 export interface SnapshotEntry {
   /** The document's whole state, one update. */
@@ -11,54 +8,108 @@ export interface SnapshotEntry {
   readonly view?: unknown;
 }
 
-/** Bumped when the layout below changes; a snapshot of another format is reported, never misread. */
-const FORMAT = 2;
-
-/** Per document: name, view (null: none), metadata keys. */
-type Header = Array<[name: string, view: unknown, metaKeys: string[]]>;
-
 /**
- * A whole list (its document and every task's) in one binary record, so a list opens with a single read of one value
- * instead of structured-cloning thousands of small records. Layout: format, one JSON header (names, views, metadata
- * keys: one string to decode and parse, not thousands), then every document's update and metadata values in header
- * order, with lib0's variable-length encoding.
+ * A whole list (its document and every task's) as one IndexedDB value, so a list opens with a single read instead of
+ * structured-cloning thousands of small records: a JSON header (one string: no decoding of bytes, one `JSON.parse`)
+ * naming each document with its view and the lengths of its parts, and one byte array holding every document's update
+ * and metadata values, in header order. Nothing is copied or sliced at open: a document's bytes are cut out of `data`
+ * when it is applied.
  */
-export function encodeListSnapshot(entries: ReadonlyMap<string, SnapshotEntry>): Uint8Array {
-  const header: Header = [];
-  for (const [name, entry] of entries) header.push([name, entry.view ?? null, [...entry.meta.keys()]]);
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, FORMAT);
-  encoding.writeVarString(encoder, JSON.stringify(header));
-  for (const entry of entries.values()) {
-    encoding.writeVarUint8Array(encoder, entry.update);
-    for (const value of entry.meta.values()) encoding.writeVarUint8Array(encoder, value);
+export interface EncodedListSnapshot {
+  readonly format: typeof FORMAT;
+  readonly header: string;
+  readonly data: Uint8Array;
+}
+
+/** Bumped when the layout changes; a snapshot of another format is reported, never misread. */
+const FORMAT = 3;
+
+/** Per document: name, view (null: none), update length, metadata keys with their value lengths. */
+type HeaderItem = [name: string, view: unknown, updateLength: number, meta: Array<[key: string, length: number]>];
+
+export function encodeListSnapshot(entries: ReadonlyMap<string, SnapshotEntry>): EncodedListSnapshot {
+  const header: HeaderItem[] = [];
+  let size = 0;
+  for (const [name, entry] of entries) {
+    const meta: Array<[string, number]> = [];
+    for (const [key, value] of entry.meta) {
+      meta.push([key, value.byteLength]);
+      size += value.byteLength;
+    }
+    header.push([name, entry.view ?? null, entry.update.byteLength, meta]);
+    size += entry.update.byteLength;
   }
-  return encoding.toUint8Array(encoder);
+  const data = new Uint8Array(size);
+  let offset = 0;
+  for (const entry of entries.values()) {
+    data.set(entry.update, offset);
+    offset += entry.update.byteLength;
+    for (const value of entry.meta.values()) {
+      data.set(value, offset);
+      offset += value.byteLength;
+    }
+  }
+  return { format: FORMAT, header: JSON.stringify(header), data };
+}
+
+/** A decoded entry whose bytes are cut out of the snapshot's data only when read. */
+class LazyEntry implements SnapshotEntry {
+  #meta: Map<string, Uint8Array> | null = null;
+
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly offset: number,
+    private readonly length: number,
+    private readonly metaSpans: ReadonlyArray<[key: string, length: number]>,
+    readonly view: unknown,
+  ) {}
+
+  get update(): Uint8Array {
+    return this.data.subarray(this.offset, this.offset + this.length);
+  }
+
+  get meta(): ReadonlyMap<string, Uint8Array> {
+    if (this.#meta === null) {
+      this.#meta = new Map();
+      let offset = this.offset + this.length;
+      for (const [key, length] of this.metaSpans) {
+        this.#meta.set(key, this.data.subarray(offset, offset + length));
+        offset += length;
+      }
+    }
+    return this.#meta;
+  }
 }
 
 /** Null for a snapshot of an unknown format or a damaged one. */
-export function decodeListSnapshot(data: Uint8Array): Map<string, SnapshotEntry> | null {
+export function decodeListSnapshot(value: unknown): Map<string, SnapshotEntry> | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { format, header, data } = value as Partial<EncodedListSnapshot>;
+  if (format !== FORMAT || typeof header !== 'string' || !(data instanceof Uint8Array)) return null;
   try {
-    const decoder = decoding.createDecoder(data);
-    if (decoding.readVarUint(decoder) !== FORMAT) return null;
-    const header = JSON.parse(decoding.readVarString(decoder)) as unknown;
-    if (!Array.isArray(header)) return null;
+    const items = JSON.parse(header) as unknown;
+    if (!Array.isArray(items)) return null;
     const entries = new Map<string, SnapshotEntry>();
-    for (const item of header as unknown[]) {
+    let offset = 0;
+    for (const item of items as unknown[]) {
       if (!Array.isArray(item)) return null;
-      const [name, view, metaKeys] = item as [unknown, unknown, unknown];
-      if (typeof name !== 'string' || !Array.isArray(metaKeys)) return null;
-      // Views into `data`: the record is read once per open and lives as long as these entries.
-      const update = decoding.readVarUint8Array(decoder);
-      const meta = new Map<string, Uint8Array>();
-      for (const key of metaKeys as unknown[]) {
-        if (typeof key !== 'string') return null;
-        meta.set(key, decoding.readVarUint8Array(decoder));
+      const [name, view, length, metaSpans] = item as [unknown, unknown, unknown, unknown];
+      if (typeof name !== 'string' || !isLength(length) || !Array.isArray(metaSpans)) return null;
+      let end = offset + length;
+      for (const span of metaSpans as unknown[]) {
+        if (!Array.isArray(span) || typeof span[0] !== 'string' || !isLength(span[1])) return null;
+        end += span[1];
       }
-      entries.set(name, view === null ? { update, meta } : { update, meta, view });
+      if (end > data.byteLength) return null;
+      entries.set(name, new LazyEntry(data, offset, length, metaSpans as Array<[string, number]>, view === null ? undefined : view));
+      offset = end;
     }
-    return decoder.pos === data.byteLength ? entries : null;
+    return offset === data.byteLength ? entries : null;
   } catch {
     return null;
   }
+}
+
+function isLength(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }

@@ -2,7 +2,7 @@ import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
 import { openDatabase, requestResult, transactionDone } from './idb-requests.js';
-import { decodeListSnapshot, encodeListSnapshot, type SnapshotEntry } from './list-snapshot.js';
+import { decodeListSnapshot, encodeListSnapshot, type EncodedListSnapshot, type SnapshotEntry } from './list-snapshot.js';
 import type {
   BindOptions,
   PersistedDocument,
@@ -37,11 +37,14 @@ const BY_DOC = 'by-doc';
 /** Version 2 added `snapshots`; a version-1 database is upgraded in place (its records stay valid). */
 const SCHEMA_VERSION = 2;
 
-/** What one prefetch read of a list, served to binds until released. */
+/** What one prefetch read of a list, served to binds until released (a document's parts are put together when bound). */
 interface PrefetchedScope {
-  readonly updates: Map<string, Uint8Array[]>;
+  readonly snapshot: ReadonlyMap<string, SnapshotEntry>;
+  readonly records: Map<string, Uint8Array[]>;
   readonly meta: Map<string, Map<string, Uint8Array>>;
 }
+
+const NO_ENTRIES: ReadonlyMap<string, SnapshotEntry> = new Map();
 
 interface UpdateRecord {
   readonly doc: string;
@@ -49,8 +52,7 @@ interface UpdateRecord {
 }
 
 /** `writer` names the tab and write that produced the snapshot: a tab whose documents already hold it skips re-applying it. */
-interface SnapshotRecord {
-  readonly data: Uint8Array;
+interface SnapshotRecord extends EncodedListSnapshot {
   readonly writer: string;
 }
 
@@ -88,8 +90,8 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   private readonly unreadable = new Set<string>();
   private readonly tabId = Math.random().toString(36).slice(2);
   private snapshotsWritten = 0;
-  /** Keys of the records this tab wrote or read: their updates are in its documents already. */
-  private readonly ownKeys = new Set<IDBValidKey>();
+  /** Keys of the records this tab wrote or read, with their document: their updates are in its documents already. */
+  private readonly ownKeys = new Map<IDBValidKey, string>();
   private queue: UpdateRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
   private writeQueued = false;
@@ -120,19 +122,15 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       requestResult(transaction.objectStore(META).getAllKeys(metaRange(listId))),
       requestResult(transaction.objectStore(META).getAll(metaRange(listId))) as Promise<unknown[]>,
     ]);
-    const scope: PrefetchedScope = { updates: new Map(), meta: new Map() };
+    const entries = this.readSnapshot(listId, snapshot) ?? NO_ENTRIES;
+    const scope: PrefetchedScope = { snapshot: entries, records: new Map(), meta: new Map() };
     const documents = new Map<string, PrefetchedDocument>();
-    const entries = this.readSnapshot(listId, snapshot);
-    for (const [name, entry] of entries ?? []) {
-      scope.updates.set(name, [entry.update]);
-      scope.meta.set(name, new Map(entry.meta));
-      documents.set(name, entry.view === undefined ? {} : { view: entry.view });
-    }
-    for (const key of keys) this.ownKeys.add(key);
+    for (const [name, entry] of entries) documents.set(name, entry.view === undefined ? {} : { view: entry.view });
+    keys.forEach((key, i) => this.ownKeys.set(key, records[i]?.doc ?? ''));
     for (const record of records) {
       if (!inList(listId, record.doc)) continue;
-      let updates = scope.updates.get(record.doc);
-      if (!updates) scope.updates.set(record.doc, (updates = []));
+      let updates = scope.records.get(record.doc);
+      if (!updates) scope.records.set(record.doc, (updates = []));
       updates.push(record.update);
       // The snapshot's view no longer describes this document.
       documents.set(record.doc, {});
@@ -141,9 +139,9 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       const [doc, name] = key as [string, string];
       const value = metaValues[i];
       if (!inList(listId, doc) || !(value instanceof Uint8Array)) return;
-      let entries = scope.meta.get(doc);
-      if (!entries) scope.meta.set(doc, (entries = new Map<string, Uint8Array>()));
-      entries.set(name, value);
+      let meta = scope.meta.get(doc);
+      if (!meta) scope.meta.set(doc, (meta = new Map<string, Uint8Array>()));
+      meta.set(name, value);
     });
     this.prefetched.set(listId, scope);
     this.snapshotted.set(listId, snapshot?.writer ?? null);
@@ -160,8 +158,10 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
 
   bind(name: string, doc: Y.Doc, options: BindOptions = {}): Promise<PersistedDocument> {
     const scope = this.prefetched.get(listOf(name));
-    const known = scope !== undefined && (scope.updates.has(name) || scope.meta.has(name));
-    const binding = new SingleDatabaseBinding(name, doc, this, known ? new Map(scope.meta.get(name)) : null, options.view);
+    const stored = scope?.snapshot.get(name);
+    const known = scope !== undefined && (stored !== undefined || scope.records.has(name) || scope.meta.has(name));
+    const meta = known ? new Map([...(stored?.meta ?? []), ...(scope.meta.get(name) ?? [])]) : null;
+    const binding = new SingleDatabaseBinding(name, doc, this, meta, options.view);
     this.bound.set(name, binding);
     // What the document held before binding is not in any update we will see: store it as one record.
     if (doc.store.clients.size > 0) this.append({ doc: name, update: Y.encodeStateAsUpdate(doc) });
@@ -169,7 +169,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       // Applied before listening, in the same turn (no edit can come between): Yjs then need not encode the stored
       // state back into an update event, which is most of the cost of opening a large document.
       try {
-        this.apply(binding, scope.updates.get(name) ?? []);
+        this.apply(binding, [...(stored ? [stored.update] : []), ...(scope.records.get(name) ?? [])]);
       } catch (cause) {
         this.forget(name);
         return Promise.reject(new ConcordError(ConcordErrorCode.PersistenceFailed, `could not apply ${name} from local storage`, { cause }));
@@ -209,7 +209,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       requestResult(index.getAllKeys(IDBKeyRange.only(name))),
       requestResult(index.getAll(IDBKeyRange.only(name))) as Promise<UpdateRecord[]>,
     ]);
-    for (const key of keys) this.ownKeys.add(key);
+    for (const key of keys) this.ownKeys.set(key, name);
     const entry = this.readSnapshot(listOf(name), snapshot)?.get(name);
     return [...(entry ? [entry.update] : []), ...records.map((record) => record.update)];
   }
@@ -217,7 +217,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
   /** Decodes a list's snapshot record; an unreadable one is reported and kept aside (never overwritten). */
   private readSnapshot(listId: string, record: SnapshotRecord | undefined): Map<string, SnapshotEntry> | null {
     if (record === undefined) return null;
-    const entries = record.data instanceof Uint8Array ? decodeListSnapshot(record.data) : null;
+    const entries = decodeListSnapshot(record);
     if (entries === null && !this.unreadable.has(listId)) {
       this.unreadable.add(listId);
       this.emit('error', [
@@ -252,7 +252,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       const entries = this.readSnapshot(listId, snapshot);
       if (snapshot && entries?.delete(name)) {
         // Same writer: a tab whose documents held the old snapshot holds everything the new one does.
-        snapshots.put({ data: encodeListSnapshot(entries), writer: snapshot.writer } satisfies SnapshotRecord, listId);
+        snapshots.put({ ...encodeListSnapshot(entries), writer: snapshot.writer } satisfies SnapshotRecord, listId);
       }
       await transactionDone(transaction);
     });
@@ -281,13 +281,17 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     const updates = transaction.objectStore(UPDATES);
     const metaStore = transaction.objectStore(META);
     const snapshots = transaction.objectStore(SNAPSHOTS);
-    const [previous, keys, records, metaKeys, metaValues] = await Promise.all([
+    const [previous, keys, metaKeys, metaValues] = await Promise.all([
       requestResult(snapshots.get(listId)) as Promise<SnapshotRecord | undefined>,
       requestResult(updates.index(BY_DOC).getAllKeys(listRange(listId))),
-      requestResult(updates.index(BY_DOC).getAll(listRange(listId))) as Promise<UpdateRecord[]>,
       requestResult(metaStore.getAllKeys(metaRange(listId))),
       requestResult(metaStore.getAll(metaRange(listId))) as Promise<unknown[]>,
     ]);
+    // Records this tab wrote or read are in its documents already: only the others' are read (thousands of small
+    // values cost far more to read than their keys).
+    const heldHere = (key: IDBValidKey) => this.bound.get(this.ownKeys.get(key) ?? '')?.loaded === true;
+    const unread = keys.filter((key) => !heldHere(key));
+    const unreadRecords = (await Promise.all(unread.map((key) => requestResult(updates.get(key))))) as UpdateRecord[];
     const entries = previous === undefined ? new Map<string, SnapshotEntry>() : this.readSnapshot(listId, previous);
     if (entries === null) {
       transaction.abort();
@@ -302,21 +306,21 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       }
     }
     const loose = new Map<string, Uint8Array[]>();
-    records.forEach((record, i) => {
-      const key = keys[i];
+    const merged: IDBValidKey[] = keys.filter((key) => heldHere(key) && inList(listId, this.ownKeys.get(key) ?? ''));
+    unreadRecords.forEach((record, i) => {
+      const key = unread[i];
       if (!inList(listId, record.doc) || key === undefined) return;
       const binding = this.bound.get(record.doc);
-      if (binding?.loaded) {
-        // Records this tab wrote or read are already in its documents; only other tabs' need applying.
-        if (!this.ownKeys.has(key)) Y.applyUpdate(binding.doc, record.update, binding);
-      } else {
+      if (binding?.loaded) Y.applyUpdate(binding.doc, record.update, binding);
+      else {
         let list = loose.get(record.doc);
         if (!list) loose.set(record.doc, (list = []));
         list.push(record.update);
       }
-      updates.delete(key);
-      this.ownKeys.delete(key);
+      merged.push(key);
     });
+    deleteKeys(updates, merged);
+    for (const key of merged) this.ownKeys.delete(key);
     const metaByDoc = new Map<string, Map<string, Uint8Array>>();
     metaKeys.forEach((key, i) => {
       const [doc, name] = key as [string, string];
@@ -345,7 +349,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       for (const name of meta.keys()) metaStore.delete([doc, name]);
     }
     const writer = `${this.tabId}:${++this.snapshotsWritten}`;
-    snapshots.put({ data: encodeListSnapshot(entries), writer } satisfies SnapshotRecord, listId);
+    snapshots.put({ ...encodeListSnapshot(entries), writer } satisfies SnapshotRecord, listId);
     await transactionDone(transaction);
     this.snapshotted.set(listId, writer);
     for (const binding of bound) binding.compacted(0);
@@ -422,7 +426,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       const store = transaction.objectStore(UPDATES);
       const added = records.map((record) => store.add(record));
       await transactionDone(transaction);
-      for (const request of added) this.ownKeys.add(request.result);
+      added.forEach((request, i) => this.ownKeys.set(request.result, records[i]?.doc ?? ''));
     } catch (cause) {
       // Keep the records (they are also in memory and will reach the relay): the next write retries them.
       this.queue = [...records, ...this.queue];
@@ -452,7 +456,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
       for (const key of keys) store.delete(key);
       const added = store.add({ doc: name, update: merged } satisfies UpdateRecord);
       await transactionDone(transaction);
-      if (keys.every((key) => this.ownKeys.has(key))) this.ownKeys.add(added.result);
+      if (keys.every((key) => this.ownKeys.has(key))) this.ownKeys.set(added.result, name);
       for (const key of keys) this.ownKeys.delete(key);
       this.bound.get(name)?.compacted(1);
     }).catch((cause: unknown) => {
@@ -553,3 +557,17 @@ function describeWriteFailure(cause: unknown): string {
     : 'could not save changes locally: they are kept in memory and retried';
 }
 
+/**
+ * Deletes records by key, a run of consecutive auto-increment keys at a time: every integer of such a run is one of
+ * `keys`, so no other record lies inside it, and one range delete costs IndexedDB far less than thousands of deletes.
+ */
+function deleteKeys(store: IDBObjectStore, keys: readonly IDBValidKey[]): void {
+  const numbers = keys.filter((key): key is number => typeof key === 'number').sort((a, b) => a - b);
+  for (const key of keys) if (typeof key !== 'number') store.delete(key);
+  for (let start = 0; start < numbers.length; ) {
+    let end = start;
+    while (end + 1 < numbers.length && numbers[end + 1] === (numbers[end] as number) + 1) end++;
+    store.delete(IDBKeyRange.bound(numbers[start], numbers[end]));
+    start = end + 1;
+  }
+}

@@ -41,8 +41,8 @@ function readStore(databaseName: string, store: string): Promise<{ keys: IDBVali
 
 async function snapshotOf(databaseName: string, listId: string) {
   const { keys, values } = await readStore(databaseName, 'snapshots');
-  const record = values[keys.indexOf(listId)] as { data: Uint8Array } | undefined;
-  return record ? decodeListSnapshot(record.data) : null;
+  const record = values[keys.indexOf(listId)];
+  return record ? decodeListSnapshot(record) : null;
 }
 
 async function seed(storage: ReturnType<typeof browserStorage>, count: number): Promise<TaskId[]> {
@@ -190,7 +190,7 @@ describe('list snapshots (single-database persistence)', () => {
       const request = indexedDB.open(storage.databaseName);
       request.onsuccess = () => {
         const transaction = request.result.transaction('snapshots', 'readwrite');
-        transaction.objectStore('snapshots').put({ data: new Uint8Array([2, 200, 1, 7]), writer: 'x' }, 'L');
+        transaction.objectStore('snapshots').put({ format: 3, header: '[["L", null, 9, []]]', data: new Uint8Array([2, 200, 1, 7]), writer: 'x' }, 'L');
         transaction.oncomplete = () => {
           request.result.close();
           resolve();
