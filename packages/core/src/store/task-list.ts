@@ -151,7 +151,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   }
 
   private async hydrateInBackground(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextIdleSlice();
     if (this.closed) return;
     if (!this.listPersisted) {
       await this.hydrateList();
@@ -160,7 +160,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     }
     let remaining = true;
     while (remaining) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await nextIdleSlice();
       if (this.closed) return;
       const started = performance.now();
       remaining = false;
@@ -430,6 +430,17 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private assertOpen(): void {
     if (this.closed) throw new ConcordError(ConcordErrorCode.ListClosed, `list ${this.id} is closed`);
   }
+}
+
+/**
+ * Resolves when the page is idle (after it rendered what the list shows), or after 250 ms at the latest; at once where
+ * there is no `requestIdleCallback` (Node).
+ */
+function nextIdleSlice(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 250 });
+    else setTimeout(resolve, 0);
+  });
 }
 
 function asError(error: unknown): Error {
