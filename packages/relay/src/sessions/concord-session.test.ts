@@ -1,24 +1,15 @@
 import { decodeMessage, encodeMessage, ErrorCode, MessageType, type ClientMessage, type Message } from '@concord/core/protocol';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ALLOW_ALL } from '../auth/access.js';
 import { encodeAwarenessUpdate } from '../engine/awareness-states.js';
-import { RelayEngine } from '../engine/relay-engine.js';
 import { ControlledStorage, deferred } from '../../test/support/controlled-storage.js';
 import { FakeSocket } from '../../test/support/fake-socket.js';
+import { sessionEngine } from '../../test/support/session-engine.js';
 import { waitFor } from '../../test/support/wait.js';
 import { ConcordSession } from './concord-session.js';
 
-const engines: RelayEngine[] = [];
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
-
 function setup(storage = new ControlledStorage()) {
-  const engine = new RelayEngine({ storage, idleUnloadMs: 60_000 });
-  engines.push(engine);
-  const context = { engine, logger: pino({ level: 'silent' }), access: ALLOW_ALL };
+  const { engine, context } = sessionEngine(storage);
   const connect = () => {
     const socket = new FakeSocket();
     const session = new ConcordSession(context, socket);

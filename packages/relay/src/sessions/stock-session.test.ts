@@ -1,24 +1,15 @@
-import { pino } from 'pino';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ALLOW_ALL } from '../auth/access.js';
-import { RelayEngine } from '../engine/relay-engine.js';
 import { ControlledStorage, deferred } from '../../test/support/controlled-storage.js';
 import { FakeSocket } from '../../test/support/fake-socket.js';
+import { sessionEngine } from '../../test/support/session-engine.js';
 import { waitFor } from '../../test/support/wait.js';
 import { StockSession } from './stock-session.js';
 
-const engines: RelayEngine[] = [];
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
-
 function setup(storage = new ControlledStorage()) {
-  const engine = new RelayEngine({ storage, idleUnloadMs: 60_000 });
-  engines.push(engine);
-  const context = { engine, logger: pino({ level: 'silent' }), access: ALLOW_ALL };
+  const { engine, context } = sessionEngine(storage);
   return { engine, storage, open: (doc: string, socket = new FakeSocket()) => ({ socket, session: new StockSession(context, socket, doc) }) };
 }
 
