@@ -7,6 +7,12 @@ export interface RoomMember {
   receiveUpdate(doc: string, update: Uint8Array): void;
   /** Awareness of `doc` from another member (or the removal of a departed member's states). */
   receiveAwareness(doc: string, update: Uint8Array): void;
+  /**
+   * True if, when several updates of `doc` became durable together, the member may get them as ONE merged update that
+   * can include its own: Yjs applies structs it already holds as a no-op (the y-websocket server echoes every update to
+   * its sender too). The engine then sends it one message per write batch instead of one per update.
+   */
+  readonly acceptsMergedUpdates?: boolean;
 }
 
 /** A loaded document, as a member sees it right after joining. */

@@ -54,7 +54,7 @@ describe('RelayEngine: the update path', () => {
     expect(await storage.inner.loadUpdates('d')).toEqual([update]);
   });
 
-  it('writes the updates of one turn, across documents, in one storage call, and keeps their order', async () => {
+  it("writes the updates of one turn, across documents, in one storage call, and keeps each document's order", async () => {
     const { engine, storage } = createEngine();
     const [a, b] = [new FakeMember(), new FakeMember()];
     for (const doc of ['x', 'y']) {
@@ -63,10 +63,43 @@ describe('RelayEngine: the update path', () => {
     }
     const writer = client(1);
     const sent = Array.from({ length: 20 }, (_, i) => writer.edit(String(i % 10)));
-    await Promise.all(sent.map((update, i) => engine.submitUpdate(i % 2 ? 'x' : 'y', a, update)));
+    const docOf = (i: number) => (i % 2 ? 'x' : 'y');
+    await Promise.all(sent.map((update, i) => engine.submitUpdate(docOf(i), a, update)));
     expect(storage.appendCalls).toHaveLength(1);
     expect(storage.appendCalls[0]).toHaveLength(20);
-    expect(b.updates.map((u) => u.update)).toEqual(sent);
+    for (const doc of ['x', 'y']) {
+      const received = b.updates.filter((u) => u.doc === doc).map((u) => u.update);
+      expect(received).toEqual(sent.filter((_, i) => docOf(i) === doc));
+    }
+    expect(a.updates).toHaveLength(0);
+  });
+
+  it('forwards the updates of one write batch as one merged update to members that accept it, each update to the others', async () => {
+    const { engine } = createEngine();
+    const merging = Object.assign(new FakeMember(), { acceptsMergedUpdates: true });
+    const [plain, writerA, writerB] = [new FakeMember(), new FakeMember(), new FakeMember()];
+    for (const member of [merging, plain, writerA, writerB]) await engine.join('d', member);
+    const [fromA, fromB] = [client(1).edit('a'), client(2).edit('b')];
+    await Promise.all([engine.submitUpdate('d', writerA, fromA), engine.submitUpdate('d', writerB, fromB)]);
+    expect(merging.updates).toHaveLength(1);
+    expect(textOf(merging.updates.map((u) => u.update)).split('').sort()).toEqual(['a', 'b']);
+    expect(plain.updates.map((u) => u.update)).toEqual([fromA, fromB]);
+    expect(writerA.updates.map((u) => u.update)).toEqual([fromB]);
+    expect(writerB.updates.map((u) => u.update)).toEqual([fromA]);
+  });
+
+  it('sends a member that wrote every update of the batch nothing back, even merged', async () => {
+    const { engine } = createEngine();
+    const writer = Object.assign(new FakeMember(), { acceptsMergedUpdates: true });
+    const other = Object.assign(new FakeMember(), { acceptsMergedUpdates: true });
+    await engine.join('d', writer);
+    await engine.join('d', other);
+    const replica = client(4);
+    const sent = [replica.edit('x'), replica.edit('y')];
+    await Promise.all(sent.map((update) => engine.submitUpdate('d', writer, update)));
+    expect(writer.updates).toHaveLength(0);
+    expect(other.updates).toHaveLength(1);
+    expect(textOf(other.updates.map((u) => u.update))).toBe('xy');
   });
 
   it('resolves without clocks for unacknowledged submissions, after forwarding', async () => {

@@ -13,7 +13,7 @@ import type { CompactionResult, DocumentStorage } from '../storage/document-stor
 import { withDefaults } from '../defaults.js';
 import { AwarenessFormatError } from './awareness-states.js';
 import type { RoomMember, RoomView } from './member.js';
-import { EMPTY_STATE_VECTOR } from './merge-tree.js';
+import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from './merge-tree.js';
 import type { Room } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
@@ -233,20 +233,64 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   }
 
   #durable(batch: readonly PendingWrite<WriteContext>[]): void {
-    for (const { doc, update, context } of batch) {
-      const { room, from } = context;
-      room.pendingWrites--;
-      room.storedUpdates++;
-      room.bytesSinceCompaction += update.byteLength;
-      room.log.append(update);
-      this.#broadcast(room, from, (member) => member.receiveUpdate(doc, update));
-      if (from !== PEER) this.#replication?.publishUpdate(doc, update);
-      this.emit('updatePersisted', doc, update.byteLength, room.members.size - (room.members.has(from) ? 1 : 0));
-      context.resolve();
-      this.#rooms.scheduleIdle(room);
+    if (batch.length === 1) {
+      const write = batch[0] as PendingWrite<WriteContext>;
+      this.#stored(write);
+      const { doc, update, context } = write;
+      this.#broadcast(context.room, context.from, (member) => member.receiveUpdate(doc, update));
+      this.#settled(write);
+      return;
     }
+    const byRoom = new Map<Room, PendingWrite<WriteContext>[]>();
+    for (const write of batch) {
+      this.#stored(write);
+      const writes = byRoom.get(write.context.room);
+      if (writes === undefined) byRoom.set(write.context.room, [write]);
+      else writes.push(write);
+    }
+    for (const [room, writes] of byRoom) this.#forward(room, writes);
+    for (const write of batch) this.#settled(write);
+  }
+
+  /** The write is durable: the room's log and counters take it in. */
+  #stored({ update, context: { room } }: PendingWrite<WriteContext>): void {
+    room.pendingWrites--;
+    room.storedUpdates++;
+    room.bytesSinceCompaction += update.byteLength;
+    room.log.append(update);
+  }
+
+  /** After forwarding: publish to other relays, report, acknowledge, and let the room compact or idle. */
+  #settled({ doc, update, context }: PendingWrite<WriteContext>): void {
+    const { room, from } = context;
+    if (from !== PEER) this.#replication?.publishUpdate(doc, update);
+    this.emit('updatePersisted', doc, update.byteLength, room.members.size - (room.members.has(from) ? 1 : 0));
+    context.resolve();
     // Compaction runs in the background while the room is loaded, not only on load and unload.
-    for (const room of new Set(batch.map((write) => write.context.room))) this.#rooms.maybeCompact(room);
+    this.#rooms.maybeCompact(room);
+    this.#rooms.scheduleIdle(room);
+  }
+
+  /**
+   * Several updates of one room became durable together (a burst): members that accept it get them as one merged
+   * update, one message each instead of one per update (S1 burst: the sends were most of the relay's CPU); the others get
+   * every update but their own, one by one.
+   */
+  #forward(room: Room, writes: readonly PendingWrite<WriteContext>[]): void {
+    let merged: Uint8Array | null = null;
+    try {
+      merged = mergeUpdatesTree(writes.map((write) => write.update));
+    } catch {
+      // A decodable update Yjs cannot merge: forward each as it is, as a single write would be.
+    }
+    const first = (writes[0] as PendingWrite<WriteContext>).context.from;
+    // A member that wrote every one of these updates gets nothing back, merged or not.
+    const soleWriter = writes.every((write) => write.context.from === first) ? first : null;
+    const doc = room.doc;
+    this.#broadcast(room, soleWriter, (member) => {
+      if (merged !== null && member.acceptsMergedUpdates === true) member.receiveUpdate(doc, merged);
+      else for (const { update, context } of writes) if (context.from !== member) member.receiveUpdate(doc, update);
+    });
   }
 
   #failed(batch: readonly PendingWrite<WriteContext>[], error: unknown): void {

@@ -79,6 +79,8 @@ export class Room implements RoomView {
   /** Writes of this room queued or in flight: the room cannot unload before they complete. */
   pendingWrites = 0;
   idleTimer: NodeJS.Timeout | null = null;
+  /** A compaction due, waiting for the room's writes to pause (RoomRegistry.maybeCompact). */
+  compactTimer: NodeJS.Timeout | null = null;
   compaction: Promise<void> | null = null;
 
   constructor(

@@ -194,6 +194,21 @@ describe('UpdateLog', () => {
     expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 1))));
   });
 
+  it('a merge in the middle of a stream of writes (a compaction) does not let the preparation run before they settle', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES + 10);
+    const log = new UpdateLog();
+    for (const update of updates.slice(0, PRECOMPUTE_AFTER_UPDATES)) log.append(update);
+    log.merged(); // what a compaction does: resets the count of appends since the last merge
+    for (const update of updates.slice(PRECOMPUTE_AFTER_UPDATES)) {
+      vi.advanceTimersByTime(SETTLE_MS - 1);
+      log.append(update);
+      expect(log.precomputeScheduled).toBe(true);
+    }
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(log.precomputeScheduled).toBe(false);
+  });
+
   it('dispose cancels the background preparation', () => {
     vi.useFakeTimers();
     const log = new UpdateLog();

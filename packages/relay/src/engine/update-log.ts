@@ -78,8 +78,11 @@ export class UpdateLog {
       carry = Y.mergeUpdates(entries);
       this.#levels[level] = [];
     }
-    // A few appends cost a catch-up little to merge on demand; a settle timer per write would cost every write.
-    if (!this.#loading && this.#sinceMerge >= PRECOMPUTE_AFTER_UPDATES) this.#scheduleSettle();
+    // A few appends cost a catch-up little to merge on demand; a settle timer per write would cost every write. Once
+    // scheduled, every append postpones it, also after a merge (a compaction) reset the count: otherwise it fired in
+    // the middle of a steady stream of writes and re-read the whole document every few hundred updates.
+    if (this.#settle !== null) this.#settle.refresh();
+    else if (!this.#loading && this.#sinceMerge >= PRECOMPUTE_AFTER_UPDATES) this.#scheduleSettle();
   }
 
   /** All updates merged into one (cached until the next append). */
@@ -133,10 +136,6 @@ export class UpdateLog {
   }
 
   #scheduleSettle(): void {
-    if (this.#settle !== null) {
-      this.#settle.refresh();
-      return;
-    }
     this.#settle = setTimeout(() => {
       this.#settle = null;
       try {

@@ -77,6 +77,9 @@ export class StockSession implements Session, RoomMember {
     if (wasActive) this.context.engine.leave(this.doc, this);
   }
 
+  /** The stock y-websocket provider applies whatever update it is sent; its own updates change nothing. */
+  readonly acceptsMergedUpdates = true;
+
   receiveUpdate(_doc: string, update: Uint8Array): void {
     // While joining, the catch-up answering the client's sync step 1 will include this update.
     if (this.#phase === 'active') this.socket.send(fanOutFrame('update', update));
