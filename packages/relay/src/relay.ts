@@ -5,7 +5,7 @@ import { ENGINE_DEFAULTS, RelayEngine } from './engine/relay-engine.js';
 import { InvalidOptionError } from './errors.js';
 import { HttpHost } from './host/http-host.js';
 import type { DocumentStorage } from './storage/document-storage.js';
-import { LevelDbStorage } from './storage/leveldb-storage.js';
+import { openRelayStorage } from './storage/relay-storage.js';
 import { InstrumentedStorage } from './storage/instrumented-storage.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { observeEngine, storageObserver } from './metrics/observe-engine.js';
@@ -92,7 +92,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const replication = options.redis ? new RedisReplication({ ...options.redisOptions, url: options.redis, logger }) : undefined;
   const metrics = settings.metrics ? new RelayMetrics() : null;
-  const opened = options.storage ?? (await LevelDbStorage.open(settings.dataDir, { sync: settings.fsync }));
+  const opened = options.storage ?? (await openRelayStorage(settings.dataDir, { fsync: settings.fsync }));
   const storage = metrics === null ? opened : new InstrumentedStorage(opened, storageObserver(metrics));
   const engine = new RelayEngine({
     storage,

@@ -4,6 +4,8 @@ import { isDecodableUpdate, isEmptyUpdate } from '@concord/core/protocol';
 import { compactUpdates } from '../engine/merge-tree.js';
 import { DataDirectoryError } from '../errors.js';
 import { LevelDbStorage } from '../storage/leveldb-storage.js';
+import { writeAheadDirectory } from '../storage/relay-storage.js';
+import { WriteAheadStorage } from '../storage/write-ahead-storage.js';
 
 /** Where a command writes: results to `out` (stdout), progress to `progress` (stderr). */
 export interface Output {
@@ -17,8 +19,9 @@ export interface Output {
  */
 async function openData(dataDir: string, create = false): Promise<LevelDbStorage> {
   if (!create && !existsSync(dataDir)) throw new DataDirectoryError(`no data directory at ${dataDir}`);
+  let storage: LevelDbStorage;
   try {
-    return await LevelDbStorage.open(dataDir);
+    storage = await LevelDbStorage.open(dataDir);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/lock/i.test(message)) {
@@ -26,6 +29,14 @@ async function openData(dataDir: string, create = false): Promise<LevelDbStorage
     }
     throw error;
   }
+  try {
+    // What a crashed relay left in its write-ahead log belongs to the data too.
+    await WriteAheadStorage.replay(storage, writeAheadDirectory(dataDir));
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
 }
 
 async function withData<T>(dataDir: string, use: (storage: LevelDbStorage) => Promise<T>, create = false): Promise<T> {

@@ -1,16 +1,17 @@
 /**
  * LevelDB key layout (also in PROTOCOL.md). LevelDB sorts keys bytewise, so:
  *
- *   'm' "seq"                                   → u64 BE: the last sequence number handed out (written in every batch)
- *   'd' utf8(doc)                               → empty: the document index, for listDocuments()
+ *   'm' "seq"                                   → u64 BE: no stored update key has a higher sequence number (reserved
+ *                                                 in blocks: see LevelDbStorage)
  *   'u' u32 BE(byteLength(doc)) utf8(doc) u64 BE(seq) → one encoded Yjs update
  *
  * The length prefix makes a document's keys a contiguous range that no other document's keys fall into (a bare
  * separator could occur inside a name), and the big-endian sequence number sorts its updates in append order.
  * Sequence numbers are global to the database, so reserving one needs no read per document.
+ * Databases written before 2026-11-25 also hold 'd' utf8(doc) → empty (a document index, written in every batch): no
+ * longer written nor read, since the update keys themselves list the documents.
  */
 const PREFIX_META = 0x6d; // 'm'
-const PREFIX_DOC = 0x64; // 'd'
 const PREFIX_UPDATE = 0x75; // 'u'
 const SEQ_BYTES = 8;
 const encoder = new TextEncoder();
@@ -56,15 +57,14 @@ export function updateRange(doc: string): { gte: Uint8Array; lte: Uint8Array } {
   return { gte: prefix, lte };
 }
 
-export function docIndexKey(doc: string): Uint8Array {
-  return Uint8Array.of(PREFIX_DOC, ...encoder.encode(doc));
-}
-
-export const docIndexRange: { gt: Uint8Array; lt: Uint8Array } = {
-  gt: Uint8Array.of(PREFIX_DOC),
-  lt: Uint8Array.of(PREFIX_DOC + 1),
+/** Every update key of every document. */
+export const updatesRange: { gte: Uint8Array; lt: Uint8Array } = {
+  gte: Uint8Array.of(PREFIX_UPDATE),
+  lt: Uint8Array.of(PREFIX_UPDATE + 1),
 };
 
-export function docFromIndexKey(key: Uint8Array): string {
-  return decoder.decode(key.subarray(1));
+/** The document an update key belongs to. */
+export function docFromUpdateKey(key: Uint8Array): string {
+  const length = new DataView(key.buffer, key.byteOffset + 1, 4).getUint32(0);
+  return decoder.decode(key.subarray(5, 5 + length));
 }

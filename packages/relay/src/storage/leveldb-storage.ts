@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import leveldown, { type BatchOperation, type LevelDown } from 'leveldown';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
 import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from './document-storage.js';
-import { closeDb, openDb, readRange, writeBatch } from './leveldown-async.js';
-import { decodeSeq, docFromIndexKey, docIndexKey, docIndexRange, encodeSeq, SEQUENCE_KEY, updateKey, updateRange } from './leveldb-keys.js';
+import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './leveldown-async.js';
+import { decodeSeq, docFromUpdateKey, encodeSeq, SEQUENCE_KEY, updateKey, updateRange, updatesRange } from './leveldb-keys.js';
 
 export interface LevelDbStorageOptions {
   /**
@@ -13,8 +13,17 @@ export interface LevelDbStorageOptions {
   readonly sync?: boolean;
 }
 
+/**
+ * Sequence numbers are reserved in blocks: the stored high-water mark is written once per block, not in every batch
+ * (each extra put cost the paced fan-out about 15 µs of CPU per update). After a restart numbering resumes past the
+ * block: gaps are harmless, only the order of a document's keys matters.
+ */
+const SEQ_BLOCK = 1 << 16;
+
 interface QueuedAppend {
   readonly operations: BatchOperation[];
+  /** The highest sequence number the operations use. */
+  readonly lastSeq: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -23,7 +32,10 @@ interface QueuedAppend {
 export class LevelDbStorage implements DocumentStorage {
   readonly #db: LevelDown;
   readonly #sync: boolean;
+  /** The last sequence number handed out. */
   #seq: number;
+  /** The stored high-water mark: no stored key uses a higher sequence number, nor will one before it is raised. */
+  #reservedSeq: number;
   #closed = false;
   // One LevelDB batch in flight at a time; calls arriving meanwhile are coalesced into the next one (group commit).
   // Serialising keeps the stored sequence high-water mark monotonic: two concurrent batches could land out of order.
@@ -33,6 +45,7 @@ export class LevelDbStorage implements DocumentStorage {
   private constructor(db: LevelDown, seq: number, options: LevelDbStorageOptions) {
     this.#db = db;
     this.#seq = seq;
+    this.#reservedSeq = seq;
     this.#sync = options.sync ?? false;
   }
 
@@ -70,18 +83,11 @@ export class LevelDbStorage implements DocumentStorage {
 
   appendUpdates(entries: readonly AppendEntry[]): Promise<void> {
     if (this.#closed) return Promise.reject(new StorageClosedError());
-    // Sequence numbers are reserved now, synchronously, so append order is call order whatever the write timing.
-    const operations: BatchOperation[] = [];
-    const indexed = new Set<string>();
-    for (const { doc, update } of entries) {
-      operations.push({ type: 'put', key: updateKey(doc, ++this.#seq), value: update });
-      if (!indexed.has(doc)) {
-        indexed.add(doc);
-        operations.push({ type: 'put', key: docIndexKey(doc), value: new Uint8Array(0) });
-      }
-    }
+    // Sequence numbers are taken now, synchronously, so append order is call order whatever the write timing.
+    const operations: BatchOperation[] = entries.map(({ doc, update }) => ({ type: 'put', key: updateKey(doc, ++this.#seq), value: update }));
+    const lastSeq = this.#seq;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ operations, resolve, reject });
+      this.#queue.push({ operations, lastSeq, resolve, reject });
       this.#writing ??= this.#drain();
     });
   }
@@ -90,10 +96,15 @@ export class LevelDbStorage implements DocumentStorage {
     while (this.#queue.length > 0) {
       const group = this.#queue;
       this.#queue = [];
-      const operations = group.flatMap((item) => item.operations);
-      operations.push({ type: 'put', key: SEQUENCE_KEY, value: encodeSeq(this.#seq) });
+      const operations = group.length === 1 ? (group[0] as QueuedAppend).operations : group.flatMap((item) => item.operations);
+      const lastSeq = (group.at(-1) as QueuedAppend).lastSeq;
+      // Raised in the same atomic batch as the first keys past it, and decided here, where batches are written one at a
+      // time: a failed batch that carried a raise leaves the next one to carry it again.
+      const reserve = lastSeq > this.#reservedSeq ? lastSeq + SEQ_BLOCK : null;
+      if (reserve !== null) operations.push({ type: 'put', key: SEQUENCE_KEY, value: encodeSeq(reserve) });
       try {
         await writeBatch(this.#db, operations, this.#sync);
+        if (reserve !== null) this.#reservedSeq = reserve;
         for (const item of group) item.resolve();
       } catch (error) {
         const failure = new StorageError(`write failed: ${describe(error)}`, { cause: error });
@@ -122,10 +133,12 @@ export class LevelDbStorage implements DocumentStorage {
     }
   }
 
+  /** Read from the update keys, one seek per document (no index to keep up to date on every write). */
   async listDocuments(): Promise<string[]> {
     this.#assertOpen();
-    const entries = await readRange(this.#db, docIndexRange);
-    return entries.map((entry) => docFromIndexKey(entry.key));
+    const keys = await firstKeyOfEachGroup(this.#db, updatesRange, (key) => updateRange(docFromUpdateKey(key)).lte);
+    // Keys sort by name length first; the contract is UTF-8 byte order.
+    return keys.map(docFromUpdateKey).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   }
 
   async close(): Promise<void> {

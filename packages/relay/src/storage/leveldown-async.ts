@@ -59,6 +59,36 @@ export function readRange(db: LevelDown, range: LevelDownIteratorOptions): Promi
   });
 }
 
+/**
+ * The first key of each group of keys in a range, where `pastGroup(key)` is a key beyond every key of `key`'s group:
+ * one seek per group instead of reading every key.
+ */
+export function firstKeyOfEachGroup(db: LevelDown, range: LevelDownIteratorOptions, pastGroup: (key: Buffer) => Uint8Array): Promise<Buffer[]> {
+  const iterator = db.iterator({ ...range, ...bufferBounds(range), keyAsBuffer: true, values: false });
+  const keys: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    const finish = (failure: Error | null | undefined): void =>
+      iterator.end((endError) => {
+        const error = failure ?? endError;
+        if (error) reject(error);
+        else resolve(keys);
+      });
+    const step = (): void =>
+      iterator.next((error, key) => {
+        if (error) return finish(error);
+        if (key === undefined) return finish(null);
+        keys.push(key);
+        try {
+          iterator.seek(asBuffer(pastGroup(key)));
+        } catch (seekError) {
+          return finish(seekError instanceof Error ? seekError : new Error('seek failed', { cause: seekError }));
+        }
+        step();
+      });
+    step();
+  });
+}
+
 function bufferBounds(range: LevelDownIteratorOptions): LevelDownIteratorOptions {
   const bounds: LevelDownIteratorOptions = {};
   if (range.gt) bounds.gt = asBuffer(range.gt);

@@ -8,6 +8,8 @@ declare module 'leveldown' {
   }
   export interface LevelDownIterator {
     next(callback: (error: Error | null | undefined, key?: Buffer, value?: Buffer) => void): void;
+    /** Moves to the first key at or after `target` (within the iterator's range). */
+    seek(target: Uint8Array): void;
     end(callback: Callback): void;
   }
   export interface LevelDownIteratorOptions {

@@ -1,0 +1,130 @@
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { runDocumentStorageTests } from '../../test/support/storage-acceptance.js';
+import { MemoryStorage } from './memory-storage.js';
+import { WriteAheadStorage } from './write-ahead-storage.js';
+
+let directory = '';
+let inner = new MemoryStorage();
+runDocumentStorageTests('WriteAheadStorage over MemoryStorage', {
+  create: async () => {
+    directory = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    inner = new MemoryStorage();
+    return WriteAheadStorage.open(inner, directory, { flushIntervalMs: 5 });
+  },
+  cleanup: () => rm(directory, { recursive: true, force: true }),
+});
+
+function update(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = 1;
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** Stands for LevelDB that has not received the log's entries yet: a crash before the background write. */
+class NeverWrites extends MemoryStorage {
+  override appendUpdates(): Promise<void> {
+    return new Promise(() => undefined);
+  }
+}
+
+describe('WriteAheadStorage', () => {
+  it('an append is in the log when the call returns: after a crash before the background write, the next open replays it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const crashed = await WriteAheadStorage.open(new NeverWrites(), dir, { flushIntervalMs: 1 });
+    await crashed.appendUpdates([{ doc: 'a', update: update('one') }, { doc: 'b', update: update('two') }]);
+    await crashed.appendUpdates([{ doc: 'a', update: update('three') }]);
+    // The process dies here: nothing is closed.
+    const recovered = new MemoryStorage();
+    await WriteAheadStorage.open(recovered, dir);
+    expect(await recovered.loadUpdates('a')).toEqual([update('one'), update('three')]);
+    expect(await recovered.loadUpdates('b')).toEqual([update('two')]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replays only what a checkpoint does not cover: entries appended while a background write was in flight are replayed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const target = new MemoryStorage();
+    const gates: (() => void)[] = [];
+    const append = target.appendUpdates.bind(target);
+    // The first background write waits for the test; the next one never completes (the process dies first).
+    target.appendUpdates = (entries) =>
+      gates.length === 0 ? new Promise<void>((resolve) => gates.push(() => void append(entries).then(resolve))) : new Promise(() => undefined);
+    const storage = await WriteAheadStorage.open(target, dir, { flushIntervalMs: 1 });
+    await storage.appendUpdates([{ doc: 'a', update: update('flushed') }]);
+    await expect.poll(() => gates.length).toBe(1);
+    await storage.appendUpdates([{ doc: 'a', update: update('in flight') }]);
+    const logBytes = async (): Promise<number> => {
+      const [segment] = await readdir(dir);
+      return (await stat(join(dir, segment ?? ''))).size;
+    };
+    const beforeCheckpoint = await logBytes();
+    gates[0]?.();
+    await expect.poll(logBytes).toBeGreaterThan(beforeCheckpoint);
+    expect(await target.loadUpdates('a')).toEqual([update('flushed')]);
+    // The process dies here.
+    const recovered = new MemoryStorage();
+    await WriteAheadStorage.open(recovered, dir);
+    expect(await recovered.loadUpdates('a')).toEqual([update('in flight')]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('drops a torn last record (never acknowledged) and keeps every complete one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const crashed = await WriteAheadStorage.open(new NeverWrites(), dir);
+    await crashed.appendUpdates([{ doc: 'a', update: update('kept') }]);
+    const [segment] = await readdir(dir);
+    await writeFile(join(dir, segment ?? ''), Uint8Array.of(200, 0, 0, 0, 1, 2), { flag: 'a' });
+    const recovered = new MemoryStorage();
+    await WriteAheadStorage.open(recovered, dir);
+    expect(await recovered.loadUpdates('a')).toEqual([update('kept')]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes to the inner storage in the background, many appends at once, and deletes the log it no longer needs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const target = new MemoryStorage();
+    let writes = 0;
+    const append = target.appendUpdates.bind(target);
+    target.appendUpdates = (entries) => {
+      writes++;
+      return append(entries);
+    };
+    const storage = await WriteAheadStorage.open(target, dir, { flushIntervalMs: 20 });
+    for (let i = 0; i < 50; i++) await storage.appendUpdates([{ doc: 'a', update: update(String(i)) }]);
+    expect(await storage.loadUpdates('a')).toHaveLength(50);
+    await expect.poll(() => target.loadUpdates('a').then((stored) => stored.length)).toBe(50);
+    expect(writes).toBeLessThan(5);
+    await storage.close();
+    expect(await readdir(dir)).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a failed background write keeps the entries readable and in the log, refuses new appends, and recovers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const target = new MemoryStorage();
+    const append = target.appendUpdates.bind(target);
+    let failing = true;
+    let attempts = 0;
+    target.appendUpdates = (entries) => {
+      attempts++;
+      return failing ? Promise.reject(new Error('disk full')) : append(entries);
+    };
+    const storage = await WriteAheadStorage.open(target, dir, { flushIntervalMs: 1 });
+    await storage.appendUpdates([{ doc: 'a', update: update('held') }]);
+    await expect.poll(() => attempts).toBeGreaterThan(0);
+    await expect(storage.appendUpdates([{ doc: 'a', update: update('refused') }])).rejects.toThrow(/disk full/);
+    expect(await storage.loadUpdates('a')).toEqual([update('held')]);
+    failing = false;
+    await expect.poll(() => target.loadUpdates('a').then((stored) => stored.length), { timeout: 5_000 }).toBe(1);
+    await storage.appendUpdates([{ doc: 'a', update: update('after') }]);
+    await expect.poll(() => target.loadUpdates('a')).toEqual([update('held'), update('after')]);
+    await storage.close();
+    expect(await readdir(dir)).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
