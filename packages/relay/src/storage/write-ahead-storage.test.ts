@@ -32,6 +32,13 @@ class NeverWrites extends MemoryStorage {
   }
 }
 
+/** What a restart after a crash finds: the log in `dir` replayed into an empty storage. */
+async function recoveredFrom(dir: string): Promise<MemoryStorage> {
+  const recovered = new MemoryStorage();
+  await WriteAheadStorage.open(recovered, dir);
+  return recovered;
+}
+
 describe('WriteAheadStorage', () => {
   it('an append is in the log when the call returns: after a crash before the background write, the next open replays it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
@@ -39,8 +46,7 @@ describe('WriteAheadStorage', () => {
     await crashed.appendUpdates([{ doc: 'a', update: update('one') }, { doc: 'b', update: update('two') }]);
     await crashed.appendUpdates([{ doc: 'a', update: update('three') }]);
     // The process dies here: nothing is closed.
-    const recovered = new MemoryStorage();
-    await WriteAheadStorage.open(recovered, dir);
+    const recovered = await recoveredFrom(dir);
     expect(await recovered.loadUpdates('a')).toEqual([update('one'), update('three')]);
     expect(await recovered.loadUpdates('b')).toEqual([update('two')]);
     await rm(dir, { recursive: true, force: true });
@@ -67,8 +73,7 @@ describe('WriteAheadStorage', () => {
     await expect.poll(logBytes).toBeGreaterThan(beforeCheckpoint);
     expect(await target.loadUpdates('a')).toEqual([update('flushed')]);
     // The process dies here.
-    const recovered = new MemoryStorage();
-    await WriteAheadStorage.open(recovered, dir);
+    const recovered = await recoveredFrom(dir);
     expect(await recovered.loadUpdates('a')).toEqual([update('in flight')]);
     await rm(dir, { recursive: true, force: true });
   });
@@ -79,8 +84,7 @@ describe('WriteAheadStorage', () => {
     await crashed.appendUpdates([{ doc: 'a', update: update('kept') }]);
     const [segment] = await readdir(dir);
     await writeFile(join(dir, segment ?? ''), Uint8Array.of(200, 0, 0, 0, 1, 2), { flag: 'a' });
-    const recovered = new MemoryStorage();
-    await WriteAheadStorage.open(recovered, dir);
+    const recovered = await recoveredFrom(dir);
     expect(await recovered.loadUpdates('a')).toEqual([update('kept')]);
     await rm(dir, { recursive: true, force: true });
   });
