@@ -40,3 +40,8 @@ export interface DocumentStorage {
   /** Waits for writes in flight, then releases the database. Idempotent. */
   close(): Promise<void>;
 }
+
+/** The order `listDocuments` promises: by UTF-8 bytes (not UTF-16 code units, as `sort()` would). */
+export function byUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import leveldown, { type BatchOperation, type LevelDown } from 'leveldown';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
-import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from './document-storage.js';
+import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
 import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './leveldown-async.js';
 import { decodeSeq, docFromUpdateKey, encodeSeq, SEQUENCE_KEY, updateKey, updateRange, updatesRange } from './leveldb-keys.js';
 
@@ -138,7 +138,7 @@ export class LevelDbStorage implements DocumentStorage {
     this.#assertOpen();
     const keys = await firstKeyOfEachGroup(this.#db, updatesRange, (key) => updateRange(docFromUpdateKey(key)).lte);
     // Keys sort by name length first; the contract is UTF-8 byte order.
-    return keys.map(docFromUpdateKey).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return keys.map(docFromUpdateKey).sort(byUtf8);
   }
 
   async close(): Promise<void> {

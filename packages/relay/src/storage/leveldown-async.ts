@@ -1,4 +1,4 @@
-import type { BatchOperation, LevelDown, LevelDownIteratorOptions } from 'leveldown';
+import type { BatchOperation, LevelDown, LevelDownIterator, LevelDownIteratorOptions } from 'leveldown';
 
 /**
  * Promise wrappers over leveldown's callback API: nothing more, so the adapter reads as plain async code.
@@ -33,55 +33,47 @@ export interface Entry {
 }
 
 /** Reads every entry of a key range, in key order; always ends the iterator, even on error. */
-export function readRange(db: LevelDown, range: LevelDownIteratorOptions): Promise<Entry[]> {
-  const iterator = db.iterator({
-    ...range,
-    ...bufferBounds(range),
-    keyAsBuffer: true,
-    valueAsBuffer: true,
-  });
+export async function readRange(db: LevelDown, range: LevelDownIteratorOptions): Promise<Entry[]> {
   const entries: Entry[] = [];
-  return new Promise((resolve, reject) => {
-    const finish = (failure: Error | null): void =>
-      iterator.end((endError) => {
-        const error = failure ?? endError;
-        if (error) reject(error);
-        else resolve(entries);
-      });
-    const step = (): void =>
-      iterator.next((error, key, value) => {
-        if (error) return finish(error);
-        if (key === undefined || value === undefined) return finish(null);
-        entries.push({ key, value });
-        step();
-      });
-    step();
-  });
+  await walk(db, { ...range, valueAsBuffer: true }, (key, value) => void entries.push({ key, value: value as Buffer }));
+  return entries;
 }
 
 /**
  * The first key of each group of keys in a range, where `pastGroup(key)` is a key beyond every key of `key`'s group:
  * one seek per group instead of reading every key.
  */
-export function firstKeyOfEachGroup(db: LevelDown, range: LevelDownIteratorOptions, pastGroup: (key: Buffer) => Uint8Array): Promise<Buffer[]> {
-  const iterator = db.iterator({ ...range, ...bufferBounds(range), keyAsBuffer: true, values: false });
+export async function firstKeyOfEachGroup(db: LevelDown, range: LevelDownIteratorOptions, pastGroup: (key: Buffer) => Uint8Array): Promise<Buffer[]> {
   const keys: Buffer[] = [];
+  await walk(db, { ...range, values: false }, (key, _value, iterator) => {
+    keys.push(key);
+    iterator.seek(asBuffer(pastGroup(key)));
+  });
+  return keys;
+}
+
+/** Calls `visit` for each entry in key order (it may seek the iterator); always ends the iterator, even on error. */
+function walk(
+  db: LevelDown,
+  options: LevelDownIteratorOptions,
+  visit: (key: Buffer, value: Buffer | undefined, iterator: LevelDownIterator) => void,
+): Promise<void> {
+  const iterator = db.iterator({ ...options, ...bufferBounds(options), keyAsBuffer: true });
   return new Promise((resolve, reject) => {
-    const finish = (failure: Error | null | undefined): void =>
+    const finish = (failure: unknown): void =>
       iterator.end((endError) => {
-        const error = failure ?? endError;
-        if (error) reject(error);
-        else resolve(keys);
+        const error: unknown = failure ?? endError;
+        if (error) reject(error instanceof Error ? error : new Error('LevelDB iteration failed', { cause: error }));
+        else resolve();
       });
     const step = (): void =>
-      iterator.next((error, key) => {
+      iterator.next((error, key, value) => {
         if (error) return finish(error);
         if (key === undefined) return finish(null);
-        keys.push(key);
         try {
-          iterator.seek(asBuffer(pastGroup(key)));
-        } catch (seekError) {
-          return finish(seekError instanceof Error ? seekError : new Error('seek failed', { cause: seekError }));
+          visit(key, value, iterator);
+        } catch (visitError) {
+          return finish(visitError);
         }
         step();
       });

@@ -1,5 +1,5 @@
 import { StorageClosedError } from '../errors.js';
-import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from './document-storage.js';
+import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
 
 /**
  * In-memory `DocumentStorage` for tests and ephemeral relays. Behaves like the LevelDB adapter (asynchronous results,
@@ -41,8 +41,7 @@ export class MemoryStorage implements DocumentStorage {
 
   async listDocuments(): Promise<string[]> {
     await this.#turn();
-    const encoder = new TextEncoder();
-    return [...this.#logs.keys()].sort((a, b) => Buffer.compare(encoder.encode(a), encoder.encode(b)));
+    return [...this.#logs.keys()].sort(byUtf8);
   }
 
   close(): Promise<void> {
