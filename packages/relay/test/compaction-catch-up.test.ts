@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RelayEngine } from '../src/engine/relay-engine.js';
-import { COMPACT_WHEN_QUIET_MS } from '../src/engine/room-registry.js';
+import { COMPACT_WHEN_QUIET_MS, FORCE_COMPACTION_FACTOR } from '../src/engine/room-registry.js';
 import type { CompactionResult, MergeUpdates } from '../src/storage/document-storage.js';
 import { ControlledStorage, deferred } from './support/controlled-storage.js';
 import { FakeMember } from './support/fake-member.js';
@@ -61,22 +61,24 @@ describe('compaction while a room is loaded', () => {
 
   it('waits for a steady stream of writes to pause before compacting, unless the log grows far past the threshold', async () => {
     const storage = new SlowReportingStorage();
-    const engine = new RelayEngine({ storage, idleUnloadMs: 60_000, compactThreshold: 10 });
+    const threshold = 2;
+    const forcedAt = threshold * FORCE_COMPACTION_FACTOR;
+    const engine = new RelayEngine({ storage, idleUnloadMs: 60_000, compactThreshold: threshold });
     const member = new FakeMember();
     await engine.join('d', member);
-    const updates = edits(55, 8);
+    const updates = edits(forcedAt + 15, 8);
     // Past the threshold, writes keep coming faster than COMPACT_WHEN_QUIET_MS: no compaction yet.
     for (const update of updates.slice(0, 20)) {
       await engine.submitUpdate('d', member, update);
       await new Promise((resolve) => setTimeout(resolve, COMPACT_WHEN_QUIET_MS / 10));
     }
     expect(storage.merges).toEqual([]);
-    // Four times the threshold: compacts at once, pause or not.
-    for (const update of updates.slice(20, 40)) await engine.submitUpdate('d', member, update);
+    // FORCE_COMPACTION_FACTOR times the threshold: compacts at once, pause or not.
+    for (const update of updates.slice(20, forcedAt)) await engine.submitUpdate('d', member, update);
     await waitFor(() => storage.merges.length === 1, 'the forced compaction', COMPACT_WHEN_QUIET_MS / 2, 1);
-    expect(storage.merges).toEqual([40]);
+    expect(storage.merges).toEqual([forcedAt]);
     // Once writes pause, the rest is compacted too.
-    for (const update of updates.slice(40)) await engine.submitUpdate('d', member, update);
+    for (const update of updates.slice(forcedAt)) await engine.submitUpdate('d', member, update);
     await waitFor(() => storage.merges.length === 2, 'the compaction once writes pause');
     expect((await storage.inner.loadUpdates('d')).length).toBe(1);
     engine.leave('d', member);

@@ -7,7 +7,9 @@ export function frameCache<K extends string>(encode: (key: K, payload: Uint8Arra
   return (key, payload) => {
     const cached = frames.get(payload);
     if (cached !== undefined && cached.key === key) return cached.frame;
-    const frame = encode(key, payload);
+    // As a Buffer: `ws` wraps any other Uint8Array in a new Buffer on every send, once per recipient.
+    const encoded = encode(key, payload);
+    const frame = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     frames.set(payload, { key, frame });
     return frame;
   };

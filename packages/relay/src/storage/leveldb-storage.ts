@@ -3,7 +3,7 @@ import leveldown, { type BatchOperation, type LevelDown } from 'leveldown';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
 import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
 import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './leveldown-async.js';
-import { decodeSeq, docFromUpdateKey, encodeSeq, SEQUENCE_KEY, updateKey, updateRange, updatesRange } from './leveldb-keys.js';
+import { decodeSeq, docFromUpdateKey, encodeSeq, SEQUENCE_KEY, updateKeyWithPrefix, updatePrefix, updateRange, updatesRange } from './leveldb-keys.js';
 
 export interface LevelDbStorageOptions {
   /**
@@ -84,7 +84,16 @@ export class LevelDbStorage implements DocumentStorage {
   appendUpdates(entries: readonly AppendEntry[]): Promise<void> {
     if (this.#closed) return Promise.reject(new StorageClosedError());
     // Sequence numbers are taken now, synchronously, so append order is call order whatever the write timing.
-    const operations: BatchOperation[] = entries.map(({ doc, update }) => ({ type: 'put', key: updateKey(doc, ++this.#seq), value: update }));
+    let prefixDoc: string | null = null;
+    let prefix: Uint8Array = new Uint8Array(0);
+    const operations: BatchOperation[] = entries.map(({ doc, update }) => {
+      // A batch mostly holds updates of few documents, often in runs: one prefix per run.
+      if (doc !== prefixDoc) {
+        prefixDoc = doc;
+        prefix = updatePrefix(doc);
+      }
+      return { type: 'put', key: updateKeyWithPrefix(prefix, ++this.#seq), value: update };
+    });
     const lastSeq = this.#seq;
     return new Promise((resolve, reject) => {
       this.#queue.push({ operations, lastSeq, resolve, reject });

@@ -2,7 +2,6 @@ import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { isDecodableUpdate } from '@concord/core/protocol';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
 import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
 
@@ -234,31 +233,54 @@ function writeFully(fd: number, bytes: Uint8Array): void {
 
 /**
  * One record per append: u32 LE byte length, then the payload: the entry count, then each entry's document name and
- * update. A checkpoint record has no entry and an offset instead: records before it are in the inner storage.
+ * update (lib0 var-uints and var-strings, as `readSegment` decodes them). A checkpoint record has no entry and an offset
+ * instead: records before it are in the inner storage.
+ *
+ * Written by hand into one pooled Buffer: this runs once per event-loop turn that carries an update, and lib0's growing
+ * encoder plus the copy into a framed record allocated three buffers per record.
  */
 function encodeEntries(entries: readonly AppendEntry[]): Uint8Array {
-  const body = encoding.createEncoder();
-  encoding.writeVarUint(body, entries.length);
+  let payloadBytes = varUintBytes(entries.length);
   for (const { doc, update } of entries) {
-    encoding.writeVarString(body, doc);
-    encoding.writeVarUint8Array(body, update);
+    const nameBytes = Buffer.byteLength(doc);
+    payloadBytes += varUintBytes(nameBytes) + nameBytes + varUintBytes(update.byteLength) + update.byteLength;
   }
-  return framed(body);
+  const record = Buffer.allocUnsafe(4 + payloadBytes);
+  record.writeUInt32LE(payloadBytes, 0);
+  let offset = writeVarUint(record, 4, entries.length);
+  for (const { doc, update } of entries) {
+    offset = writeVarUint(record, offset, Buffer.byteLength(doc));
+    offset += record.write(doc, offset);
+    offset = writeVarUint(record, offset, update.byteLength);
+    record.set(update, offset);
+    offset += update.byteLength;
+  }
+  return record;
 }
 
 function checkpointRecord(offset: number): Uint8Array {
-  const body = encoding.createEncoder();
-  encoding.writeVarUint(body, 0);
-  encoding.writeVarUint(body, offset);
-  return framed(body);
+  const payloadBytes = 1 + varUintBytes(offset);
+  const record = Buffer.allocUnsafe(4 + payloadBytes);
+  record.writeUInt32LE(payloadBytes, 0);
+  writeVarUint(record, writeVarUint(record, 4, 0), offset);
+  return record;
 }
 
-function framed(body: encoding.Encoder): Uint8Array {
-  const payload = encoding.toUint8Array(body);
-  const record = new Uint8Array(4 + payload.byteLength);
-  new DataView(record.buffer).setUint32(0, payload.byteLength, true);
-  record.set(payload, 4);
-  return record;
+function varUintBytes(value: number): number {
+  let bytes = 1;
+  for (let rest = value; rest > 0x7f; rest = Math.floor(rest / 0x80)) bytes++;
+  return bytes;
+}
+
+/** Writes `value` as a lib0 var-uint at `offset`; returns the offset after it. */
+function writeVarUint(target: Uint8Array, offset: number, value: number): number {
+  let rest = value;
+  while (rest > 0x7f) {
+    target[offset++] = 0x80 | (rest & 0x7f);
+    rest = Math.floor(rest / 0x80);
+  }
+  target[offset++] = rest;
+  return offset;
 }
 
 /**
