@@ -45,10 +45,14 @@ describe('WriteAheadStorage', () => {
     const crashed = await WriteAheadStorage.open(new NeverWrites(), dir, { flushIntervalMs: 1 });
     await crashed.appendUpdates([{ doc: 'a', update: update('one') }, { doc: 'b', update: update('two') }]);
     await crashed.appendUpdates([{ doc: 'a', update: update('three') }]);
+    // Multi-byte lengths and a name that is not ASCII (records are encoded by hand, decoded with lib0).
+    const long = update('x'.repeat(20_000));
+    await crashed.appendUpdates([{ doc: 'ünï 名前', update: long }]);
     // The process dies here: nothing is closed.
     const recovered = await recoveredFrom(dir);
     expect(await recovered.loadUpdates('a')).toEqual([update('one'), update('three')]);
     expect(await recovered.loadUpdates('b')).toEqual([update('two')]);
+    expect(await recovered.loadUpdates('ünï 名前')).toEqual([long]);
     await rm(dir, { recursive: true, force: true });
   });
 
