@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { runDocumentStorageTests } from '../../test/support/storage-acceptance.js';
+import { StorageError } from '../errors.js';
 import { MemoryStorage } from './memory-storage.js';
 import { WriteAheadStorage } from './write-ahead-storage.js';
 
@@ -90,6 +93,37 @@ describe('WriteAheadStorage', () => {
     await writeFile(join(dir, segment ?? ''), Uint8Array.of(200, 0, 0, 0, 1, 2), { flag: 'a' });
     const recovered = await recoveredFrom(dir);
     expect(await recovered.loadUpdates('a')).toEqual([update('kept')]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a full disk during the append refuses it with a StorageError and leaves no torn record: later appends replay', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const crashed = await WriteAheadStorage.open(new NeverWrites(), dir);
+    await crashed.appendUpdates([{ doc: 'a', update: update('before') }]);
+    // The disk fills up in the middle of the next record: part of it is written, then ENOSPC (the log module imports
+    // `writeSync` from node:fs, which syncBuiltinESMExports rebinds).
+    const writeSync = fs.writeSync;
+    let calls = 0;
+    const fullDisk = ((fd: number, buffer: Uint8Array, offset?: number, length?: number) => {
+      if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return writeSync(fd, buffer, offset ?? 0, Math.max(1, Math.floor((length ?? buffer.byteLength) / 2)));
+    }) as typeof fs.writeSync;
+    fs.writeSync = fullDisk;
+    syncBuiltinESMExports();
+    try {
+      const refused = crashed.appendUpdates([{ doc: 'a', update: update('refused') }]);
+      await expect(refused).rejects.toBeInstanceOf(StorageError);
+      await expect(refused).rejects.toThrow(/no space left/);
+    } finally {
+      fs.writeSync = writeSync;
+      syncBuiltinESMExports();
+    }
+    expect(calls).toBe(2);
+    // Space is back: the next append goes where the torn one was cut off.
+    await crashed.appendUpdates([{ doc: 'a', update: update('after') }]);
+    // The process dies here.
+    const recovered = await recoveredFrom(dir);
+    expect(await recovered.loadUpdates('a')).toEqual([update('before'), update('after')]);
     await rm(dir, { recursive: true, force: true });
   });
 
