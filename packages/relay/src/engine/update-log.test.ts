@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { compactUpdates, EMPTY_STATE_VECTOR, mergeUpdatesTree, squashUpdate } from './merge-tree.js';
 import { compactionResult } from './room-registry.js';
-import { PRECOMPUTE_AFTER_UPDATES, SETTLE_MS, UpdateLog } from './update-log.js';
+import { PRECOMPUTE_AFTER_UPDATES, SETTLE_MS, TAIL_SHARE_BEFORE_MERGE, UpdateLog } from './update-log.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -172,6 +172,24 @@ describe('UpdateLog', () => {
     expect(holder.getText('t').toString()).toBe(replica(mergeUpdatesTree(updates)).getText('t').toString());
   });
 
+  it('answers a client that holds the last full merge from the tail alone, without merging the document again', () => {
+    const updates = mapEntries(200);
+    const log = new UpdateLog(updates.slice(0, 150));
+    log.precompute();
+    const reconnecting = replica(log.merged());
+    for (const update of updates.slice(150)) log.append(update);
+    const entries = log.pendingEntries;
+    const merged = mergeUpdatesTree(updates);
+    expect(Y.decodeStateVector(log.stateVector())).toEqual(stateVector(merged));
+    const diff = log.diff(Y.encodeStateVector(reconnecting));
+    expect(log.pendingEntries).toBe(entries); // base and tail as they were: no full merge
+    Y.applyUpdate(reconnecting, diff);
+    expect(reconnecting.getMap('tasks').toJSON()).toEqual(replica(merged).getMap('tasks').toJSON());
+    // A fresh client needs the whole document: that one merges.
+    expect(log.diff(EMPTY_STATE_VECTOR)).toEqual(log.merged());
+    expect(log.pendingEntries).toBe(1);
+  });
+
   it('prepares in the background once writes settle after a run of appends, never for a load or a few appends', () => {
     vi.useFakeTimers();
     const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 2);
@@ -192,6 +210,26 @@ describe('UpdateLog', () => {
     expect(log.precomputeScheduled).toBe(false);
     expect(log.pendingEntries).toBe(1);
     expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 1))));
+  });
+
+  it('folds a tail of a few large updates into the base once it holds an eighth of its bytes, when writes settle', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(400);
+    const log = new UpdateLog(updates.slice(0, 320));
+    log.precompute();
+    const baseBytes = log.merged().byteLength;
+    // Offline clients reconnecting one after another: each brings one update of many edits.
+    const batches = [updates.slice(320, 340), updates.slice(340, 360), updates.slice(360, 400)].map(mergeUpdatesTree);
+    let tailBytes = 0;
+    for (const batch of batches) {
+      log.append(batch);
+      tailBytes += batch.byteLength;
+      expect(log.precomputeScheduled).toBe(tailBytes * TAIL_SHARE_BEFORE_MERGE >= baseBytes);
+      if (log.precomputeScheduled) break;
+    }
+    expect(log.precomputeScheduled).toBe(true);
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(log.pendingEntries).toBe(1);
   });
 
   it('a merge in the middle of a stream of writes (a compaction) does not let the preparation run before they settle', () => {

@@ -1,8 +1,10 @@
 import * as Y from 'yjs';
-import { EMPTY_STATE_VECTOR, FAN_IN, isEmptyStateVector, mergeUpdatesTree } from './merge-tree.js';
+import { EMPTY_STATE_VECTOR, EMPTY_UPDATE, FAN_IN, isEmptyStateVector, mergeUpdatesTree } from './merge-tree.js';
 
 /** Updates appended since the last full merge before the log prepares its catch-up answers in the background. */
 export const PRECOMPUTE_AFTER_UPDATES = FAN_IN;
+/** A tail this many times smaller than the base is folded into it once writes settle (see `#tailOutgrewBase`). */
+export const TAIL_SHARE_BEFORE_MERGE = 8;
 /** How long the log waits without an append before preparing them: a burst of writes pays for one preparation. */
 export const SETTLE_MS = 50;
 
@@ -16,6 +18,11 @@ export const SETTLE_MS = 50;
  * FACTS: `Y.mergeUpdates` grows with the square of the number of updates in one call. A full merge replaces the levels
  * (`base`), so the document is held once, not once in chunks and again merged.
  *
+ * A reconnecting client is answered from the base's facts and the tail alone (the levels: what was appended since the
+ * last full merge), never by merging the whole document again: its state vector is the base's, extended by the tail's
+ * structs, and its diff is the base's delete set merged with the tail's diff. For 5,000 map entries and a 500-edit tail,
+ * a full merge, its state vector and a diff cost 15 + 11 + 8 ms on every reconnect after a write; the tail alone about 2.
+ *
  * Once writes settle after a run of appends, the log prepares its catch-up answers in the background (`precompute`):
  * merging 5,000 updates and reading their state vector took about 28 ms, which a fresh client otherwise waited for on
  * its first request, and a diff for a client that already holds every struct cost another 5 ms.
@@ -26,18 +33,17 @@ export const SETTLE_MS = 50;
  */
 export class UpdateLog {
   /** Everything older than the levels, merged; null until the first full merge. */
-  #base: Uint8Array | null = null;
+  #base: MergedUpdate | null = null;
   /** levels[0]: raw updates; levels[k]: merges of 32^k updates. Oldest first within a level; higher levels are older. */
   #levels: Uint8Array[][] = [[]];
-  #merged: Uint8Array | null = null;
+  /** The levels merged (cached until the next append). */
+  #tail: Uint8Array | null = null;
+  /** The state vector of base and levels together (cached until the next append). */
   #stateVector: Uint8Array | null = EMPTY_STATE_VECTOR;
-  /**
-   * The highest clock of every client in the merged log, and what a client holding all of those still lacks: the
-   * delete set alone. Prepared by `precompute`, dropped by the next append.
-   */
-  #caughtUp: { readonly to: ReadonlyMap<number, number>; readonly update: Uint8Array } | null = null;
   #count = 0;
   #sinceMerge = 0;
+  /** Bytes appended since the last full merge. */
+  #tailBytes = 0;
   #settle: NodeJS.Timeout | null = null;
   /** Appends from the constructor: the room is loading for a client that asks at once, no background work to schedule. */
   #loading = true;
@@ -67,9 +73,9 @@ export class UpdateLog {
   append(update: Uint8Array): void {
     this.#count++;
     this.#sinceMerge++;
-    this.#merged = null;
+    this.#tailBytes += update.byteLength;
+    this.#tail = null;
     this.#stateVector = null;
-    this.#caughtUp = null;
     let carry = update;
     for (let level = 0; ; level++) {
       const entries = (this.#levels[level] ??= []);
@@ -82,32 +88,47 @@ export class UpdateLog {
     // scheduled, every append postpones it, also after a merge (a compaction) reset the count: otherwise it fired in
     // the middle of a steady stream of writes and re-read the whole document every few hundred updates.
     if (this.#settle !== null) this.#settle.refresh();
-    else if (!this.#loading && this.#sinceMerge >= PRECOMPUTE_AFTER_UPDATES) this.#scheduleSettle();
+    else if (!this.#loading && (this.#sinceMerge >= PRECOMPUTE_AFTER_UPDATES || this.#tailOutgrewBase())) this.#scheduleSettle();
   }
 
   /** All updates merged into one (cached until the next append). */
   merged(): Uint8Array {
-    if (this.#merged === null) {
-      const entries: Uint8Array[] = this.#base === null ? [] : [this.#base];
-      for (let level = this.#levels.length - 1; level >= 0; level--) entries.push(...(this.#levels[level] ?? []));
-      this.#setMerged(mergeUpdatesTree(entries));
-    }
-    return this.#merged as Uint8Array;
+    const tail = this.#tailMerged();
+    if (tail === null) return this.#base?.update ?? EMPTY_UPDATE;
+    const merged = this.#base === null ? tail : mergeUpdatesTree([this.#base.update, tail]);
+    this.#base = new MergedUpdate(merged);
+    this.#levels = [[]];
+    this.#tail = null;
+    this.#sinceMerge = 0;
+    this.#tailBytes = 0;
+    return merged;
   }
 
   stateVector(): Uint8Array {
-    this.#stateVector ??= Y.encodeStateVectorFromUpdate(this.merged());
+    if (this.#stateVector === null) {
+      const base = this.#base;
+      const tail = this.#tailMerged();
+      if (base !== null && tail !== null && base.gapFree()) {
+        this.#stateVector = Y.encodeStateVector(extendStateVector(base.decodedStateVector(), tail));
+      } else {
+        this.merged();
+        this.#stateVector = this.#base?.stateVector() ?? EMPTY_STATE_VECTOR;
+      }
+    }
     return this.#stateVector;
   }
 
   /** What a client with `stateVector` lacks. A brand-new client gets the merged update as is (no diff to compute). */
   diff(stateVector: Uint8Array): Uint8Array {
-    const merged = this.merged();
-    if (isEmptyStateVector(stateVector)) return merged;
-    // A reconnecting client usually holds every struct already: it lacks at most deletions, prepared in the background.
-    const caughtUp = this.#caughtUp;
-    if (caughtUp !== null && covers(Y.decodeStateVector(stateVector), caughtUp.to)) return caughtUp.update;
-    return Y.diffUpdate(merged, stateVector);
+    if (isEmptyStateVector(stateVector)) return this.merged();
+    // A reconnecting client usually holds every struct of the base already: it lacks the base's deletions (prepared
+    // once per base) and what the tail holds beyond its state vector.
+    const base = this.#base;
+    if (base !== null && covers(Y.decodeStateVector(stateVector), base.to())) {
+      const tail = this.#tailMerged();
+      return tail === null ? base.deletions() : Y.mergeUpdates([base.deletions(), Y.diffUpdate(tail, stateVector)]);
+    }
+    return Y.diffUpdate(this.merged(), stateVector);
   }
 
   /**
@@ -116,11 +137,12 @@ export class UpdateLog {
    */
   precompute(): void {
     this.#cancelSettle();
-    if (this.#caughtUp !== null) return;
-    const merged = this.merged();
-    this.#stateVector ??= Y.encodeStateVectorFromUpdate(merged);
-    const to = Y.parseUpdateMeta(merged).to;
-    this.#caughtUp = { to, update: Y.diffUpdate(merged, Y.encodeStateVector(to)) };
+    this.merged();
+    const base = this.#base;
+    if (base === null) return;
+    this.#stateVector = base.stateVector();
+    base.deletions();
+    base.gapFree();
   }
 
   /** Cancels the background preparation (the room unloads: the work would be for nothing). */
@@ -128,11 +150,24 @@ export class UpdateLog {
     this.#cancelSettle();
   }
 
-  #setMerged(merged: Uint8Array): void {
-    this.#merged = merged;
-    this.#base = merged;
-    this.#levels = [[]];
-    this.#sinceMerge = 0;
+  /**
+   * Answers from the tail cost in proportion to its bytes; a full merge, to the document's. Folding the tail in once it
+   * holds an eighth of the base's bytes keeps each answer within an eighth of a full merge's cost, and the full merges
+   * a document pays within one per eighth of its size written.
+   */
+  #tailOutgrewBase(): boolean {
+    return this.#base !== null && this.#tailBytes * TAIL_SHARE_BEFORE_MERGE >= this.#base.update.byteLength;
+  }
+
+  /** The levels merged, oldest first; null when nothing was appended since the last full merge. */
+  #tailMerged(): Uint8Array | null {
+    if (this.#tail === null) {
+      const entries: Uint8Array[] = [];
+      for (let level = this.#levels.length - 1; level >= 0; level--) entries.push(...(this.#levels[level] ?? []));
+      if (entries.length === 0) return null;
+      this.#tail = mergeUpdatesTree(entries);
+    }
+    return this.#tail;
   }
 
   #scheduleSettle(): void {
@@ -151,6 +186,71 @@ export class UpdateLog {
     if (this.#settle !== null) clearTimeout(this.#settle);
     this.#settle = null;
   }
+}
+
+/**
+ * A full merge and what catch-ups ask of it, each read once: reading any of them walks every struct of the document.
+ */
+class MergedUpdate {
+  #stateVector: Uint8Array | null = null;
+  #decodedStateVector: Map<number, number> | null = null;
+  #to: Map<number, number> | null = null;
+  #gapFree: boolean | null = null;
+  #deletions: Uint8Array | null = null;
+
+  constructor(readonly update: Uint8Array) {}
+
+  stateVector(): Uint8Array {
+    return (this.#stateVector ??= Y.encodeStateVectorFromUpdate(this.update));
+  }
+
+  decodedStateVector(): Map<number, number> {
+    return (this.#decodedStateVector ??= Y.decodeStateVector(this.stateVector()));
+  }
+
+  /** The highest clock of every client. */
+  to(): Map<number, number> {
+    return (this.#to ??= Y.parseUpdateMeta(this.update).to);
+  }
+
+  /**
+   * Whether every client's structs run from clock 0 to its highest without a gap (a struct waiting for one the log
+   * lacks). Only then does the state vector follow from the base's and a tail's structs alone.
+   */
+  gapFree(): boolean {
+    if (this.#gapFree === null) {
+      const stateVector = this.decodedStateVector();
+      this.#gapFree = [...this.to()].every(([client, clock]) => stateVector.get(client) === clock);
+    }
+    return this.#gapFree;
+  }
+
+  /** What a client holding every struct up to `to` still lacks: the delete set alone. */
+  deletions(): Uint8Array {
+    return (this.#deletions ??= Y.diffUpdate(this.update, Y.encodeStateVector(this.to())));
+  }
+}
+
+/**
+ * `stateVector` (a gap-free document's) extended by the structs of `tail`: a client's clock advances over every struct
+ * that starts at or before it, in clock order, as `Y.encodeStateVectorFromUpdate` counts the two merged. Skips (gaps
+ * inside the tail) advance nothing; a struct past the clock is a gap that stops that client.
+ */
+function extendStateVector(stateVector: ReadonlyMap<number, number>, tail: Uint8Array): Map<number, number> {
+  const extended = new Map(stateVector);
+  let client = -1;
+  let stopped = false;
+  for (const struct of Y.decodeUpdate(tail).structs) {
+    if (struct.id.client !== client) {
+      client = struct.id.client;
+      stopped = false;
+    }
+    if (stopped || struct instanceof Y.Skip) continue;
+    const clock = extended.get(client) ?? 0;
+    if (struct.id.clock > clock) stopped = true;
+    else extended.set(client, Math.max(clock, struct.id.clock + struct.length));
+  }
+  return extended;
 }
 
 /** Whether a client at `held` holds every struct up to `to` (so a diff would carry no struct). */
