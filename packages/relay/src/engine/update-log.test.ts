@@ -190,7 +190,7 @@ describe('UpdateLog', () => {
     expect(log.pendingEntries).toBe(1);
   });
 
-  it('prepares in the background once writes settle after a run of appends, never for a load or a few appends', () => {
+  it('merges in the background once writes settle after a run of appends, never for a load or a few appends', () => {
     vi.useFakeTimers();
     const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 2);
     const loaded = new UpdateLog(updates);
@@ -198,9 +198,10 @@ describe('UpdateLog', () => {
 
     const log = new UpdateLog();
     for (const update of updates.slice(0, PRECOMPUTE_AFTER_UPDATES - 1)) log.append(update);
-    expect(log.precomputeScheduled).toBe(false);
-    log.append(updates[PRECOMPUTE_AFTER_UPDATES - 1] as Uint8Array);
     expect(log.precomputeScheduled).toBe(true);
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(log.pendingEntries).toBe(PRECOMPUTE_AFTER_UPDATES - 1); // a few appends: nothing merged
+    log.append(updates[PRECOMPUTE_AFTER_UPDATES - 1] as Uint8Array);
     // Each append postpones it: a burst pays for one preparation, after it.
     vi.advanceTimersByTime(SETTLE_MS - 1);
     log.append(updates[PRECOMPUTE_AFTER_UPDATES] as Uint8Array);
@@ -212,6 +213,19 @@ describe('UpdateLog', () => {
     expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 1))));
   });
 
+  it('after a few appends to a merged log, prepares only the state vector, from the tail, once writes settle', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 4);
+    const log = new UpdateLog(updates.slice(0, PRECOMPUTE_AFTER_UPDATES * 3));
+    log.precompute();
+    for (const update of updates.slice(PRECOMPUTE_AFTER_UPDATES * 3, PRECOMPUTE_AFTER_UPDATES * 3 + 3)) log.append(update);
+    expect(log.stateVectorReady).toBe(false);
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(log.stateVectorReady).toBe(true);
+    expect(log.pendingEntries).toBe(4); // the base and three raw updates: no full merge
+    expect(Y.decodeStateVector(log.stateVector())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES * 3 + 3))));
+  });
+
   it('folds a tail of a few large updates into the base once it holds an eighth of its bytes, when writes settle', () => {
     vi.useFakeTimers();
     const updates = mapEntries(400);
@@ -221,15 +235,16 @@ describe('UpdateLog', () => {
     // Offline clients reconnecting one after another: each brings one update of many edits.
     const batches = [updates.slice(320, 340), updates.slice(340, 360), updates.slice(360, 400)].map(mergeUpdatesTree);
     let tailBytes = 0;
+    let folded = false;
     for (const batch of batches) {
       log.append(batch);
       tailBytes += batch.byteLength;
-      expect(log.precomputeScheduled).toBe(tailBytes * TAIL_SHARE_BEFORE_MERGE >= baseBytes);
-      if (log.precomputeScheduled) break;
+      vi.advanceTimersByTime(SETTLE_MS);
+      folded = log.pendingEntries === 1;
+      expect(folded).toBe(tailBytes * TAIL_SHARE_BEFORE_MERGE >= baseBytes);
+      if (folded) break;
     }
-    expect(log.precomputeScheduled).toBe(true);
-    vi.advanceTimersByTime(SETTLE_MS);
-    expect(log.pendingEntries).toBe(1);
+    expect(folded).toBe(true);
   });
 
   it('a merge in the middle of a stream of writes (a compaction) does not let the preparation run before they settle', () => {
