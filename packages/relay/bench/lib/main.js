@@ -1,7 +1,7 @@
 // @ts-check
 // The harness: every scenario on every relay, the report, and the cleanup of every process and directory it made.
 import console from 'node:console';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -108,7 +108,9 @@ async function main() {
   const report = renderReport({ date, kind, runs, targets, results: { metrics, notes }, keys: [...keys.values()] });
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${date}-${kind}.md`);
+  // A full run is committed: a second one on the same day goes beside it (`-run2`, ...), never over it.
+  let file = path.join(dir, `${date}-${kind}.md`);
+  for (let n = 2; kind === 'full' && existsSync(file); n++) file = path.join(dir, `${date}-full-run${n}.md`);
   writeFileSync(file, report);
   console.log(report);
   console.log(`bench: report written to ${path.relative(process.cwd(), file)}`);
