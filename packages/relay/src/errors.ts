@@ -6,6 +6,8 @@ export type RelayErrorCode =
   | 'ERR_STORAGE'
   | 'ERR_STORAGE_CLOSED'
   | 'ERR_MALFORMED_UPDATE'
+  | 'ERR_CORRUPT_UPDATE'
+  | 'ERR_UNMET_DEPENDENCY'
   | 'ERR_MALFORMED_AWARENESS'
   | 'ERR_MALFORMED_STATE_VECTOR'
   | 'ERR_NOT_SUBSCRIBED'
@@ -43,6 +45,33 @@ export class StorageClosedError extends RelayError {
 export class MalformedUpdateError extends RelayError {
   constructor(readonly doc: string) {
     super('ERR_MALFORMED_UPDATE', `undecodable update for document ${JSON.stringify(doc)}`);
+  }
+}
+
+/**
+ * Yjs decodes the update but applying it would throw at every receiver (see `screenUpdate` for the cases): it is
+ * refused, never stored and never forwarded. `reason` names the case.
+ */
+export class CorruptUpdateError extends RelayError {
+  constructor(
+    readonly doc: string,
+    readonly reason: string,
+  ) {
+    super('ERR_CORRUPT_UPDATE', `update for document ${JSON.stringify(doc)} would not apply (${reason})`);
+  }
+}
+
+/**
+ * The update depends on clocks the relay does not hold (a gap on a client id, a reference or a deletion past what was
+ * written) and was held back, never stored or forwarded, until it was refused: `reason` says why (`held_timeout`,
+ * `held_limit`, `writer_left`). A client that re-syncs sends what it depends on first.
+ */
+export class UnmetDependencyError extends RelayError {
+  constructor(
+    readonly doc: string,
+    readonly reason: string,
+  ) {
+    super('ERR_UNMET_DEPENDENCY', `update for document ${JSON.stringify(doc)} depends on updates the relay lacks (${reason})`);
   }
 }
 

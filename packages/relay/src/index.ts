@@ -29,6 +29,8 @@ export {
   StorageError,
   StorageClosedError,
   MalformedUpdateError,
+  CorruptUpdateError,
+  UnmetDependencyError,
   MalformedAwarenessError,
   MalformedStateVectorError,
   NotSubscribedError,

@@ -111,6 +111,16 @@ export const ErrorCode = {
   LoadFailed: 6,
   /** An Update or Awareness for a document the connection has not subscribed to; nothing stored or forwarded. */
   NotSubscribed: 7,
+  /**
+   * Yjs decodes the update but it would not apply (it would throw at every receiver); it was not stored or forwarded.
+   * The message names the case.
+   */
+  CorruptUpdate: 8,
+  /**
+   * The update depends on updates the relay does not hold (a gap in a client's clocks, a reference or deletion past what
+   * was written); it was held back and then refused (waited too long, or too many held): not stored or forwarded.
+   */
+  UnmetDependency: 9,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -133,6 +143,8 @@ export const CloseCode = {
   HeartbeatTimeout: 4408,
   /** A frame larger than the relay accepts. */
   FrameTooLarge: 4413,
+  /** An update that decodes but would not apply, or that depends on updates the relay lacks (stock endpoint). */
+  UnprocessableUpdate: 4422,
   /** Too many messages per second from this connection. */
   RateLimited: 4429,
   /** The socket's send buffer grew past its bound: the client reads too slowly. */

@@ -1,23 +1,27 @@
 import { EventEmitter } from 'node:events';
-import { isDecodableUpdate, isEmptyUpdate } from '@concord/core/protocol';
+import { isEmptyUpdate } from '@concord/core/protocol';
 import { pino, type Logger } from 'pino';
 import * as Y from 'yjs';
 import {
+  CorruptUpdateError,
   EngineClosedError,
   MalformedAwarenessError,
   MalformedUpdateError,
   NotSubscribedError,
   StorageError,
+  UnmetDependencyError,
 } from '../errors.js';
 import type { CompactionResult, DocumentStorage } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
 import { AwarenessFormatError } from './awareness-states.js';
 import type { RoomMember, RoomView } from './member.js';
 import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from './merge-tree.js';
-import type { Room } from './room.js';
+import type { Room, WriteContext } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
+import { decodeExact } from './update-screen.js';
+import { WriteGate, type GateRefusal, type GateWrite } from './write-gate.js';
 import type { Replication } from '../cluster/replication.js';
 
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
@@ -45,16 +49,10 @@ export interface RelayEngineEvents {
   roomUnloaded: [doc: string];
   /** `forwardedTo`: how many other connections the update was forwarded to. */
   updatePersisted: [doc: string, bytes: number, forwardedTo: number];
-  updateRefused: [doc: string, code: string];
+  /** `reason`: for ERR_CORRUPT_UPDATE and ERR_UNMET_DEPENDENCY, the case (see `screenUpdate` and `WriteGate`). */
+  updateRefused: [doc: string, code: string, reason?: string];
   storageFailed: [error: unknown, docs: string[]];
   compacted: [doc: string, result: CompactionResult];
-}
-
-interface WriteContext {
-  readonly room: Room;
-  readonly from: RoomMember;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -111,6 +109,8 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   leave(doc: string, member: RoomMember): void {
     const room = this.#readyRoom(doc);
     if (room === null || !room.members.delete(member)) return;
+    // Its held-back updates would otherwise be admitted later, unacknowledged: the writer re-sends them when it re-syncs.
+    room.gate?.drop((context) => context.from === member, 'writer_left');
     const removal = room.removeAwarenessOf(member);
     if (removal !== null) {
       this.#broadcast(room, member, (other) => other.receiveAwareness(doc, removal));
@@ -144,9 +144,10 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     const room = this.#readyRoom(doc);
     if (this.#closed) return Promise.reject(new EngineClosedError());
     if (room === null || !room.members.has(member)) return Promise.reject(new NotSubscribedError(doc));
-    // An exact-size copy: a view into a larger buffer lets lib0 read past the update's end without throwing (FACTS).
+    // An exact-size copy: a view into a larger buffer lets lib0 read past the update's end without throwing.
     const exact = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice();
-    if (!isDecodableUpdate(exact)) {
+    const decoded = decodeExact(exact);
+    if (decoded === null) {
       this.emit('updateRefused', doc, 'ERR_MALFORMED_UPDATE');
       return Promise.reject(new MalformedUpdateError(doc));
     }
@@ -154,8 +155,32 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     if (isEmptyUpdate(exact)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       room.pendingWrites++;
-      this.#batcher.enqueue({ doc, update: exact, context: { room, from: member, resolve, reject } });
+      this.#gateOf(room).submit(exact, decoded, { room, from: member, resolve, reject });
     });
+  }
+
+  /**
+   * The room's gate, created on its first write from the clocks of its stored log. Every update passes it before the
+   * write batcher: nothing is stored, merged with other updates or forwarded unless it applies cleanly.
+   */
+  #gateOf(room: Room): WriteGate<WriteContext> {
+    return (room.gate ??= new WriteGate<WriteContext>(room.log.stateVector(), {
+      admit: (writes) => {
+        for (const { update, context } of writes) this.#batcher.enqueue({ doc: room.doc, update, context });
+      },
+      refuse: (write, reason) => this.#refuseAtGate(room, write, reason),
+      mayFill: (filler, held) => filler.from === held.from || filler.from === PEER,
+    }));
+  }
+
+  #refuseAtGate(room: Room, { update, context }: GateWrite<WriteContext>, reason: GateRefusal): void {
+    const corrupt = reason === 'empty_delete_range' || reason === 'empty_struct' || reason === 'self_reference' || reason === 'repeated_client';
+    const error = corrupt ? new CorruptUpdateError(room.doc, reason) : new UnmetDependencyError(room.doc, reason);
+    room.pendingWrites--;
+    this.#logger.warn({ doc: room.doc, code: error.code, reason, bytes: update.byteLength, peer: context.from === PEER }, 'update refused');
+    this.emit('updateRefused', room.doc, error.code, reason);
+    context.reject(error);
+    this.#rooms.scheduleIdle(room);
   }
 
   /** Relays awareness to the room's other members (never persisted). Throws MalformedAwarenessError or NotSubscribedError. */
@@ -183,16 +208,22 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     const room = this.#readyRoom(doc);
     if (room === null || this.#closed) return false;
     const exact = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice();
-    if (!isDecodableUpdate(exact)) {
+    const decoded = decodeExact(exact);
+    if (decoded === null) {
       this.emit('updateRefused', doc, 'ERR_MALFORMED_UPDATE');
       return false;
     }
     if (isEmptyUpdate(exact)) return true;
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       room.pendingWrites++;
-      this.#batcher.enqueue({ doc, update: exact, context: { room, from: PEER, resolve, reject } });
-    });
-    return true;
+      this.#gateOf(room).submit(exact, decoded, { room, from: PEER, resolve, reject });
+    }).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof CorruptUpdateError || error instanceof UnmetDependencyError) return false;
+        throw error;
+      },
+    );
   }
 
   /** Awareness from another relay: relayed to every member, never persisted or republished. False if not applicable. */
@@ -302,6 +333,10 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       context.room.pendingWrites--;
       context.reject(failure);
       this.#rooms.scheduleIdle(context.room);
+    }
+    // The gates counted these updates as admitted: with nothing else of the room in flight, they go back to what is stored.
+    for (const room of new Set(batch.map(({ context }) => context.room))) {
+      if (room.gate !== null && room.pendingWrites === room.gate.heldCount) room.gate.resetClocks(room.log.stateVector());
     }
   }
 

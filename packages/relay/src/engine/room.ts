@@ -3,6 +3,7 @@ import { MalformedStateVectorError } from '../errors.js';
 import { AwarenessStates } from './awareness-states.js';
 import type { RoomMember, RoomView } from './member.js';
 import { UpdateLog } from './update-log.js';
+import type { WriteGate } from './write-gate.js';
 
 /**
  * One loaded document: its durable updates, its members and their awareness. Pure state: the engine drives loading,
@@ -67,6 +68,14 @@ const NO_MEMBERS: readonly RoomMember[] = Object.freeze([]);
 /** Members held in an array before switching to a Set (membership checks scan the array). */
 const SMALL_ROOM = 8;
 
+/** An update on its way through the engine: where it goes, who wrote it, and its writer's promise. */
+export interface WriteContext {
+  readonly room: Room;
+  readonly from: RoomMember;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class Room implements RoomView {
   readonly members = new MemberSet();
   // Created on first use: most rooms (task documents) never see awareness.
@@ -76,8 +85,10 @@ export class Room implements RoomView {
   storedUpdates: number;
   /** Bytes stored since the document's last compaction (the first stored update is taken as that compaction's result). */
   bytesSinceCompaction: number;
-  /** Writes of this room queued or in flight: the room cannot unload before they complete. */
+  /** Writes of this room held back, queued or in flight: the room cannot unload before they complete. */
   pendingWrites = 0;
+  /** What the room admits to storage; created by the engine on the room's first write. */
+  gate: WriteGate<WriteContext> | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   /** A compaction due, waiting for the room's writes to pause (RoomRegistry.maybeCompact). */
   compactTimer: NodeJS.Timeout | null = null;

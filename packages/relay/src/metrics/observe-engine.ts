@@ -14,6 +14,10 @@ export function observeEngine(engine: RelayEngine, metrics: RelayMetrics): void 
     metrics.compactions.inc();
     metrics.compactedUpdates.inc(result.replaced);
   });
+  engine.on('updateRefused', (_doc, code) => {
+    if (code === 'ERR_CORRUPT_UPDATE') metrics.refuse('corrupt_update');
+    else if (code === 'ERR_UNMET_DEPENDENCY') metrics.refuse('unmet_dependency');
+  });
   engine.on('roomLoaded', () => metrics.documentsLoaded.inc());
   engine.on('roomUnloaded', () => metrics.documentsLoaded.dec());
 }

@@ -7,6 +7,8 @@ export type RefusalReason =
   | 'read_only'
   | 'malformed_frame'
   | 'malformed_update'
+  | 'corrupt_update'
+  | 'unmet_dependency'
   | 'malformed_awareness'
   | 'not_subscribed'
   | 'frame_too_large'
@@ -77,6 +79,9 @@ export function reasonOfCloseCode(code: number, reason = ''): RefusalReason | nu
       return reason === 'ERR_MALFORMED_UPDATE' ? 'malformed_update' : reason === 'ERR_MALFORMED_AWARENESS' ? 'malformed_awareness' : 'malformed_frame';
     case 4401:
       return 'unauthorized';
+    case 4422:
+      // Counted where the engine refuses the update (`observeEngine`), for both endpoints and other relays alike.
+      return null;
     case 4403:
       return 'forbidden';
     case 4408:

@@ -195,6 +195,12 @@ export class ConcordSession implements Session, RoomMember {
       case 'ERR_MALFORMED_AWARENESS':
         this.#close(CloseCode.MalformedFrame, code);
         return;
+      case 'ERR_CORRUPT_UPDATE':
+      case 'ERR_UNMET_DEPENDENCY':
+        // Counted and logged by the engine. Per document: the connection's other documents, and its later updates of
+        // this one, go on.
+        this.#error(doc, code === 'ERR_CORRUPT_UPDATE' ? ErrorCode.CorruptUpdate : ErrorCode.UnmetDependency, (error as Error).message);
+        return;
       case 'ERR_STORAGE':
         this.context.onRefused?.('storage_failed');
         this.#error(doc, ErrorCode.StorageFailed, 'the relay could not store the update; re-send later');

@@ -161,7 +161,9 @@ export class StockSession implements Session, RoomMember {
         ? CloseCode.InternalError
         : code === 'ERR_ENGINE_CLOSED'
           ? CloseCode.GoingAway
-          : CloseCode.MalformedFrame;
+          : code === 'ERR_CORRUPT_UPDATE' || code === 'ERR_UNMET_DEPENDENCY'
+            ? CloseCode.UnprocessableUpdate
+            : CloseCode.MalformedFrame;
     this.context.logger.info({ doc: this.doc, code, closeCode }, 'closing stock connection');
     this.handleClose();
     this.socket.close(closeCode, code);

@@ -1,0 +1,96 @@
+import * as Y from 'yjs';
+
+/**
+ * The relay's check that an update applies cleanly to the document as the relay holds it, without a `Y.Doc`: the
+ * update's own structure, read against the room's clocks (the next clock the room lacks, per Yjs client id).
+ *
+ * `Y.decodeUpdate` accepts many updates that then throw inside `Y.applyUpdate` at every receiver. Yjs throws on:
+ * - a delete-set range of length zero (when it writes the transaction's delete set at the end);
+ * - a struct of length zero (two structs then claim one clock);
+ * - a reference (origin, right origin or parent) to the struct's own client at or past the struct's own clock: Yjs
+ *   treats references to its own client as present and fails to find them;
+ * - a client whose structs appear in two blocks of one update (Yjs keeps the last block only, `Y.mergeUpdates` both,
+ *   so the stored merge and the applied update would disagree).
+ * Those are refused. Updates that need what the room lacks (structs that start past the room's clock of their client,
+ * references to clocks the room and the update lack, deletions of clocks nobody wrote yet) do not throw: every receiver
+ * would park them as pending and integrate them once the gap is filled, which lets a writer reserve another person's
+ * next clocks. They are held back by the engine until the room holds what they need.
+ */
+export type CorruptReason = 'empty_delete_range' | 'empty_struct' | 'self_reference' | 'repeated_client';
+
+export type Screening =
+  /** `advances`: the clocks the room reaches with this update, for every client it extends. */
+  | { readonly verdict: 'accept'; readonly advances: ReadonlyMap<number, number> }
+  /**
+   * `needs`: per client, the clock the room must reach before the update can apply; `gaps`: the clients whose own
+   * structs start past the room's clock (not merely referenced).
+   */
+  | { readonly verdict: 'hold'; readonly needs: ReadonlyMap<number, number>; readonly gaps: ReadonlySet<number> }
+  | { readonly verdict: 'refuse'; readonly reason: CorruptReason };
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/** Decodes the whole update, delete set included; null when Yjs cannot. `update` must be an exact-size buffer. */
+export function decodeExact(update: Uint8Array): DecodedUpdate | null {
+  if (update.byteLength < 2) return null;
+  try {
+    return Y.decodeUpdate(update);
+  } catch {
+    return null;
+  }
+}
+
+export function screenUpdate(update: DecodedUpdate, clocks: ReadonlyMap<number, number>): Screening {
+  const reach = new Map<number, number>();
+  const needs = new Map<number, number>();
+  const gaps = new Set<number>();
+  const need = (client: number, clock: number): void => {
+    if (clock > (needs.get(client) ?? 0)) needs.set(client, clock);
+  };
+  // Pass 1: how far each client's structs extend the room's clocks without a gap.
+  let client = -1;
+  let gap = false;
+  for (const struct of update.structs) {
+    if (struct.length < 1) return refuse('empty_struct');
+    if (struct.id.client !== client) {
+      client = struct.id.client;
+      if (reach.has(client)) return refuse('repeated_client');
+      reach.set(client, clocks.get(client) ?? 0);
+      gap = false;
+    }
+    if (gap || struct instanceof Y.Skip) continue;
+    const held = reach.get(client) as number;
+    if (struct.id.clock > held) {
+      need(client, struct.id.clock);
+      gaps.add(client);
+      gap = true;
+    } else reach.set(client, Math.max(held, struct.id.clock + struct.length));
+  }
+  const available = (of: number): number => reach.get(of) ?? clocks.get(of) ?? 0;
+  // Pass 2: references. The struct's own client must be strictly earlier; another client's must be held by the room
+  // or provided by this update.
+  for (const struct of update.structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const parent = struct.parent as unknown;
+    for (const ref of [struct.origin, struct.rightOrigin, parent instanceof Y.ID ? parent : null]) {
+      if (ref === null) continue;
+      if (ref.client === struct.id.client) {
+        if (ref.clock >= struct.id.clock) return refuse('self_reference');
+      } else if (ref.clock >= available(ref.client)) need(ref.client, ref.clock + 1);
+    }
+  }
+  for (const [of, ranges] of update.ds.clients) {
+    for (const range of ranges) {
+      if (!(range.len >= 1)) return refuse('empty_delete_range');
+      if (range.clock + range.len > available(of)) need(of, range.clock + range.len);
+    }
+  }
+  if (needs.size > 0) return { verdict: 'hold', needs, gaps };
+  const advances = new Map<number, number>();
+  for (const [of, clock] of reach) if (clock > (clocks.get(of) ?? 0)) advances.set(of, clock);
+  return { verdict: 'accept', advances };
+}
+
+function refuse(reason: CorruptReason): Screening {
+  return { verdict: 'refuse', reason };
+}

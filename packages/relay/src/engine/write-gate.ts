@@ -1,0 +1,138 @@
+import * as Y from 'yjs';
+import { screenUpdate, type CorruptReason, type DecodedUpdate } from './update-screen.js';
+
+/** Held-back updates one room keeps at most, by count and by bytes; past either, the newest is refused. */
+export const HELD_UPDATES_LIMIT = 64;
+export const HELD_BYTES_LIMIT = 1024 * 1024;
+/** How long an update may wait for what it depends on before it is refused. */
+export const HELD_TIMEOUT_MS = 30_000;
+
+export interface GateWrite<C> {
+  readonly update: Uint8Array;
+  readonly context: C;
+}
+
+export type GateRefusal = CorruptReason | 'held_limit' | 'held_timeout' | 'writer_left' | 'gap_filled_by_another';
+
+export interface GateHandlers<C> {
+  /** Updates that may be stored and forwarded, in the order they must be stored. */
+  admit(writes: readonly GateWrite<C>[]): void;
+  refuse(write: GateWrite<C>, reason: GateRefusal): void;
+  /**
+   * Whether `filler`'s update may fill a gap that `held` left on a client id: the same writer, or a source trusted to
+   * deliver a client's updates out of order (another relay).
+   */
+  mayFill(filler: C, held: C): boolean;
+}
+
+interface Held<C> extends GateWrite<C> {
+  readonly decoded: DecodedUpdate;
+  /** Client ids whose own clocks the update leaves a gap on. */
+  readonly gaps: ReadonlySet<number>;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * What one room admits to storage: every update is screened (`screenUpdate`) against the clocks of every update admitted
+ * before it, durable or still being written. Corrupt updates are refused. Updates that depend on what the room lacks
+ * are held back, never stored or forwarded, and admitted once the updates they need have been admitted; a held update
+ * that waits too long, or that the room has no room for, is refused.
+ *
+ * A gap on a client id may only be filled by the writer that left it (or another relay): an update that starts past
+ * the clock of someone else's client id would otherwise take the clocks that person writes next, and every replica
+ * would keep the stranger's structs in place of theirs. Once another writer extends that client id, the held update is
+ * refused.
+ *
+ * Created on a room's first write: rooms that are only read pay nothing.
+ */
+export class WriteGate<C> {
+  readonly #clocks: Map<number, number>;
+  #held: Held<C>[] = [];
+  #heldBytes = 0;
+
+  constructor(
+    stateVector: Uint8Array,
+    private readonly handlers: GateHandlers<C>,
+  ) {
+    this.#clocks = Y.decodeStateVector(stateVector);
+  }
+
+  /** Updates held back now. */
+  get heldCount(): number {
+    return this.#held.length;
+  }
+
+  submit(update: Uint8Array, decoded: DecodedUpdate, context: C): void {
+    const screening = screenUpdate(decoded, this.#clocks);
+    if (screening.verdict === 'refuse') return this.handlers.refuse({ update, context }, screening.reason);
+    if (screening.verdict === 'hold') return this.#hold(update, decoded, screening.gaps, context);
+    this.#advance(screening.advances, context);
+    const admitted: GateWrite<C>[] = [{ update, context }];
+    if (this.#held.length > 0) this.#release(admitted);
+    this.handlers.admit(admitted);
+  }
+
+  /** Refuses the held updates `matches` picks (for example those of a writer that left). */
+  drop(matches: (context: C) => boolean, reason: GateRefusal): void {
+    for (const held of this.#held.filter((entry) => matches(entry.context))) this.#unhold(held, reason);
+  }
+
+  /** The room's clocks as the stored log has them (after a failed write, which the clocks had counted). */
+  resetClocks(stateVector: Uint8Array): void {
+    this.#clocks.clear();
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) this.#clocks.set(client, clock);
+  }
+
+  #hold(update: Uint8Array, decoded: DecodedUpdate, gaps: ReadonlySet<number>, context: C): void {
+    if (this.#held.length >= HELD_UPDATES_LIMIT || this.#heldBytes + update.byteLength > HELD_BYTES_LIMIT) {
+      return this.handlers.refuse({ update, context }, 'held_limit');
+    }
+    const held: Held<C> = { update, decoded, gaps, context, timer: setTimeout(() => this.#unhold(held, 'held_timeout'), HELD_TIMEOUT_MS) };
+    held.timer.unref();
+    this.#held.push(held);
+    this.#heldBytes += update.byteLength;
+  }
+
+  #unhold(held: Held<C>, reason: GateRefusal | null): void {
+    const index = this.#held.indexOf(held);
+    if (index === -1) return;
+    this.#held.splice(index, 1);
+    this.#heldBytes -= held.update.byteLength;
+    clearTimeout(held.timer);
+    if (reason !== null) this.handlers.refuse(held, reason);
+  }
+
+  /** Admits every held update whose needs the clocks now meet, in arrival order, until none is left to admit. */
+  #release(admitted: GateWrite<C>[]): void {
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const held of [...this.#held]) {
+        if (!this.#held.includes(held)) continue; // refused meanwhile
+        const screening = screenUpdate(held.decoded, this.#clocks);
+        if (screening.verdict === 'hold') continue;
+        this.#unhold(held, null);
+        if (screening.verdict === 'refuse') {
+          this.handlers.refuse(held, screening.reason);
+          continue;
+        }
+        this.#advance(screening.advances, held.context);
+        admitted.push(held);
+        progress = true;
+      }
+    }
+  }
+
+  #advance(advances: ReadonlyMap<number, number>, writer: C): void {
+    for (const [client, clock] of advances) this.#clocks.set(client, clock);
+    if (this.#held.length === 0) return;
+    for (const held of [...this.#held]) {
+      if (this.handlers.mayFill(writer, held.context)) continue;
+      for (const client of held.gaps) {
+        if (advances.has(client)) {
+          this.#unhold(held, 'gap_filled_by_another');
+          break;
+        }
+      }
+    }
+  }
+}
