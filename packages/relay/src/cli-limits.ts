@@ -13,6 +13,8 @@ export const LIMIT_OPTIONS = {
   heartbeat: { type: 'string' },
   'compact-updates': { type: 'string' },
   'compact-bytes': { type: 'string' },
+  'max-awareness-bytes': { type: 'string' },
+  'max-awareness-states': { type: 'string' },
 } as const;
 
 export const LIMIT_USAGE = `  --auth-secret <s>    require HS256 tokens signed with this secret, >= 16 chars (CONCORD_AUTH_SECRET)
@@ -23,6 +25,8 @@ export const LIMIT_USAGE = `  --auth-secret <s>    require HS256 tokens signed w
   --heartbeat <ms>     ping period; dead sockets terminated, 0 = off (CONCORD_HEARTBEAT_MS, default ${RELAY_DEFAULTS.heartbeatMs})
   --compact-updates <n>  compact a document's log at this many updates (CONCORD_COMPACT_UPDATES, default ${RELAY_DEFAULTS.compactThreshold})
   --compact-bytes <n>  ... or this many bytes stored since the last compaction (CONCORD_COMPACT_BYTES, default ${RELAY_DEFAULTS.compactBytes})
+  --max-awareness-bytes <n>  largest awareness state; larger: refused, not forwarded (CONCORD_MAX_AWARENESS_BYTES, default ${RELAY_DEFAULTS.maxAwarenessBytes})
+  --max-awareness-states <n>  live awareness states per connection and document (CONCORD_MAX_AWARENESS_STATES, default ${RELAY_DEFAULTS.maxAwarenessStates})
 Commands (see README): token, export, import, inspect, compact`;
 
 export interface LimitSettings {
@@ -34,6 +38,8 @@ export interface LimitSettings {
   readonly heartbeatMs: number;
   readonly compactThreshold: number;
   readonly compactBytes: number;
+  readonly maxAwarenessBytes: number;
+  readonly maxAwarenessStates: number;
 }
 
 type Values = { readonly [K in keyof typeof LIMIT_OPTIONS]?: string | undefined };
@@ -63,5 +69,7 @@ export function parseLimitSettings(values: Values, env: Readonly<Record<string, 
     heartbeatMs: integer('heartbeat', 'CONCORD_HEARTBEAT_MS', RELAY_DEFAULTS.heartbeatMs, 0),
     compactThreshold: integer('compact-updates', 'CONCORD_COMPACT_UPDATES', RELAY_DEFAULTS.compactThreshold, 2),
     compactBytes: integer('compact-bytes', 'CONCORD_COMPACT_BYTES', RELAY_DEFAULTS.compactBytes, 1),
+    maxAwarenessBytes: integer('max-awareness-bytes', 'CONCORD_MAX_AWARENESS_BYTES', RELAY_DEFAULTS.maxAwarenessBytes, 1),
+    maxAwarenessStates: integer('max-awareness-states', 'CONCORD_MAX_AWARENESS_STATES', RELAY_DEFAULTS.maxAwarenessStates, 1),
   };
 }

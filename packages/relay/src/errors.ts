@@ -9,6 +9,7 @@ export type RelayErrorCode =
   | 'ERR_CORRUPT_UPDATE'
   | 'ERR_UNMET_DEPENDENCY'
   | 'ERR_MALFORMED_AWARENESS'
+  | 'ERR_AWARENESS_LIMIT'
   | 'ERR_MALFORMED_STATE_VECTOR'
   | 'ERR_NOT_SUBSCRIBED'
   | 'ERR_LOAD_FAILED'
@@ -79,6 +80,20 @@ export class UnmetDependencyError extends RelayError {
 export class MalformedAwarenessError extends RelayError {
   constructor(readonly doc: string) {
     super('ERR_MALFORMED_AWARENESS', `undecodable awareness update for document ${JSON.stringify(doc)}`);
+  }
+}
+
+/**
+ * A well-formed awareness update over a limit: a state larger than `maxAwarenessBytes` (`reason` `state_too_large`) or
+ * more live states from one connection in one document than `maxAwarenessStates` (`too_many_states`). Nothing of it is
+ * kept or forwarded.
+ */
+export class AwarenessLimitRefusedError extends RelayError {
+  constructor(
+    readonly doc: string,
+    readonly reason: string,
+  ) {
+    super('ERR_AWARENESS_LIMIT', `awareness update for document ${JSON.stringify(doc)} refused (${reason})`);
   }
 }
 

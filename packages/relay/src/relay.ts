@@ -40,6 +40,10 @@ export interface RelayOptions {
   readonly maxBufferedBytes?: number;
   /** WebSocket ping period; a socket that did not answer the previous ping is terminated. 0 disables. */
   readonly heartbeatMs?: number;
+  /** Largest awareness state accepted (UTF-8 bytes of its JSON); a larger one is refused, never forwarded. */
+  readonly maxAwarenessBytes?: number;
+  /** Live awareness states one connection may introduce into one document; more are refused. */
+  readonly maxAwarenessStates?: number;
   /** Serve Prometheus metrics at `GET /metrics`. */
   readonly metrics?: boolean;
   readonly logger?: Logger;
@@ -100,6 +104,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     idleUnloadMs: settings.idleUnloadMs,
     compactThreshold: settings.compactThreshold,
     compactBytes: settings.compactBytes,
+    maxAwarenessBytes: settings.maxAwarenessBytes,
+    maxAwarenessStates: settings.maxAwarenessStates,
     replication,
   });
   if (metrics !== null) observeEngine(engine, metrics);
@@ -161,6 +167,8 @@ function validateLimits(options: RelayOptions): void {
   check('heartbeatMs', 0);
   check('compactThreshold', 2);
   check('compactBytes', 1);
+  check('maxAwarenessBytes', 1);
+  check('maxAwarenessStates', 1);
   if (options.authSecret !== undefined && options.authSecret !== null && options.authSecret.length < 16) {
     throw new InvalidOptionError('authSecret must have at least 16 characters');
   }

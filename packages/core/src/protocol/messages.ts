@@ -121,6 +121,11 @@ export const ErrorCode = {
    * was written); it was held back and then refused (waited too long, or too many held): not stored or forwarded.
    */
   UnmetDependency: 9,
+  /**
+   * An awareness update over the relay's limits (a state larger than its size limit, or more live states from this
+   * connection in the document than allowed): nothing of it was kept or forwarded. The message names the case.
+   */
+  AwarenessRefused: 10,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -25,6 +25,20 @@ interface StoredEntry {
 
 export class AwarenessFormatError extends Error {}
 
+/** A well-formed awareness update that breaks a limit: a state too large, or too many states for one connection. */
+export class AwarenessLimitError extends Error {
+  constructor(readonly reason: 'state_too_large' | 'too_many_states') {
+    super(reason);
+  }
+}
+
+export interface AwarenessLimits {
+  /** Largest JSON state accepted, in UTF-8 bytes. */
+  readonly maxStateBytes: number;
+  /** Live states one connection may introduce into one document. */
+  readonly maxStatesPerOwner: number;
+}
+
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   try {
     const decoder = decoding.createDecoder(update);
@@ -69,10 +83,15 @@ export class AwarenessStates {
     return (this.#map ??= new Map());
   }
 
-  /** Applies an update from `owner`; returns the accepted entries, encoded, or null when nothing was new. Throws AwarenessFormatError. */
-  apply(update: Uint8Array, owner: object): Uint8Array | null {
+  /**
+   * Applies an update from `owner`; returns the accepted entries, encoded, or null when nothing was new. Throws
+   * AwarenessFormatError, or AwarenessLimitError (then nothing of the update is applied).
+   */
+  apply(update: Uint8Array, owner: object, limits: AwarenessLimits | null = null): Uint8Array | null {
+    const entries = decodeAwarenessUpdate(update);
+    if (limits !== null) this.#checkLimits(entries, owner, limits);
     const accepted: AwarenessEntry[] = [];
-    for (const entry of decodeAwarenessUpdate(update)) {
+    for (const entry of entries) {
       const current = this.#entries.get(entry.clientID);
       const removal = isNull(entry.state);
       const newer = current === undefined || current.clock < entry.clock;
@@ -86,6 +105,22 @@ export class AwarenessStates {
       accepted.push(entry);
     }
     return accepted.length === 0 ? null : encodeAwarenessUpdate(accepted);
+  }
+
+  #checkLimits(entries: readonly AwarenessEntry[], owner: object, limits: AwarenessLimits): void {
+    const introduced = new Set<number>();
+    for (const entry of entries) {
+      // The wire length of the state bounds its UTF-8 size from above only for ASCII; measure the bytes.
+      if (entry.state.length > limits.maxStateBytes / 3 && Buffer.byteLength(entry.state) > limits.maxStateBytes) {
+        throw new AwarenessLimitError('state_too_large');
+      }
+      const current = this.#map?.get(entry.clientID);
+      if (!isNull(entry.state) && (current === undefined || current.state === null || current.owner === null)) introduced.add(entry.clientID);
+    }
+    if (introduced.size === 0) return;
+    let owned = 0;
+    for (const [clientID, entry] of this.#map ?? []) if (entry.owner === owner && entry.state !== null && !introduced.has(clientID)) owned++;
+    if (owned + introduced.size > limits.maxStatesPerOwner) throw new AwarenessLimitError('too_many_states');
   }
 
   /** Every live state, for a newcomer; null when there is none. */

@@ -3,6 +3,7 @@ import { isEmptyUpdate } from '@concord/core/protocol';
 import { pino, type Logger } from 'pino';
 import * as Y from 'yjs';
 import {
+  AwarenessLimitRefusedError,
   CorruptUpdateError,
   EngineClosedError,
   MalformedAwarenessError,
@@ -13,7 +14,7 @@ import {
 } from '../errors.js';
 import type { CompactionResult, DocumentStorage } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
-import { AwarenessFormatError } from './awareness-states.js';
+import { AwarenessFormatError, AwarenessLimitError, type AwarenessLimits } from './awareness-states.js';
 import type { RoomMember, RoomView } from './member.js';
 import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from './merge-tree.js';
 import type { Room, WriteContext } from './room.js';
@@ -38,10 +39,22 @@ export interface RelayEngineOptions {
   readonly compactBytes?: number;
   /** Other relays sharing documents (issue 7, `--redis`): catch-up on load, publish what local clients write. */
   readonly replication?: Replication;
+  /** Largest awareness state accepted from a connection, in UTF-8 bytes of its JSON. */
+  readonly maxAwarenessBytes?: number;
+  /** Live awareness states one connection may introduce into one document. */
+  readonly maxAwarenessStates?: number;
 }
 
 /** Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory (issue 6). */
-export const ENGINE_DEFAULTS = { idleUnloadMs: 5_000, compactThreshold: 500, compactBytes: 4 * 1024 * 1024 } as const;
+export const ENGINE_DEFAULTS = {
+  idleUnloadMs: 5_000,
+  compactThreshold: 500,
+  compactBytes: 4 * 1024 * 1024,
+  // A presence state (name, colour, cursor, the task and field being edited) is a few hundred bytes; a tab of the demo
+  // introduces one state per document. Far past both, a state or a flood of states only costs every newcomer.
+  maxAwarenessBytes: 64 * 1024,
+  maxAwarenessStates: 8,
+} as const;
 
 /** Typed events, for metrics and tests. */
 export interface RelayEngineEvents {
@@ -66,11 +79,15 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   readonly #batcher: WriteBatcher<WriteContext>;
   readonly #storage: DocumentStorage;
   readonly #replication: Replication | undefined;
+  readonly #awarenessLimits: AwarenessLimits;
   #closed = false;
 
   constructor(options: RelayEngineOptions) {
     super();
-    const { storage, idleUnloadMs, compactThreshold, compactBytes } = withDefaults(ENGINE_DEFAULTS, options);
+    const { storage, idleUnloadMs, compactThreshold, compactBytes, maxAwarenessBytes, maxAwarenessStates } = withDefaults(ENGINE_DEFAULTS, options);
+    if (!(maxAwarenessBytes >= 1)) throw new TypeError('maxAwarenessBytes must be a number >= 1');
+    if (!(maxAwarenessStates >= 1)) throw new TypeError('maxAwarenessStates must be a number >= 1');
+    this.#awarenessLimits = { maxStateBytes: maxAwarenessBytes, maxStatesPerOwner: maxAwarenessStates };
     if (!(compactBytes >= 1)) throw new TypeError('compactBytes must be a number >= 1');
     if (!(idleUnloadMs >= 0)) throw new TypeError('idleUnloadMs must be a number >= 0');
     if (!(compactThreshold >= 2)) throw new TypeError('compactThreshold must be a number >= 2');
@@ -183,21 +200,36 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     this.#rooms.scheduleIdle(room);
   }
 
-  /** Relays awareness to the room's other members (never persisted). Throws MalformedAwarenessError or NotSubscribedError. */
+  /**
+   * Relays awareness to the room's other members (never persisted). Throws MalformedAwarenessError,
+   * AwarenessLimitRefusedError (nothing of it kept or forwarded) or NotSubscribedError.
+   */
   submitAwareness(doc: string, member: RoomMember, update: Uint8Array): void {
     const room = this.#readyRoom(doc);
     if (room === null || !room.members.has(member)) throw new NotSubscribedError(doc);
-    let accepted: Uint8Array | null;
-    try {
-      accepted = room.awarenessStates.apply(update, member);
-    } catch (error) {
-      if (!(error instanceof AwarenessFormatError)) throw error;
-      this.emit('updateRefused', doc, 'ERR_MALFORMED_AWARENESS');
-      throw new MalformedAwarenessError(doc);
-    }
+    const accepted = this.#applyAwareness(room, member, update);
     if (accepted === null) return;
     this.#broadcast(room, member, (other) => other.receiveAwareness(doc, accepted));
     this.#replication?.publishAwareness(doc, accepted);
+  }
+
+  #applyAwareness(room: Room, from: RoomMember, update: Uint8Array): Uint8Array | null {
+    try {
+      // Another relay forwards the states of all its connections: only the size limit applies to them.
+      const limits = from === PEER ? { ...this.#awarenessLimits, maxStatesPerOwner: Number.POSITIVE_INFINITY } : this.#awarenessLimits;
+      return room.awarenessStates.apply(update, from, limits);
+    } catch (error) {
+      if (error instanceof AwarenessFormatError) {
+        this.emit('updateRefused', room.doc, 'ERR_MALFORMED_AWARENESS');
+        throw new MalformedAwarenessError(room.doc);
+      }
+      if (error instanceof AwarenessLimitError) {
+        this.#logger.warn({ doc: room.doc, reason: error.reason, bytes: update.byteLength }, 'awareness refused');
+        this.emit('updateRefused', room.doc, 'ERR_AWARENESS_LIMIT', error.reason);
+        throw new AwarenessLimitRefusedError(room.doc, error.reason);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -232,9 +264,8 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     if (room === null) return false;
     let accepted: Uint8Array | null;
     try {
-      accepted = room.awarenessStates.apply(update, PEER);
-    } catch (error) {
-      if (!(error instanceof AwarenessFormatError)) throw error;
+      accepted = this.#applyAwareness(room, PEER, update);
+    } catch {
       return false;
     }
     if (accepted !== null) this.#broadcast(room, PEER, (member) => member.receiveAwareness(doc, accepted));

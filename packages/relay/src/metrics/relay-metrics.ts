@@ -10,6 +10,7 @@ export type RefusalReason =
   | 'corrupt_update'
   | 'unmet_dependency'
   | 'malformed_awareness'
+  | 'awareness_refused'
   | 'not_subscribed'
   | 'frame_too_large'
   | 'rate_limited'

@@ -201,6 +201,9 @@ export class ConcordSession implements Session, RoomMember {
         // this one, go on.
         this.#error(doc, code === 'ERR_CORRUPT_UPDATE' ? ErrorCode.CorruptUpdate : ErrorCode.UnmetDependency, (error as Error).message);
         return;
+      case 'ERR_AWARENESS_LIMIT':
+        this.#error(doc, ErrorCode.AwarenessRefused, (error as Error).message);
+        return;
       case 'ERR_STORAGE':
         this.context.onRefused?.('storage_failed');
         this.#error(doc, ErrorCode.StorageFailed, 'the relay could not store the update; re-send later');

@@ -3,9 +3,11 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ControlledStorage, deferred } from '../../test/support/controlled-storage.js';
+import { craftUpdate } from '../../test/support/crafted-updates.js';
 import { FakeSocket } from '../../test/support/fake-socket.js';
 import { sessionEngine } from '../../test/support/session-engine.js';
 import { waitFor } from '../../test/support/wait.js';
+import { encodeAwarenessUpdate } from '../engine/awareness-states.js';
 import { StockSession } from './stock-session.js';
 
 function setup(storage = new ControlledStorage()) {
@@ -81,5 +83,57 @@ describe('StockSession', () => {
     await waitFor(() => b.socket.sent.length > 0, 'joined');
     b.session.handleMessage(Uint8Array.of(0, 2, 200));
     expect(b.socket.closed?.code).toBe(4400);
+  });
+
+  it('answers a sync step 1 only once every update the connection sent before it is durable', async () => {
+    const { storage, open } = setup();
+    const a = open('d');
+    await waitFor(() => a.socket.sent.length > 0, 'joined');
+    a.socket.sent.length = 0;
+    const gate = deferred();
+    storage.appendGate = gate.promise;
+    const writer = new Y.Doc();
+    writer.getText('t').insert(0, 'durable');
+    a.session.handleMessage(syncMessage(2, Y.encodeStateAsUpdate(writer)));
+    a.session.handleMessage(syncMessage(0, Y.encodeStateVector(writer)));
+    await waitFor(() => storage.appendCalls.length === 1, 'the write started');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a.socket.sent).toHaveLength(0); // the round trip is not complete while the write is in flight
+    gate.resolve();
+    await waitFor(() => a.socket.sent.length === 1, 'sync step 2');
+    expect(parse(a.socket.sent[0] as Uint8Array)).toMatchObject({ type: 0, step: 1 });
+    expect(await storage.inner.loadUpdates('d')).toHaveLength(1);
+  });
+
+  it('closes with 4422 on an update that would not apply, and keeps serving the others', async () => {
+    const { storage, open } = setup();
+    const [honest, attacker] = [open('d'), open('d')];
+    await waitFor(() => honest.socket.sent.length > 0 && attacker.socket.sent.length > 0, 'joined');
+    attacker.session.handleMessage(syncMessage(2, craftUpdate({ deletes: [{ client: 3, ranges: [[0, 0]] }] })));
+    await waitFor(() => attacker.socket.closed !== null, 'close');
+    expect(attacker.socket.closed).toMatchObject({ code: 4422, reason: 'ERR_CORRUPT_UPDATE' });
+    const writer = new Y.Doc();
+    writer.getText('t').insert(0, 'fine');
+    honest.session.handleMessage(syncMessage(2, Y.encodeStateAsUpdate(writer)));
+    await waitFor(() => storage.appendCalls.length === 1, 'stored');
+    expect(honest.socket.closed).toBeNull();
+  });
+
+  it('drops an awareness state over the size limit without closing, and forwards nothing of it', async () => {
+    const { open } = setup();
+    const [sender, watcher] = [open('d'), open('d')];
+    await waitFor(() => sender.socket.sent.length > 0 && watcher.socket.sent.length > 0, 'joined');
+    watcher.socket.sent.length = 0;
+    const huge = encodeAwarenessUpdate([{ clientID: 1, clock: 1, state: JSON.stringify({ name: 'x'.repeat(70 * 1024) }) }]);
+    const small = encodeAwarenessUpdate([{ clientID: 1, clock: 2, state: JSON.stringify({ name: 'Ann' }) }]);
+    for (const update of [huge, small]) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint8Array(encoder, update);
+      sender.session.handleMessage(encoding.toUint8Array(encoder));
+    }
+    expect(sender.socket.closed).toBeNull();
+    expect(watcher.socket.sent).toHaveLength(1);
+    expect(parse(watcher.socket.sent[0] as Uint8Array).payload).toEqual(small);
   });
 });

@@ -53,6 +53,10 @@ export class StockSession implements Session, RoomMember {
   /** Frames received while joining (created by the first one: most clients say nothing before the room is loaded). */
   #queue: Uint8Array[] | null = null;
   #view: RoomView | null = null;
+  /** Settles once every update this connection sent so far is durable or refused. */
+  #writesSettled: Promise<unknown> = Promise.resolve();
+  /** Updates of this connection not yet durable or refused, plus sync step 2 answers waiting for them. */
+  #unsettled = 0;
 
   constructor(
     private readonly context: SessionContext,
@@ -114,8 +118,7 @@ export class StockSession implements Session, RoomMember {
       if (type === MESSAGE_SYNC) {
         const step = decoding.readVarUint(decoder);
         const payload = decoding.readVarUint8Array(decoder);
-        // Only the diff: the stock protocol never sends the relay's state vector here, so it is not computed (nor cached).
-        if (step === SYNC_STEP_1) this.socket.send(syncFrame(SYNC_STEP_2, this.#view.diff(payload.slice())));
+        if (step === SYNC_STEP_1) this.#answerSyncStep1(payload.slice());
         else if (step === SYNC_STEP_2 || step === SYNC_UPDATE) this.#submitUpdate(payload);
         else throw new Error(`unknown sync step ${step}`);
       } else if (type === MESSAGE_AWARENESS) {
@@ -128,6 +131,38 @@ export class StockSession implements Session, RoomMember {
     }
   }
 
+  /**
+   * The stock protocol has no acknowledgement: a provider takes a completed sync round trip as the relay holding what it
+   * sent. So the answer (sync step 2) goes out only once every update this connection sent before it is durable; a
+   * relay killed right after a round trip then still holds every update of it.
+   */
+  #answerSyncStep1(stateVector: Uint8Array): void {
+    // Only the diff: the stock protocol never sends the relay's state vector here, so it is not computed (nor cached).
+    const answer = (): void => {
+      if (this.#phase === 'active' && this.#view !== null) this.socket.send(syncFrame(SYNC_STEP_2, this.#view.diff(stateVector)));
+    };
+    if (this.#unsettled === 0) return answer();
+    this.#track(
+      this.#writesSettled.then(() => {
+        try {
+          answer();
+        } catch (error) {
+          this.#closeFor(error);
+        }
+      }),
+    );
+  }
+
+  /** Counts `work` as unsettled until it settles; later sync step 2 answers wait for it (in order). */
+  #track(work: Promise<unknown>): void {
+    this.#unsettled++;
+    const settled = work.then(
+      () => this.#unsettled--,
+      () => this.#unsettled--,
+    );
+    this.#writesSettled = Promise.all([this.#writesSettled, settled]);
+  }
+
   #submitUpdate(update: Uint8Array): void {
     if (this.context.access.mode(this.doc) !== 'rw') {
       // Read-only token: the write is dropped (never stored or forwarded) and the connection stays open. Closing would
@@ -136,16 +171,22 @@ export class StockSession implements Session, RoomMember {
       return;
     }
     // The stock protocol has no acknowledgement: no clocks to compute.
-    this.context.engine.submitUpdateUnacknowledged(this.doc, this, update).catch(
-      (error: unknown) => {
-        if (error instanceof RelayError && error.code === 'ERR_STORAGE') this.context.onRefused?.('storage_failed');
-        this.#closeFor(error);
-      },
-    );
+    const write = this.context.engine.submitUpdateUnacknowledged(this.doc, this, update);
+    this.#track(write);
+    write.catch((error: unknown) => {
+      if (error instanceof RelayError && error.code === 'ERR_STORAGE') this.context.onRefused?.('storage_failed');
+      this.#closeFor(error);
+    });
   }
 
   #submitAwareness(update: Uint8Array): void {
-    this.context.engine.submitAwareness(this.doc, this, update);
+    try {
+      this.context.engine.submitAwareness(this.doc, this, update);
+    } catch (error) {
+      // Over a limit: dropped (counted and logged by the engine) and the connection stays open. Closing would make the
+      // stock provider reconnect and send the same state again, forever; it has no error message to tell it instead.
+      if (!(error instanceof RelayError && error.code === 'ERR_AWARENESS_LIMIT')) throw error;
+    }
   }
 
   #fail(error: unknown): void {
