@@ -27,7 +27,7 @@ export const LIMIT_USAGE = `  --auth-secret <s>    require HS256 tokens signed w
   --compact-bytes <n>  ... or this many bytes stored since the last compaction (CONCORD_COMPACT_BYTES, default ${RELAY_DEFAULTS.compactBytes})
   --max-awareness-bytes <n>  largest awareness state; larger: refused, not forwarded (CONCORD_MAX_AWARENESS_BYTES, default ${RELAY_DEFAULTS.maxAwarenessBytes})
   --max-awareness-states <n>  live awareness states per connection and document (CONCORD_MAX_AWARENESS_STATES, default ${RELAY_DEFAULTS.maxAwarenessStates})
-Commands (see README): token, export, import, inspect, compact`;
+Commands (see README): token, export, import, inspect, compact, verify, quarantine`;
 
 export interface LimitSettings {
   readonly authSecret: string | null;

@@ -58,6 +58,9 @@ describe.skipIf(process.env.CONCORD_MEASURE_HEAP !== '1')('heap per loaded docum
       loadUpdates: (doc) => Promise.resolve([...(source[Number(doc.slice(10))] ?? [])]),
       appendUpdates: () => Promise.resolve(),
       compact: () => Promise.resolve({ replaced: 0, bytesBefore: 0, bytesAfter: 0 }),
+      quarantine: () => Promise.resolve([]),
+      listQuarantine: () => Promise.resolve([]),
+      releaseQuarantined: () => Promise.resolve(false),
       listDocuments: () => Promise.resolve(names),
       close: () => Promise.resolve(),
     };

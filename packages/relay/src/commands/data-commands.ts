@@ -6,6 +6,7 @@ import { DataDirectoryError } from '../errors.js';
 import { LevelDbStorage } from '../storage/leveldb-storage.js';
 import { writeAheadDirectory } from '../storage/relay-storage.js';
 import { WriteAheadStorage } from '../storage/write-ahead-storage.js';
+import { findUnapplicable } from './verify-commands.js';
 
 /** Where a command writes: results to `out` (stdout), progress to `progress` (stderr). */
 export interface Output {
@@ -39,7 +40,7 @@ async function openData(dataDir: string, create = false): Promise<LevelDbStorage
   return storage;
 }
 
-async function withData<T>(dataDir: string, use: (storage: LevelDbStorage) => Promise<T>, create = false): Promise<T> {
+export async function withData<T>(dataDir: string, use: (storage: LevelDbStorage) => Promise<T>, create = false): Promise<T> {
   const storage = await openData(dataDir, create);
   try {
     return await use(storage);
@@ -70,7 +71,16 @@ export async function importCommand(dataDir: string, doc: string, inFile: string
     output.progress('nothing to import: the update is empty\n');
     return;
   }
-  await withData(dataDir, (storage) => storage.appendUpdates([{ doc, update: bytes }]), true);
+  await withData(
+    dataDir,
+    async (storage) => {
+      const stored = await storage.loadUpdates(doc);
+      const reason = findUnapplicable([...stored, bytes]).get(stored.length);
+      if (reason !== undefined) throw new DataDirectoryError(`refused: ${inFile ?? 'stdin'} would not apply to ${JSON.stringify(doc)} (${reason})`);
+      await storage.appendUpdates([{ doc, update: bytes }]);
+    },
+    true,
+  );
   output.progress(`imported ${bytes.byteLength} bytes into ${JSON.stringify(doc)}\n`);
 }
 

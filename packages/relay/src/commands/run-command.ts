@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createToken, parseTtl } from '../auth/tokens.js';
 import { RelayError } from '../errors.js';
-import { compactCommand, exportCommand, importCommand, inspectCommand, type Output } from './data-commands.js';
+import { compactCommand, exportCommand, importCommand, inspectCommand, withData, type Output } from './data-commands.js';
+import { quarantineExportCommand, quarantineListCommand, quarantineReleaseCommand, verifyCommand, VerifyFailedError } from './verify-commands.js';
 
 /** Subcommands of `concord-relay`; anything else starts the relay. */
-export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact'] as const;
+export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine'] as const;
 type Command = (typeof DATA_COMMANDS)[number];
 
 /** A usage or data-directory problem: one line on stderr, exit 2. */
@@ -16,6 +17,8 @@ const USAGE: Readonly<Record<Command, string>> = {
   import: 'concord-relay import <doc> [--data dir] [--in file]',
   inspect: 'concord-relay inspect [--data dir] [--json]',
   compact: 'concord-relay compact [--data dir]',
+  verify: 'concord-relay verify [<doc>] [--repair] [--data dir]',
+  quarantine: 'concord-relay quarantine list [<doc>] [--json] | export <doc> <id> [--out file] | release <doc> <id> [--data dir]',
 };
 
 const stdio: Output = {
@@ -36,6 +39,11 @@ export async function runDataCommand(
   } catch (error) {
     const usage = error instanceof CommandError || error instanceof RelayError;
     const message = error instanceof Error ? error.message : String(error);
+    // verify's findings are already on stdout; the exit code says there were some.
+    if (error instanceof VerifyFailedError) {
+      process.stderr.write(`concord-relay ${command}: ${message}\n`);
+      return 1;
+    }
     process.stderr.write(`concord-relay ${command}: ${message.split('\n')[0] ?? message}\n`);
     return usage ? 2 : 1;
   }
@@ -58,6 +66,7 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
         out: { type: 'string' },
         in: { type: 'string' },
         json: { type: 'boolean' },
+        repair: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,5 +110,34 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
     case 'compact':
       noPositionals();
       return compactCommand(dataDir, output);
+    case 'verify':
+      if (positionals.length > 1) throw new CommandError(`expected at most one document name (usage: ${USAGE.verify})`);
+      return withData(dataDir, (storage) => verifyCommand(storage, positionals[0] ?? null, values.repair ?? false, output));
+    case 'quarantine':
+      return runQuarantine(positionals, dataDir, values, output);
+  }
+}
+
+function runQuarantine(positionals: readonly string[], dataDir: string, values: { json?: boolean; out?: string }, output: Output): Promise<void> {
+  const [action, doc, idText, ...rest] = positionals;
+  const entry = (): { doc: string; id: number } => {
+    const id = Number(idText);
+    if (!doc || idText === undefined || !/^\d+$/.test(idText) || rest.length > 0) throw new CommandError(`expected a document name and an id (usage: ${USAGE.quarantine})`);
+    return { doc, id };
+  };
+  switch (action) {
+    case 'list':
+      if (idText !== undefined) throw new CommandError(`expected at most one document name (usage: ${USAGE.quarantine})`);
+      return withData(dataDir, (storage) => quarantineListCommand(storage, doc ?? null, values.json ?? false, output));
+    case 'export': {
+      const { doc: name, id } = entry();
+      return withData(dataDir, (storage) => quarantineExportCommand(storage, name, id, values.out ?? null, output));
+    }
+    case 'release': {
+      const { doc: name, id } = entry();
+      return withData(dataDir, (storage) => quarantineReleaseCommand(storage, name, id, output));
+    }
+    default:
+      throw new CommandError(`expected list, export or release (usage: ${USAGE.quarantine})`);
   }
 }

@@ -12,7 +12,7 @@ import {
   StorageError,
   UnmetDependencyError,
 } from '../errors.js';
-import type { CompactionResult, DocumentStorage } from '../storage/document-storage.js';
+import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
 import { AwarenessFormatError, AwarenessLimitError, type AwarenessLimits } from './awareness-states.js';
 import type { RoomMember, RoomView } from './member.js';
@@ -66,6 +66,8 @@ export interface RelayEngineEvents {
   updateRefused: [doc: string, code: string, reason?: string];
   storageFailed: [error: unknown, docs: string[]];
   compacted: [doc: string, result: CompactionResult];
+  /** Stored updates that would not apply, moved to the quarantine when the document loaded. */
+  quarantined: [doc: string, entries: readonly QuarantinedUpdate[]];
 }
 
 /**
@@ -104,6 +106,10 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
       onLoaded: (doc, stored) => this.emit('roomLoaded', doc, stored),
       onUnloaded: (doc) => this.emit('roomUnloaded', doc),
       onCompacted: (doc, result) => this.emit('compacted', doc, result),
+      onQuarantined: (doc, entries) => {
+        this.#logger.warn({ doc, updates: entries.length, reasons: entries.map((entry) => entry.reason) }, 'stored updates quarantined at load');
+        this.emit('quarantined', doc, entries);
+      },
       ...(replication && { catchUp: (doc: string, stored: readonly Uint8Array[]) => replication.catchUp(doc, stored) }),
     });
     this.#batcher = new WriteBatcher(storage, {

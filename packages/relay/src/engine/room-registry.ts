@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { EngineClosedError, LoadFailedError } from '../errors.js';
-import type { CompactionResult, DocumentStorage } from '../storage/document-storage.js';
+import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { mergeUpdatesTree } from './merge-tree.js';
 import { Room } from './room.js';
+import { checkStoredLog } from './stored-log-check.js';
 
 export interface RoomRegistryOptions {
   readonly storage: DocumentStorage;
@@ -14,6 +15,8 @@ export interface RoomRegistryOptions {
   readonly onLoaded: (doc: string, storedUpdates: number) => void;
   readonly onUnloaded: (doc: string) => void;
   readonly onCompacted: (doc: string, result: CompactionResult) => void;
+  /** Stored updates that would not apply were moved to the quarantine while the document loaded. */
+  readonly onQuarantined: (doc: string, entries: readonly QuarantinedUpdate[]) => void;
   /** Other relays' updates this relay lacks (issue 7), fetched during the load and persisted before the room is ready. */
   readonly catchUp?: (doc: string, stored: readonly Uint8Array[]) => Promise<Uint8Array[]>;
 }
@@ -121,8 +124,26 @@ export class RoomRegistry {
     this.#slots.set(doc, { state: 'loading', loaded });
   }
 
-  /** The stored log plus, with a catch-up hook, the peers' updates it lacks, persisted first (write before serve). */
-  #readLog(doc: string): Promise<Uint8Array[]> {
+  /**
+   * The stored log plus, with a catch-up hook, the peers' updates it lacks, persisted first (write before serve); then
+   * without the stored updates that would not apply (`checkStoredLog`), which move to the quarantine. If the quarantine
+   * cannot be written, the document is served without them all the same, and the next load tries again.
+   */
+  async #readLog(doc: string): Promise<Uint8Array[]> {
+    const updates = await this.#readStoredLog(doc);
+    const bad = checkStoredLog(updates);
+    if (bad.size === 0) return updates;
+    try {
+      const moved = await this.options.storage.quarantine(doc, checkStoredLog);
+      this.options.onQuarantined(doc, moved);
+      return await this.options.storage.loadUpdates(doc);
+    } catch (error) {
+      this.options.logger.error({ err: error, doc, updates: bad.size }, 'could not quarantine stored updates; serving the document without them');
+      return updates.filter((_, index) => !bad.has(index));
+    }
+  }
+
+  #readStoredLog(doc: string): Promise<Uint8Array[]> {
     const loaded = this.options.storage.loadUpdates(doc);
     const catchUp = this.options.catchUp;
     if (catchUp === undefined) return loaded; // without replication: exactly the single read it always was

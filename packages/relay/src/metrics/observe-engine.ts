@@ -19,6 +19,9 @@ export function observeEngine(engine: RelayEngine, metrics: RelayMetrics): void 
     else if (code === 'ERR_UNMET_DEPENDENCY') metrics.refuse('unmet_dependency');
     else if (code === 'ERR_AWARENESS_LIMIT') metrics.refuse('awareness_refused');
   });
+  engine.on('quarantined', (_doc, entries) => {
+    for (const { reason } of entries) metrics.quarantined.inc({ reason });
+  });
   engine.on('roomLoaded', () => metrics.documentsLoaded.inc());
   engine.on('roomUnloaded', () => metrics.documentsLoaded.dec());
 }

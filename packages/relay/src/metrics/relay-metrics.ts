@@ -46,6 +46,12 @@ export class RelayMetrics {
   });
   readonly storageFailures = new Counter({ name: 'concord_relay_storage_failures_total', help: 'Storage write batches that failed', registers: [this.registry] });
   readonly refused = new Counter({ name: 'concord_relay_refused_total', help: 'Frames, writes or connections refused, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly quarantined = new Counter({
+    name: 'concord_relay_quarantined_updates_total',
+    help: 'Stored updates that would not apply, moved to the quarantine when their document loaded, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly compactions = new Counter({ name: 'concord_relay_compactions_total', help: 'Document logs compacted', registers: [this.registry] });
   readonly compactedUpdates = new Counter({ name: 'concord_relay_compacted_updates_total', help: 'Stored updates replaced by compaction', registers: [this.registry] });
 

@@ -18,6 +18,20 @@ export interface CompactionResult {
   readonly bytesAfter: number;
 }
 
+/** A stored update moved out of its document's log because it would not apply, kept apart with why and when. */
+export interface QuarantinedUpdate {
+  readonly doc: string;
+  /** Identifies the entry within its document. */
+  readonly id: number;
+  readonly reason: string;
+  /** When it was quarantined, in milliseconds since the epoch. */
+  readonly at: number;
+  readonly update: Uint8Array;
+}
+
+/** Picks, from a document's stored updates in log order, the ones to quarantine: index in `updates` → reason. */
+export type PickQuarantine = (updates: readonly Uint8Array[]) => ReadonlyMap<number, string>;
+
 /** Merges a document's updates into one (for example `Y.mergeUpdates`, in a tree). */
 export type MergeUpdates = (updates: readonly Uint8Array[]) => Uint8Array;
 
@@ -35,6 +49,19 @@ export interface DocumentStorage {
    * kept after the merged one. A crash at any moment leaves either the old log or the new one.
    */
   compact(doc: string, merge: MergeUpdates): Promise<CompactionResult>;
+  /**
+   * Atomically moves the stored updates of `doc` that `pick` selects out of its log into the quarantine, with their
+   * reasons. `pick` sees the log as `loadUpdates` would return it now; updates appended meanwhile stay in the log.
+   * Resolves with the entries quarantined.
+   */
+  quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]>;
+  /** The quarantined updates of `doc` (of every document when omitted), by document (UTF-8 order), then id. */
+  listQuarantine(doc?: string): Promise<QuarantinedUpdate[]>;
+  /**
+   * Atomically removes quarantined update `id` of `doc` from the quarantine and appends it to the document's log, after
+   * every update stored before. Resolves false when there is no such entry.
+   */
+  releaseQuarantined(doc: string, id: number): Promise<boolean>;
   /** Names of every document with at least one stored update, sorted by UTF-8 bytes. */
   listDocuments(): Promise<string[]>;
   /** Waits for writes in flight, then releases the database. Idempotent. */

@@ -1,4 +1,4 @@
-import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from './document-storage.js';
+import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates, PickQuarantine, QuarantinedUpdate } from './document-storage.js';
 
 export interface StorageObserver {
   /** One append batch completed (`error` null) or failed, after `seconds`. */
@@ -28,6 +28,18 @@ export class InstrumentedStorage implements DocumentStorage {
 
   compact(doc: string, merge: MergeUpdates): Promise<CompactionResult> {
     return this.inner.compact(doc, merge);
+  }
+
+  quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]> {
+    return this.inner.quarantine(doc, pick);
+  }
+
+  listQuarantine(doc?: string): Promise<QuarantinedUpdate[]> {
+    return this.inner.listQuarantine(doc);
+  }
+
+  releaseQuarantined(doc: string, id: number): Promise<boolean> {
+    return this.inner.releaseQuarantined(doc, id);
   }
 
   listDocuments(): Promise<string[]> {

@@ -4,6 +4,9 @@
  *   'm' "seq"                                   → u64 BE: no stored update key has a higher sequence number (reserved
  *                                                 in blocks: see LevelDbStorage)
  *   'u' u32 BE(byteLength(doc)) utf8(doc) u64 BE(seq) → one encoded Yjs update
+ *   'q' u32 BE(byteLength(doc)) utf8(doc) u64 BE(seq) → a quarantined update (it would not apply): lib0 varString
+ *                                                 reason, varUint time (ms since the epoch), varUint8Array update;
+ *                                                 `seq` is the sequence number it had in the log
  *
  * The length prefix makes a document's keys a contiguous range that no other document's keys fall into (a bare
  * separator could occur inside a name), and the big-endian sequence number sorts its updates in append order.
@@ -13,6 +16,7 @@
  */
 const PREFIX_META = 0x6d; // 'm'
 const PREFIX_UPDATE = 0x75; // 'u'
+const PREFIX_QUARANTINE = 0x71; // 'q'
 const SEQ_BYTES = 8;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -34,9 +38,13 @@ export function decodeSeq(bytes: Uint8Array, offset = 0): number {
 
 /** What every update key of `doc` starts with: 'u', the name's UTF-8 length, the name. */
 export function updatePrefix(doc: string): Uint8Array {
+  return documentPrefix(PREFIX_UPDATE, doc);
+}
+
+function documentPrefix(kind: number, doc: string): Uint8Array {
   const name = encoder.encode(doc);
   const prefix = new Uint8Array(5 + name.byteLength);
-  prefix[0] = PREFIX_UPDATE;
+  prefix[0] = kind;
   new DataView(prefix.buffer).setUint32(1, name.byteLength);
   prefix.set(name, 5);
   return prefix;
@@ -60,7 +68,26 @@ export function updateKey(doc: string, seq: number): Buffer {
 
 /** The inclusive key range holding every update of `doc`. */
 export function updateRange(doc: string): { gte: Uint8Array; lte: Uint8Array } {
-  const prefix = updatePrefix(doc);
+  return documentRange(updatePrefix(doc));
+}
+
+/** The key of a quarantined update of `doc` that had sequence number `seq` in the log. */
+export function quarantineKey(doc: string, seq: number): Buffer {
+  return updateKeyWithPrefix(documentPrefix(PREFIX_QUARANTINE, doc), seq);
+}
+
+/** The inclusive key range of the quarantined updates of `doc`, or of every document. */
+export function quarantineRange(doc?: string): { gte: Uint8Array; lte: Uint8Array } | { gte: Uint8Array; lt: Uint8Array } {
+  if (doc === undefined) return { gte: Uint8Array.of(PREFIX_QUARANTINE), lt: Uint8Array.of(PREFIX_QUARANTINE + 1) };
+  return documentRange(documentPrefix(PREFIX_QUARANTINE, doc));
+}
+
+/** The sequence number at the end of an update or quarantine key. */
+export function seqOfKey(key: Uint8Array): number {
+  return decodeSeq(key, key.byteLength - SEQ_BYTES);
+}
+
+function documentRange(prefix: Uint8Array): { gte: Uint8Array; lte: Uint8Array } {
   const lte = new Uint8Array(prefix.byteLength + SEQ_BYTES).fill(0xff);
   lte.set(prefix);
   return { gte: prefix, lte };
@@ -72,7 +99,7 @@ export const updatesRange: { gte: Uint8Array; lt: Uint8Array } = {
   lt: Uint8Array.of(PREFIX_UPDATE + 1),
 };
 
-/** The document an update key belongs to. */
+/** The document an update key (or a quarantine key: same layout) belongs to. */
 export function docFromUpdateKey(key: Uint8Array): string {
   const length = new DataView(key.buffer, key.byteOffset + 1, 4).getUint32(0);
   return decoder.decode(key.subarray(5, 5 + length));

@@ -1,9 +1,31 @@
 import { mkdir } from 'node:fs/promises';
 import leveldown, { type BatchOperation, type LevelDown } from 'leveldown';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
-import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
+import {
+  byUtf8,
+  type AppendEntry,
+  type CompactionResult,
+  type DocumentStorage,
+  type MergeUpdates,
+  type PickQuarantine,
+  type QuarantinedUpdate,
+} from './document-storage.js';
 import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './leveldown-async.js';
-import { decodeSeq, docFromUpdateKey, encodeSeq, SEQUENCE_KEY, updateKeyWithPrefix, updatePrefix, updateRange, updatesRange } from './leveldb-keys.js';
+import {
+  decodeSeq,
+  docFromUpdateKey,
+  encodeSeq,
+  quarantineKey,
+  quarantineRange,
+  seqOfKey,
+  SEQUENCE_KEY,
+  updateKey,
+  updateKeyWithPrefix,
+  updatePrefix,
+  updateRange,
+  updatesRange,
+} from './leveldb-keys.js';
+import { decodeQuarantineRecord, encodeQuarantineRecord } from './quarantine-record.js';
 
 export interface LevelDbStorageOptions {
   /**
@@ -94,6 +116,11 @@ export class LevelDbStorage implements DocumentStorage {
       }
       return { type: 'put', key: updateKeyWithPrefix(prefix, ++this.#seq), value: update };
     });
+    return this.#enqueue(operations);
+  }
+
+  /** Queues `operations` (which use sequence numbers up to the current one) for the next group commit. */
+  #enqueue(operations: BatchOperation[]): Promise<void> {
     const lastSeq = this.#seq;
     return new Promise((resolve, reject) => {
       this.#queue.push({ operations, lastSeq, resolve, reject });
@@ -140,6 +167,52 @@ export class LevelDbStorage implements DocumentStorage {
     } catch (error) {
       throw new StorageError(`cannot compact document ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
     }
+  }
+
+  async quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]> {
+    this.#assertOpen();
+    try {
+      const entries = await readRange(this.#db, updateRange(doc));
+      const picked = pick(entries.map((entry) => new Uint8Array(entry.value)));
+      const at = Date.now();
+      const moved: QuarantinedUpdate[] = [];
+      const operations: BatchOperation[] = [];
+      for (const [index, reason] of picked) {
+        const entry = entries[index];
+        if (entry === undefined) continue;
+        const id = seqOfKey(entry.key);
+        const update = new Uint8Array(entry.value);
+        moved.push({ doc, id, reason, at, update });
+        // One batch: after a crash the update is either still in the log or in the quarantine, never lost or in both.
+        operations.push({ type: 'del', key: entry.key }, { type: 'put', key: quarantineKey(doc, id), value: encodeQuarantineRecord({ reason, at, update }) });
+      }
+      if (operations.length > 0) await writeBatch(this.#db, operations, this.#sync);
+      return moved;
+    } catch (error) {
+      throw new StorageError(`cannot quarantine updates of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  async listQuarantine(doc?: string): Promise<QuarantinedUpdate[]> {
+    this.#assertOpen();
+    const entries = await readRange(this.#db, quarantineRange(doc));
+    const listed = entries.map((entry) => ({ doc: docFromUpdateKey(entry.key), id: seqOfKey(entry.key), ...decodeQuarantineRecord(entry.value) }));
+    // Keys sort by name length first; the contract is UTF-8 order of the names.
+    return listed.sort((a, b) => byUtf8(a.doc, b.doc) || a.id - b.id);
+  }
+
+  async releaseQuarantined(doc: string, id: number): Promise<boolean> {
+    this.#assertOpen();
+    const key = quarantineKey(doc, id);
+    const [entry] = await readRange(this.#db, { gte: key, lte: key });
+    if (entry === undefined) return false;
+    const { update } = decodeQuarantineRecord(entry.value);
+    // Through the append queue, with a fresh sequence number: the update lands after every update appended before.
+    await this.#enqueue([
+      { type: 'del', key },
+      { type: 'put', key: updateKey(doc, ++this.#seq), value: update },
+    ]);
+    return true;
   }
 
   /** Read from the update keys, one seek per document (no index to keep up to date on every write). */

@@ -1,5 +1,13 @@
 import { StorageClosedError } from '../errors.js';
-import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
+import {
+  byUtf8,
+  type AppendEntry,
+  type CompactionResult,
+  type DocumentStorage,
+  type MergeUpdates,
+  type PickQuarantine,
+  type QuarantinedUpdate,
+} from './document-storage.js';
 
 /**
  * In-memory `DocumentStorage` for tests and ephemeral relays. Behaves like the LevelDB adapter (asynchronous results,
@@ -7,6 +15,8 @@ import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, 
  */
 export class MemoryStorage implements DocumentStorage {
   readonly #logs = new Map<string, Uint8Array[]>();
+  readonly #quarantine: QuarantinedUpdate[] = [];
+  #nextQuarantineId = 1;
   #closed = false;
 
   async loadUpdates(doc: string): Promise<Uint8Array[]> {
@@ -37,6 +47,39 @@ export class MemoryStorage implements DocumentStorage {
     const current = this.#logs.get(doc) ?? [];
     this.#logs.set(doc, [merged.slice(), ...current.slice(replacedCount)]);
     return { replaced: replacedCount, bytesBefore, bytesAfter: merged.byteLength };
+  }
+
+  async quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]> {
+    await this.#turn();
+    const log = this.#logs.get(doc) ?? [];
+    const picked = pick(log.map((update) => update.slice()));
+    const moved: QuarantinedUpdate[] = [];
+    for (const [index, reason] of picked) {
+      const update = log[index];
+      if (update !== undefined) moved.push({ doc, id: this.#nextQuarantineId++, reason, at: Date.now(), update: update.slice() });
+    }
+    const kept = log.filter((_, index) => !picked.has(index));
+    if (kept.length === 0) this.#logs.delete(doc);
+    else this.#logs.set(doc, kept);
+    this.#quarantine.push(...moved);
+    return moved;
+  }
+
+  async listQuarantine(doc?: string): Promise<QuarantinedUpdate[]> {
+    await this.#turn();
+    return this.#quarantine
+      .filter((entry) => doc === undefined || entry.doc === doc)
+      .sort((a, b) => byUtf8(a.doc, b.doc) || a.id - b.id)
+      .map((entry) => ({ ...entry, update: entry.update.slice() }));
+  }
+
+  async releaseQuarantined(doc: string, id: number): Promise<boolean> {
+    await this.#turn();
+    const index = this.#quarantine.findIndex((entry) => entry.doc === doc && entry.id === id);
+    const [entry] = index === -1 ? [] : this.#quarantine.splice(index, 1);
+    if (entry === undefined) return false;
+    await this.appendUpdates([{ doc, update: entry.update }]);
+    return true;
   }
 
   async listDocuments(): Promise<string[]> {

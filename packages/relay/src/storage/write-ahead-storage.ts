@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { isDecodableUpdate } from '@concord/core/protocol';
 import * as decoding from 'lib0/decoding';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
-import { byUtf8, type AppendEntry, type CompactionResult, type DocumentStorage, type MergeUpdates } from './document-storage.js';
+import {
+  byUtf8,
+  type AppendEntry,
+  type CompactionResult,
+  type DocumentStorage,
+  type MergeUpdates,
+  type PickQuarantine,
+  type QuarantinedUpdate,
+} from './document-storage.js';
 
 export interface WriteAheadStorageOptions {
   /** Write what the log holds to the inner storage at most this often (ms); large backlogs go at once. */
@@ -123,6 +131,29 @@ export class WriteAheadStorage implements DocumentStorage {
     return this.#serial(async () => {
       await this.#flush();
       return this.#inner.compact(doc, merge);
+    });
+  }
+
+  /** Like a compaction: what the write-ahead log holds reaches the inner storage first, so `pick` sees every update. */
+  quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]> {
+    if (this.#closed) return Promise.reject(new StorageClosedError());
+    return this.#serial(async () => {
+      await this.#flush();
+      return this.#inner.quarantine(doc, pick);
+    });
+  }
+
+  listQuarantine(doc?: string): Promise<QuarantinedUpdate[]> {
+    if (this.#closed) return Promise.reject(new StorageClosedError());
+    return this.#serial(() => this.#inner.listQuarantine(doc));
+  }
+
+  /** After the write-ahead log reaches the inner storage, so the released update lands after every update appended before. */
+  releaseQuarantined(doc: string, id: number): Promise<boolean> {
+    if (this.#closed) return Promise.reject(new StorageClosedError());
+    return this.#serial(async () => {
+      await this.#flush();
+      return this.#inner.releaseQuarantined(doc, id);
     });
   }
 

@@ -1,5 +1,5 @@
 import { StorageError } from '../../src/errors.js';
-import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from '../../src/storage/document-storage.js';
+import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates, PickQuarantine, QuarantinedUpdate } from '../../src/storage/document-storage.js';
 import { MemoryStorage } from '../../src/storage/memory-storage.js';
 
 /** A deferred promise, to hold a storage operation until the test lets it go. */
@@ -39,6 +39,18 @@ export class ControlledStorage implements DocumentStorage {
   async compact(doc: string, merge: MergeUpdates): Promise<CompactionResult> {
     await this.compactGate;
     return this.inner.compact(doc, merge);
+  }
+
+  quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]> {
+    return this.inner.quarantine(doc, pick);
+  }
+
+  listQuarantine(doc?: string): Promise<QuarantinedUpdate[]> {
+    return this.inner.listQuarantine(doc);
+  }
+
+  releaseQuarantined(doc: string, id: number): Promise<boolean> {
+    return this.inner.releaseQuarantined(doc, id);
   }
 
   listDocuments(): Promise<string[]> {

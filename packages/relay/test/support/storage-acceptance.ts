@@ -99,6 +99,40 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
       expect(await storage.loadUpdates('one')).toEqual([bytes(5)]);
     });
 
+    it('quarantines the picked updates out of the log, lists them with their reason, and releases one after the others', async () => {
+      await storage.appendUpdates([1, 2, 3, 4].map((n) => ({ doc: 'q/é', update: bytes(n) })));
+      await storage.appendUpdates([{ doc: 'q', update: bytes(9) }]);
+      const before = Date.now();
+      const moved = await storage.quarantine('q/é', (updates) => {
+        expect(updates).toEqual([bytes(1), bytes(2), bytes(3), bytes(4)]);
+        return new Map([
+          [1, 'self_reference'],
+          [3, 'empty_delete_range'],
+        ]);
+      });
+      expect(moved.map(({ doc, reason, update }) => ({ doc, reason, update }))).toEqual([
+        { doc: 'q/é', reason: 'self_reference', update: bytes(2) },
+        { doc: 'q/é', reason: 'empty_delete_range', update: bytes(4) },
+      ]);
+      expect(moved.every((entry) => entry.at >= before)).toBe(true);
+      expect(await storage.loadUpdates('q/é')).toEqual([bytes(1), bytes(3)]);
+      expect(await storage.loadUpdates('q')).toEqual([bytes(9)]);
+      expect(await storage.listQuarantine()).toEqual(moved);
+      expect(await storage.listQuarantine('q')).toEqual([]);
+      await storage.appendUpdates([{ doc: 'q/é', update: bytes(5) }]);
+      expect(await storage.releaseQuarantined('q/é', (moved[0] as { id: number }).id)).toBe(true);
+      expect(await storage.releaseQuarantined('q/é', (moved[0] as { id: number }).id)).toBe(false);
+      expect(await storage.loadUpdates('q/é')).toEqual([bytes(1), bytes(3), bytes(5), bytes(2)]);
+      expect(await storage.listQuarantine('q/é')).toEqual([moved[1]]);
+    });
+
+    it('quarantining nothing changes nothing', async () => {
+      await storage.appendUpdates([{ doc: 'n', update: bytes(1) }]);
+      expect(await storage.quarantine('n', () => new Map())).toEqual([]);
+      expect(await storage.quarantine('absent', () => new Map([[0, 'x']]))).toEqual([]);
+      expect(await storage.loadUpdates('n')).toEqual([bytes(1)]);
+    });
+
     it('refuses use after close, and close is idempotent', async () => {
       await storage.close();
       await storage.close();
@@ -116,6 +150,16 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
         await storage.appendUpdates([{ doc: 'p', update: bytes(3) }]);
         expect(await storage.loadUpdates('p')).toEqual([bytes(1), bytes(2), bytes(3)]);
         expect(await storage.listDocuments()).toEqual(['p']);
+      });
+
+      it('keeps the quarantine across close and reopen', async () => {
+        await storage.appendUpdates([{ doc: 'r', update: bytes(1) }, { doc: 'r', update: bytes(2) }]);
+        const moved = await storage.quarantine('r', () => new Map([[0, 'empty_struct']]));
+        await storage.close();
+        storage = await reopen();
+        open.push(storage);
+        expect(await storage.listQuarantine()).toEqual(moved);
+        expect(await storage.loadUpdates('r')).toEqual([bytes(2)]);
       });
 
       it('close waits for writes in flight', async () => {
