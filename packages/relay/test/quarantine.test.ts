@@ -78,7 +78,7 @@ describe('verify, --repair and the quarantine commands on a real LevelDB directo
       { doc: 'list/task', reason: 'conflicting_clocks' },
     ]);
     const out = join(dir.path, 'exported.bin');
-    const [first] = entries as [{ id: number }];
+    const first = entries[0] as { id: number };
     expect((await runRelayCli(['quarantine', 'export', 'list/task', String(first.id), '--data', dir.path, '--out', out])).code).toBe(0);
     expect(new Uint8Array(await readFile(out))).toEqual(selfReference);
 
