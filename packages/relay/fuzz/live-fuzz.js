@@ -1,0 +1,244 @@
+// @ts-check
+// The live relay fuzzer: the real relay process on 127.0.0.1, hostile connections on both endpoints sending mutated
+// copies of real frames, and two honest people editing the same document throughout. It checks that no honest edit is
+// lost or delayed past the end, that no honest receiver ever gets an update that throws, and that fresh clients (and a
+// relay restarted after kill -9) serve everything. Seeded: the same seed sends the same frames.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { encodeMessage, MessageType } from '@concord/core/protocol';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { freshReplica, HonestClient, stockSyncFrame } from './honest-client.js';
+
+const RELAY_BIN = fileURLToPath(new URL('../bin/concord-relay.js', import.meta.url));
+const DOC = 'fuzz/target';
+const READY = /listening on (ws:\/\/[^\s/]+)/;
+
+/** mulberry32: a small seeded PRNG, so a seed replays the same frames. @param {number} seed */
+function prng(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * @param {string[]} args
+ * @returns {Promise<{ child: import('node:child_process').ChildProcess, url: string, exited: Promise<unknown> }>}
+ */
+async function startRelay(args) {
+  const child = spawn(process.execPath, [RELAY_BIN, '--port', '0', '--host', '127.0.0.1', '--log-level', 'error', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  /** @type {string} */
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start: ${output}`)), 15_000);
+    const onData = (/** @type {Buffer} */ chunk) => {
+      output += chunk.toString();
+      const match = READY.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(/** @type {string} */ (match[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (/** @type {Buffer} */ chunk) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`relay exited (${code}) before it was ready: ${output}`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return { child, url, exited };
+}
+
+/**
+ * A hostile connection: reconnects when the relay closes it and records how it was closed.
+ * @param {string} url @param {'stock' | 'concord'} endpoint @param {Map<string, number>} closes
+ */
+function attacker(url, endpoint, closes) {
+  /** @type {WebSocket | null} */
+  let ws = null;
+  /** @type {Promise<WebSocket> | null} */
+  let opening = null;
+  const open = () =>
+    (opening ??= new Promise((resolve) => {
+      const socket = new WebSocket(endpoint === 'stock' ? `${url}/${encodeURIComponent(DOC)}` : url, endpoint === 'concord' ? ['concord.v1'] : [], { perMessageDeflate: false });
+      socket.on('error', () => undefined);
+      socket.on('message', () => undefined);
+      socket.once('close', (code, reason) => {
+        const key = `${endpoint} ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`;
+        closes.set(key, (closes.get(key) ?? 0) + 1);
+        ws = null;
+      });
+      socket.once('open', () => {
+        if (endpoint === 'concord') socket.send(encodeMessage({ type: MessageType.Subscribe, entries: [{ doc: DOC, stateVector: Uint8Array.of(0) }] }));
+        ws = socket;
+        opening = null;
+        resolve(socket);
+      });
+    }));
+  return {
+    /** @param {Uint8Array} frame */
+    async send(frame) {
+      const socket = ws ?? (await open());
+      if (socket.bufferedAmount > 1 << 20) await new Promise((resolve) => setTimeout(resolve, 1));
+      socket.send(frame);
+    },
+    close() {
+      ws?.terminate();
+    },
+  };
+}
+
+/**
+ * The next hostile frame: a real update (the attacker's own edit, a copy of an honest edit, or a whole-document sync
+ * answer), mutated, wrapped in a valid frame of the endpoint (or the frame itself mutated), or an awareness update.
+ * @param {() => number} random @param {Y.Doc} evil @param {Uint8Array[]} honestUpdates @param {'stock' | 'concord'} endpoint
+ */
+function hostileFrame(random, evil, honestUpdates, endpoint) {
+  const pick = (/** @type {number} */ n) => Math.floor(random() * n);
+  if (random() < 0.04) {
+    const big = random() < 0.1;
+    const entries = [{ clientID: pick(1e6), clock: pick(1e3), state: JSON.stringify({ name: big ? 'x'.repeat(70_000) : `evil${pick(100)}` }) }];
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, entries.length);
+    for (const entry of entries) {
+      encoding.writeVarUint(e, entry.clientID);
+      encoding.writeVarUint(e, entry.clock);
+      encoding.writeVarString(e, entry.state);
+    }
+    const update = encoding.toUint8Array(e);
+    if (endpoint === 'concord') return encodeMessage({ type: MessageType.Awareness, doc: DOC, update });
+    const frame = encoding.createEncoder();
+    encoding.writeVarUint(frame, 1);
+    encoding.writeVarUint8Array(frame, update);
+    return encoding.toUint8Array(frame);
+  }
+  const source = random();
+  let update;
+  if (source < 0.4) {
+    const before = Y.encodeStateVector(evil);
+    const text = evil.getText('t');
+    if (random() < 0.3 && text.length > 2) text.delete(pick(text.length - 1), 1 + pick(2));
+    else text.insert(pick(text.length + 1), 'evil');
+    update = Y.encodeStateAsUpdate(evil, before);
+  } else if (source < 0.8 && honestUpdates.length > 0) {
+    update = /** @type {Uint8Array} */ (honestUpdates[pick(honestUpdates.length)]);
+  } else update = Y.encodeStateAsUpdate(evil);
+  const mutated = update.slice();
+  const kind = random();
+  const flip = (/** @type {Uint8Array} */ bytes) => {
+    const at = pick(bytes.length);
+    bytes[at] = /** @type {number} */ (bytes[at]) ^ (1 << pick(8));
+  };
+  if (kind < 0.7) for (let flips = 1 + pick(3); flips > 0; flips--) flip(mutated);
+  let payload = mutated;
+  if (kind >= 0.7 && kind < 0.8) payload = mutated.slice(0, pick(mutated.length));
+  else if (kind >= 0.8 && kind < 0.9) {
+    const at = pick(mutated.length);
+    payload = new Uint8Array(mutated.length + 1);
+    payload.set(mutated.subarray(0, at));
+    payload[at] = pick(256);
+    payload.set(mutated.subarray(at), at + 1);
+  }
+  const frame = endpoint === 'concord' ? encodeMessage({ type: MessageType.Update, doc: DOC, update: payload }) : stockSyncFrame(random() < 0.5 ? 2 : 1, payload);
+  if (random() < 0.08) flip(frame);
+  return frame;
+}
+
+/** @param {string} url */
+async function refusals(url) {
+  const text = await (await fetch(`${url.replace('ws:', 'http:')}/metrics`)).text();
+  /** @type {Record<string, number>} */
+  const byReason = {};
+  for (const match of text.matchAll(/^concord_relay_refused_total\{reason="([^"]+)"\} (\d+)/gm)) byReason[/** @type {string} */ (match[1])] = Number(match[2]);
+  return byReason;
+}
+
+/**
+ * @param {{ frames: number, seed: number, attackers?: number, editEvery?: number, log?: (line: string) => void }} options
+ */
+export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100, log = () => undefined }) {
+  const random = prng(seed);
+  const data = await mkdtemp(join(tmpdir(), 'concord-fuzz-'));
+  let relay = await startRelay(['--data', data, '--rate-limit', '0']);
+  try {
+    const ann = new HonestClient(relay.url, 'stock', DOC, 111);
+    const bob = new HonestClient(relay.url, 'concord', DOC, 222);
+    await Promise.all([ann.connect(), bob.connect()]);
+    /** @type {Uint8Array[]} */
+    const honestUpdates = [];
+    for (const person of [ann, bob]) person.doc.on('update', (/** @type {Uint8Array} */ update) => honestUpdates.push(update));
+    let evil = new Y.Doc();
+    /** @type {Map<string, number>} */
+    const closes = new Map();
+    const hostile = Array.from({ length: attackers }, (_, i) => ({ endpoint: /** @type {'stock' | 'concord'} */ (i % 2 === 0 ? 'stock' : 'concord'), connection: attacker(relay.url, i % 2 === 0 ? 'stock' : 'concord', closes) }));
+    const started = performance.now();
+    let edits = 0;
+    for (let i = 0; i < frames; i++) {
+      const { endpoint, connection } = /** @type {(typeof hostile)[number]} */ (hostile[i % hostile.length]);
+      await connection.send(hostileFrame(random, evil, honestUpdates, endpoint));
+      if (i % editEvery === 0) {
+        const person = edits % 2 === 0 ? ann : bob;
+        person.edit(Math.floor(random() * 1000), `${person.endpoint[0]}${edits++} `);
+        // The attacker's replica follows the honest document, so its edits reference real items.
+        Y.applyUpdate(evil, Y.encodeStateAsUpdate(person.doc, Y.encodeStateVector(evil)));
+      }
+      if (honestUpdates.length > 200) honestUpdates.splice(0, 100);
+      // A new attacker replica now and then: new client ids, and whole-document frames of a bounded size.
+      if (i % 2_000 === 0) {
+        evil = new Y.Doc();
+        Y.applyUpdate(evil, Y.encodeStateAsUpdate(ann.doc));
+      }
+      if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
+      if (i % 100_000 === 99_999) log(`fuzz: ${i + 1}/${frames} frames, ${Math.round(((i + 1) * 1000) / (performance.now() - started))} frames/s`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    for (const { connection } of hostile) connection.close();
+    const converged = () => ann.held(bob.doc.clientID) === bob.held(bob.doc.clientID) && bob.held(ann.doc.clientID) === ann.held(ann.doc.clientID);
+    const deadline = Date.now() + 30_000;
+    while (!converged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const lostLive = lost(ann, bob);
+    const refused = await refusals(relay.url);
+    const fresh = [await freshReplica(relay.url, 'stock', DOC), await freshReplica(relay.url, 'concord', DOC)];
+    ann.close();
+    bob.close();
+    relay.child.kill('SIGKILL');
+    await relay.exited;
+    relay = await startRelay(['--data', data]);
+    const restarted = [await freshReplica(relay.url, 'stock', DOC), await freshReplica(relay.url, 'concord', DOC)];
+    const missingIn = (/** @type {{ doc: Y.Doc }} */ replica) =>
+      Math.max(0, ann.held(ann.doc.clientID) - Y.getState(replica.doc.store, ann.doc.clientID)) + Math.max(0, bob.held(bob.doc.clientID) - Y.getState(replica.doc.store, bob.doc.clientID));
+    return {
+      seed,
+      frames,
+      seconds,
+      framesPerSecond: frames / seconds,
+      honestEdits: edits,
+      honestClocksLostLive: lostLive,
+      texts: { ann: ann.doc.getText('t').toString().length, bob: bob.doc.getText('t').toString().length, equal: ann.doc.getText('t').toString() === bob.doc.getText('t').toString() },
+      receiverErrors: ann.receiveErrors + bob.receiveErrors,
+      freshClocksMissing: fresh.map(missingIn),
+      freshErrors: fresh.map((replica) => replica.receiveErrors),
+      restartedClocksMissing: restarted.map(missingIn),
+      restartedErrors: restarted.map((replica) => replica.receiveErrors),
+      refusedByReason: refused,
+      attackerCloses: Object.fromEntries(closes),
+    };
+  } finally {
+    relay.child.kill('SIGKILL');
+    await relay.exited;
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
+/** Clocks of each honest person the other one lacks. @param {HonestClient} a @param {HonestClient} b */
+function lost(a, b) {
+  return Math.max(0, a.held(a.doc.clientID) - b.held(a.doc.clientID)) + Math.max(0, b.held(b.doc.clientID) - a.held(b.doc.clientID));
+}
