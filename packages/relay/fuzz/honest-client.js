@@ -29,9 +29,11 @@ export class HonestClient {
    * @param {'stock' | 'concord'} endpoint
    * @param {string} doc
    * @param {number} clientID
+   * @param {string} [token] with a relay started with --auth-secret
    */
-  constructor(url, endpoint, doc, clientID) {
+  constructor(url, endpoint, doc, clientID, token) {
     this.url = url;
+    this.token = token;
     this.endpoint = endpoint;
     this.docName = doc;
     this.doc = new Y.Doc();
@@ -52,9 +54,9 @@ export class HonestClient {
 
   /** @returns {Promise<void>} once synced with the relay */
   connect() {
-    const ws = new WebSocket(this.endpoint === 'stock' ? `${this.url}/${encodeURIComponent(this.docName)}` : this.url, this.endpoint === 'concord' ? ['concord.v1'] : [], {
-      perMessageDeflate: false,
-    });
+    const query = this.token === undefined ? '' : `?token=${this.token}`;
+    const address = this.endpoint === 'stock' ? `${this.url}/${encodeURIComponent(this.docName)}${query}` : `${this.url}/${query}`;
+    const ws = new WebSocket(address, this.endpoint === 'concord' ? ['concord.v1'] : [], { perMessageDeflate: false });
     this.ws = ws;
     this.synced = false;
     ws.on('error', () => undefined);
@@ -139,10 +141,10 @@ export class HonestClient {
 /**
  * A new device: connects, takes the catch-up, applies it as a provider would. Resolves with its Y.Doc and whether
  * applying threw.
- * @param {string} url @param {'stock' | 'concord'} endpoint @param {string} doc
+ * @param {string} url @param {'stock' | 'concord'} endpoint @param {string} doc @param {string} [token]
  */
-export async function freshReplica(url, endpoint, doc) {
-  const client = new HonestClient(url, endpoint, doc, 1 + Math.floor(Math.random() * 1e9));
+export async function freshReplica(url, endpoint, doc, token) {
+  const client = new HonestClient(url, endpoint, doc, 1 + Math.floor(Math.random() * 1e9), token);
   await client.connect();
   client.close();
   return { doc: client.doc, receiveErrors: client.receiveErrors };

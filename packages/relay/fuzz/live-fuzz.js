@@ -1,6 +1,7 @@
 // @ts-check
-// The live relay fuzzer: the real relay process on 127.0.0.1, hostile connections on both endpoints sending mutated
-// copies of real frames, and two honest people editing the same document throughout. It checks that no honest edit is
+// The live relay fuzzer: the real relay process on 127.0.0.1 with authentication, hostile connections with a valid
+// read-write token on both endpoints sending mutated copies of real frames, and two honest people editing the same
+// document throughout. It checks that no honest edit is
 // lost or delayed past the end, that no honest receiver ever gets an update that throws, and that fresh clients (and a
 // relay restarted after kill -9) serve everything. Seeded: the same seed sends the same frames.
 import { spawn } from 'node:child_process';
@@ -13,11 +14,17 @@ import { encodeMessage, MessageType } from '@concord/core/protocol';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { createToken } from '../dist/auth/tokens.js';
 import { freshReplica, HonestClient, stockSyncFrame } from './honest-client.js';
 
 const RELAY_BIN = fileURLToPath(new URL('../bin/concord-relay.js', import.meta.url));
 const DOC = 'fuzz/target';
+const SECRET = 'live-fuzz-secret-0123456789';
+/** @param {string} sub */
+const tokenFor = (sub) => createToken({ secret: SECRET, lists: ['fuzz'], mode: 'rw', ttlSeconds: 3_600, sub });
 const READY = /listening on (ws:\/\/[^\s/]+)/;
+/** Honest edits too recent for an attacker to have seen through the relay. */
+const RECENT = 4;
 
 /** mulberry32: a small seeded PRNG, so a seed replays the same frames. @param {number} seed */
 function prng(seed) {
@@ -58,17 +65,18 @@ async function startRelay(args) {
 }
 
 /**
- * A hostile connection: reconnects when the relay closes it and records how it was closed.
- * @param {string} url @param {'stock' | 'concord'} endpoint @param {Map<string, number>} closes
+ * A hostile connection with a valid read-write token: reconnects when the relay closes it and records how it was closed.
+ * @param {string} url @param {'stock' | 'concord'} endpoint @param {Map<string, number>} closes @param {string} token
  */
-function attacker(url, endpoint, closes) {
+function attacker(url, endpoint, closes, token) {
   /** @type {WebSocket | null} */
   let ws = null;
   /** @type {Promise<WebSocket> | null} */
   let opening = null;
   const open = () =>
     (opening ??= new Promise((resolve) => {
-      const socket = new WebSocket(endpoint === 'stock' ? `${url}/${encodeURIComponent(DOC)}` : url, endpoint === 'concord' ? ['concord.v1'] : [], { perMessageDeflate: false });
+      const address = endpoint === 'stock' ? `${url}/${encodeURIComponent(DOC)}?token=${token}` : `${url}/?token=${token}`;
+      const socket = new WebSocket(address, endpoint === 'concord' ? ['concord.v1'] : [], { perMessageDeflate: false });
       socket.on('error', () => undefined);
       socket.on('message', () => undefined);
       socket.once('close', (code, reason) => {
@@ -120,6 +128,18 @@ function hostileFrame(random, evil, honestUpdates, endpoint) {
     encoding.writeVarUint8Array(frame, update);
     return encoding.toUint8Array(frame);
   }
+  if (random() < 0.02) {
+    // A zero-length deletion of someone's clocks: decodes, and throws at receivers that encode the delete set.
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, random() < 0.5 ? 111 : pick(1e6));
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, pick(50));
+    encoding.writeVarUint(e, 0);
+    const update = encoding.toUint8Array(e);
+    return endpoint === 'concord' ? encodeMessage({ type: MessageType.Update, doc: DOC, update }) : stockSyncFrame(2, update);
+  }
   const source = random();
   let update;
   if (source < 0.4) {
@@ -128,8 +148,10 @@ function hostileFrame(random, evil, honestUpdates, endpoint) {
     if (random() < 0.3 && text.length > 2) text.delete(pick(text.length - 1), 1 + pick(2));
     else text.insert(pick(text.length + 1), 'evil');
     update = Y.encodeStateAsUpdate(evil, before);
-  } else if (source < 0.8 && honestUpdates.length > 0) {
-    update = /** @type {Uint8Array} */ (honestUpdates[pick(honestUpdates.length)]);
+  } else if (source < 0.8 && honestUpdates.length > RECENT) {
+    // Copies of what the honest people wrote, as anyone subscribed sees it: once the relay has forwarded it, so not
+    // the newest few (an attacker cannot see an edit before the relay stored it and bound its client id).
+    update = /** @type {Uint8Array} */ (honestUpdates[pick(honestUpdates.length - RECENT)]);
   } else update = Y.encodeStateAsUpdate(evil);
   const mutated = update.slice();
   const kind = random();
@@ -167,10 +189,12 @@ async function refusals(url) {
 export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100, log = () => undefined }) {
   const random = prng(seed);
   const data = await mkdtemp(join(tmpdir(), 'concord-fuzz-'));
-  let relay = await startRelay(['--data', data, '--rate-limit', '0']);
+  const auth = ['--auth-secret', SECRET];
+  let relay = await startRelay(['--data', data, '--rate-limit', '0', ...auth]);
   try {
-    const ann = new HonestClient(relay.url, 'stock', DOC, 111);
-    const bob = new HonestClient(relay.url, 'concord', DOC, 222);
+    const [annToken, bobToken, malloryToken, readerToken] = await Promise.all(['ann', 'bob', 'mallory', 'reader'].map(tokenFor));
+    const ann = new HonestClient(relay.url, 'stock', DOC, 111, annToken);
+    const bob = new HonestClient(relay.url, 'concord', DOC, 222, bobToken);
     await Promise.all([ann.connect(), bob.connect()]);
     /** @type {Uint8Array[]} */
     const honestUpdates = [];
@@ -178,7 +202,7 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
     let evil = new Y.Doc();
     /** @type {Map<string, number>} */
     const closes = new Map();
-    const hostile = Array.from({ length: attackers }, (_, i) => ({ endpoint: /** @type {'stock' | 'concord'} */ (i % 2 === 0 ? 'stock' : 'concord'), connection: attacker(relay.url, i % 2 === 0 ? 'stock' : 'concord', closes) }));
+    const hostile = Array.from({ length: attackers }, (_, i) => ({ endpoint: /** @type {'stock' | 'concord'} */ (i % 2 === 0 ? 'stock' : 'concord'), connection: attacker(relay.url, i % 2 === 0 ? 'stock' : 'concord', closes, /** @type {string} */ (malloryToken)) }));
     const started = performance.now();
     let edits = 0;
     for (let i = 0; i < frames; i++) {
@@ -201,18 +225,19 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
     }
     const seconds = (performance.now() - started) / 1000;
     for (const { connection } of hostile) connection.close();
-    const converged = () => ann.held(bob.doc.clientID) === bob.held(bob.doc.clientID) && bob.held(ann.doc.clientID) === ann.held(ann.doc.clientID);
+    // Both people hold the same structs of everyone (the attackers' own edits that were admitted included).
+    const converged = () => Buffer.compare(Y.encodeStateVector(ann.doc), Y.encodeStateVector(bob.doc)) === 0;
     const deadline = Date.now() + 30_000;
     while (!converged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const lostLive = lost(ann, bob);
     const refused = await refusals(relay.url);
-    const fresh = [await freshReplica(relay.url, 'stock', DOC), await freshReplica(relay.url, 'concord', DOC)];
+    const fresh = [await freshReplica(relay.url, 'stock', DOC, readerToken), await freshReplica(relay.url, 'concord', DOC, readerToken)];
     ann.close();
     bob.close();
     relay.child.kill('SIGKILL');
     await relay.exited;
-    relay = await startRelay(['--data', data]);
-    const restarted = [await freshReplica(relay.url, 'stock', DOC), await freshReplica(relay.url, 'concord', DOC)];
+    relay = await startRelay(['--data', data, ...auth]);
+    const restarted = [await freshReplica(relay.url, 'stock', DOC, readerToken), await freshReplica(relay.url, 'concord', DOC, readerToken)];
     const missingIn = (/** @type {{ doc: Y.Doc }} */ replica) =>
       Math.max(0, ann.held(ann.doc.clientID) - Y.getState(replica.doc.store, ann.doc.clientID)) + Math.max(0, bob.held(bob.doc.clientID) - Y.getState(replica.doc.store, bob.doc.clientID));
     return {

@@ -8,6 +8,7 @@ export type RelayErrorCode =
   | 'ERR_MALFORMED_UPDATE'
   | 'ERR_CORRUPT_UPDATE'
   | 'ERR_UNMET_DEPENDENCY'
+  | 'ERR_CLIENT_ID_TAKEN'
   | 'ERR_MALFORMED_AWARENESS'
   | 'ERR_AWARENESS_LIMIT'
   | 'ERR_MALFORMED_STATE_VECTOR'
@@ -73,6 +74,16 @@ export class UnmetDependencyError extends RelayError {
     readonly reason: string,
   ) {
     super('ERR_UNMET_DEPENDENCY', `update for document ${JSON.stringify(doc)} depends on updates the relay lacks (${reason})`);
+  }
+}
+
+/**
+ * With authentication on, the update extends a Yjs client id that another user wrote with first: a client id belongs to
+ * its writer, so nobody can write (or fill gaps) under another person's id. Refused, never stored or forwarded.
+ */
+export class ClientIdTakenError extends RelayError {
+  constructor(readonly doc: string) {
+    super('ERR_CLIENT_ID_TAKEN', `update for document ${JSON.stringify(doc)} writes with a client id that belongs to another user`);
   }
 }
 

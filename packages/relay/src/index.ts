@@ -31,6 +31,8 @@ export {
   MalformedUpdateError,
   CorruptUpdateError,
   UnmetDependencyError,
+  ClientIdTakenError,
+  AwarenessLimitRefusedError,
   MalformedAwarenessError,
   MalformedStateVectorError,
   NotSubscribedError,

@@ -61,6 +61,7 @@ describe.skipIf(process.env.CONCORD_MEASURE_HEAP !== '1')('heap per loaded docum
       quarantine: () => Promise.resolve([]),
       listQuarantine: () => Promise.resolve([]),
       releaseQuarantined: () => Promise.resolve(false),
+      loadClientBindings: () => Promise.resolve(new Map()),
       listDocuments: () => Promise.resolve(names),
       close: () => Promise.resolve(),
     };

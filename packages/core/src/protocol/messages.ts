@@ -126,6 +126,11 @@ export const ErrorCode = {
    * connection in the document than allowed): nothing of it was kept or forwarded. The message names the case.
    */
   AwarenessRefused: 10,
+  /**
+   * With authentication on: the update writes with a Yjs client id that belongs to another user (the first user who
+   * wrote with it); not stored or forwarded.
+   */
+  ClientIdTaken: 11,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -148,6 +153,8 @@ export const CloseCode = {
   HeartbeatTimeout: 4408,
   /** A frame larger than the relay accepts. */
   FrameTooLarge: 4413,
+  /** Stock endpoint, authentication on: an update that writes with a client id belonging to another user. */
+  ClientIdTaken: 4409,
   /** An update that decodes but would not apply, or that depends on updates the relay lacks (stock endpoint). */
   UnprocessableUpdate: 4422,
   /** Too many messages per second from this connection. */

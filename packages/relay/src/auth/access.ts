@@ -6,6 +6,11 @@ export type AccessMode = 'rw' | 'ro' | 'none';
 
 export interface DocumentAccess {
   mode(doc: string): AccessMode;
+  /**
+   * The authenticated user (the token's `sub`) when authentication is on: the relay binds each Yjs client id to the
+   * first user who writes with it and refuses that client id to every other user. Absent without authentication.
+   */
+  readonly author?: string;
 }
 
 export const ALLOW_ALL: DocumentAccess = { mode: () => 'rw' };

@@ -81,6 +81,7 @@ export function tokenAccess(claims: TokenClaims): DocumentAccess {
   const all = lists === null || lists.has('*');
   return {
     mode: (doc: string): AccessMode => (all || lists.has(listIdOf(doc)) ? claims.mode : 'none'),
+    author: claims.sub,
   };
 }
 

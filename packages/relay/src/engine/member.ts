@@ -13,6 +13,11 @@ export interface RoomMember {
    * its sender too). The engine then sends it one message per write batch instead of one per update.
    */
   readonly acceptsMergedUpdates?: boolean;
+  /**
+   * The authenticated user behind the connection, when authentication is on: Yjs client ids are bound to the first user
+   * who writes with them, and an update extending a client id bound to another user is refused.
+   */
+  readonly author?: string | undefined;
 }
 
 /** A loaded document, as a member sees it right after joining. */

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import * as Y from 'yjs';
 import {
   AwarenessLimitRefusedError,
+  ClientIdTakenError,
   CorruptUpdateError,
   EngineClosedError,
   MalformedAwarenessError,
@@ -21,7 +22,7 @@ import type { Room, WriteContext } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
-import { decodeExact } from './update-screen.js';
+import { decodeExact, type DecodedUpdate } from './update-screen.js';
 import { WriteGate, type GateRefusal, type GateWrite } from './write-gate.js';
 import type { Replication } from '../cluster/replication.js';
 
@@ -178,8 +179,37 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     if (isEmptyUpdate(exact)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       room.pendingWrites++;
-      this.#gateOf(room).submit(exact, decoded, { room, from: member, resolve, reject });
+      this.#enter(room, exact, decoded, { room, from: member, resolve, reject });
     });
+  }
+
+  /**
+   * Hands a write to the room's gate, in arrival order. An authenticated writer's first write in a room waits for the
+   * room's client bindings to be read (later writes queue behind it).
+   */
+  #enter(room: Room, update: Uint8Array, decoded: DecodedUpdate, context: WriteContext): void {
+    if (room.intake !== null) {
+      room.intake.push({ update, decoded, context });
+      return;
+    }
+    if (room.bindings === null && context.from.author !== undefined) {
+      room.intake = [{ update, decoded, context }];
+      this.#storage.loadClientBindings(room.doc).then(
+        (bindings) => {
+          room.bindings = bindings;
+          const waiting = room.intake ?? [];
+          room.intake = null;
+          for (const write of waiting) this.#enter(room, write.update, write.decoded, write.context);
+        },
+        (error: unknown) => {
+          const waiting = room.intake ?? [];
+          room.intake = null;
+          this.#failed(waiting.map((write) => ({ doc: room.doc, ...write })), error);
+        },
+      );
+      return;
+    }
+    this.#gateOf(room).submit(update, decoded, context);
   }
 
   /**
@@ -189,16 +219,28 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   #gateOf(room: Room): WriteGate<WriteContext> {
     return (room.gate ??= new WriteGate<WriteContext>(room.log.stateVector(), {
       admit: (writes) => {
-        for (const { update, context } of writes) this.#batcher.enqueue({ doc: room.doc, update, context });
+        for (const { update, context, binds } of writes) this.#batcher.enqueue(binds === undefined ? { doc: room.doc, update, context } : { doc: room.doc, update, context, binds });
       },
       refuse: (write, reason) => this.#refuseAtGate(room, write, reason),
       mayFill: (filler, held) => filler.from === held.from || filler.from === PEER,
+      authorize: ({ from }, advances) => (from.author === undefined || room.bindings === null ? undefined : bindClientIds(room.bindings, advances, from.author)),
+      mayWrite: ({ from }, clients) => {
+        const { bindings } = room;
+        if (from.author === undefined || bindings === null) return true;
+        for (const client of clients) if ((bindings.get(client) ?? from.author) !== from.author) return false;
+        return true;
+      },
     }));
   }
 
   #refuseAtGate(room: Room, { update, context }: GateWrite<WriteContext>, reason: GateRefusal): void {
     const corrupt = reason === 'empty_delete_range' || reason === 'empty_struct' || reason === 'self_reference' || reason === 'repeated_client';
-    const error = corrupt ? new CorruptUpdateError(room.doc, reason) : new UnmetDependencyError(room.doc, reason);
+    const error =
+      reason === 'client_id_taken'
+        ? new ClientIdTakenError(room.doc)
+        : corrupt
+          ? new CorruptUpdateError(room.doc, reason)
+          : new UnmetDependencyError(room.doc, reason);
     room.pendingWrites--;
     this.#logger.warn({ doc: room.doc, code: error.code, reason, bytes: update.byteLength, peer: context.from === PEER }, 'update refused');
     this.emit('updateRefused', room.doc, error.code, reason);
@@ -254,7 +296,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     if (isEmptyUpdate(exact)) return true;
     return new Promise<void>((resolve, reject) => {
       room.pendingWrites++;
-      this.#gateOf(room).submit(exact, decoded, { room, from: PEER, resolve, reject });
+      this.#enter(room, exact, decoded, { room, from: PEER, resolve, reject });
     }).then(
       () => true,
       (error: unknown) => {
@@ -374,10 +416,27 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
     // The gates counted these updates as admitted: with nothing else of the room in flight, they go back to what is stored.
     for (const room of new Set(batch.map(({ context }) => context.room))) {
       if (room.gate !== null && room.pendingWrites === room.gate.heldCount) room.gate.resetClocks(room.log.stateVector());
+      // Bindings made for these updates were not stored either: read them again before the next authenticated write.
+      if (batch.some((write) => write.context.room === room && write.binds !== undefined)) room.bindings = null;
     }
   }
 
   #broadcast(room: Room, except: RoomMember | null, deliver: (member: RoomMember) => void): void {
     room.broadcast(except, deliver, (error) => this.#logger.error({ err: error, doc: room.doc }, 'member threw on delivery'));
   }
+}
+
+/**
+ * The client ids in `advances` that `author` is the first to write with, now bound to it in `bindings`; undefined when
+ * there is none; 'client_id_taken' (and nothing bound) when one of them belongs to another user.
+ */
+function bindClientIds(bindings: Map<number, string>, advances: ReadonlyMap<number, number>, author: string): 'client_id_taken' | Map<number, string> | undefined {
+  let binds: Map<number, string> | undefined;
+  for (const client of advances.keys()) {
+    const owner = bindings.get(client);
+    if (owner === undefined) (binds ??= new Map()).set(client, author);
+    else if (owner !== author) return 'client_id_taken';
+  }
+  if (binds !== undefined) for (const [client, user] of binds) bindings.set(client, user);
+  return binds;
 }

@@ -3,6 +3,7 @@ import { MalformedStateVectorError } from '../errors.js';
 import { AwarenessStates } from './awareness-states.js';
 import type { RoomMember, RoomView } from './member.js';
 import { UpdateLog } from './update-log.js';
+import type { DecodedUpdate } from './update-screen.js';
 import type { WriteGate } from './write-gate.js';
 
 /**
@@ -89,6 +90,10 @@ export class Room implements RoomView {
   pendingWrites = 0;
   /** What the room admits to storage; created by the engine on the room's first write. */
   gate: WriteGate<WriteContext> | null = null;
+  /** Which user each Yjs client id belongs to; read from storage on the first write of an authenticated writer. */
+  bindings: Map<number, string> | null = null;
+  /** Writes waiting, in arrival order, for `bindings` to be read. */
+  intake: { update: Uint8Array; decoded: DecodedUpdate; context: WriteContext }[] | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   /** A compaction due, waiting for the room's writes to pause (RoomRegistry.maybeCompact). */
   compactTimer: NodeJS.Timeout | null = null;

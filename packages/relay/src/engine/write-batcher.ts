@@ -4,6 +4,8 @@ export interface PendingWrite<T> {
   readonly doc: string;
   readonly update: Uint8Array;
   readonly context: T;
+  /** Client ids bound to users by this update, stored with it. */
+  readonly binds?: ReadonlyMap<number, string>;
 }
 
 export interface WriteBatcherHandlers<T> {
@@ -58,7 +60,7 @@ export class WriteBatcher<T> {
     this.#pending = [];
     if (batch.length === 0) return;
     this.#inFlight += batch.length;
-    const entries: AppendEntry[] = batch.map(({ doc, update }) => ({ doc, update }));
+    const entries: AppendEntry[] = batch.map(({ doc, update, binds }) => (binds === undefined ? { doc, update } : { doc, update, binds }));
     let written: Promise<void>;
     try {
       written = this.#storage.appendUpdates(entries);

@@ -148,7 +148,13 @@ describe('WriteGate: limits on held updates', () => {
     vi.useFakeTimers();
     try {
       const refused: GateRefusal[] = [];
-      const gate = new WriteGate<string>(Uint8Array.of(0), { admit: () => undefined, refuse: (_w, reason) => refused.push(reason), mayFill: () => true });
+      const gate = new WriteGate<string>(Uint8Array.of(0), {
+        admit: () => undefined,
+        refuse: (_w, reason) => refused.push(reason),
+        mayFill: () => true,
+        authorize: () => undefined,
+        mayWrite: () => true,
+      });
       const gap = craftUpdate({ structs: [{ client: 3, clock: 4, items: [{ text: 'x' }] }] });
       gate.submit(gap, decodeExact(gap) as NonNullable<ReturnType<typeof decodeExact>>, 'attacker');
       expect(gate.heldCount).toBe(1);
@@ -172,5 +178,49 @@ describe('WriteGate: limits on held updates', () => {
     expect(new Set(refusals)).toEqual(new Set(['ERR_UNMET_DEPENDENCY:held_limit']));
     engine.leave('d', attacker);
     await Promise.all(writes);
+  });
+});
+
+describe('WriteGate in the engine: client ids belong to their writer (authentication on)', () => {
+  const as = (author: string) => Object.assign(new FakeMember(), { author });
+
+  it("binds a client id to the first user who writes with it, stores the binding, and refuses it to anyone else", async () => {
+    const [ann, mallory, reader] = [as('ann'), as('mallory'), new FakeMember()];
+    const { engine, storage, refusals } = await room(ann, mallory, reader);
+    const annReplica = person(7);
+    await engine.submitUpdate('d', ann, annReplica.edit('mine'));
+    expect(await storage.inner.loadClientBindings('d')).toEqual(new Map([[7, 'ann']]));
+    // Mallory writes on under Ann's client id (right after Ann's text), and in a gap ahead of it.
+    const forged = craftUpdate({ structs: [{ client: 7, clock: 4, items: [{ text: ' forged', origin: [7, 3] }] }] });
+    expect(await settled(engine.submitUpdate('d', mallory, forged))).toMatchObject({ code: 'ERR_CLIENT_ID_TAKEN' });
+    const ahead = craftUpdate({ structs: [{ client: 7, clock: 9, items: [{ text: 'x' }] }] });
+    expect(await settled(engine.submitUpdate('d', mallory, ahead))).toMatchObject({ code: 'ERR_CLIENT_ID_TAKEN' });
+    expect(refusals).toEqual(['ERR_CLIENT_ID_TAKEN:client_id_taken', 'ERR_CLIENT_ID_TAKEN:client_id_taken']);
+    await engine.submitUpdate('d', ann, annReplica.edit(' still'));
+    await engine.submitUpdate('d', mallory, person(8).edit('own id is fine'));
+    expect(received(reader.updates.map((u) => u.update))).toBe('mine stillown id is fine');
+    expect(await storage.inner.loadClientBindings('d')).toEqual(new Map([[7, 'ann'], [8, 'mallory']]));
+  });
+
+  it('keeps the bindings across a restart: a new engine on the same storage refuses the taken client id', async () => {
+    const [ann] = [as('ann')];
+    const { engine, storage } = await room(ann);
+    const annReplica = person(7);
+    await engine.submitUpdate('d', ann, annReplica.edit('a'));
+    await engine.close();
+    const restarted = new RelayEngine({ storage });
+    engines.push(restarted);
+    const mallory = as('mallory');
+    await restarted.join('d', mallory);
+    expect(await settled(restarted.submitUpdate('d', mallory, annReplica.edit('b')))).toMatchObject({ code: 'ERR_CLIENT_ID_TAKEN' });
+  });
+
+  it('binds nothing without authentication', async () => {
+    const [a, b] = [new FakeMember(), new FakeMember()];
+    const { engine, storage } = await room(a, b);
+    const shared = person(7);
+    await engine.submitUpdate('d', a, shared.edit('a'));
+    await engine.submitUpdate('d', b, shared.edit('b'));
+    expect(await storage.inner.loadClientBindings('d')).toEqual(new Map());
   });
 });

@@ -10,9 +10,11 @@ export const HELD_TIMEOUT_MS = 30_000;
 export interface GateWrite<C> {
   readonly update: Uint8Array;
   readonly context: C;
+  /** Client ids this update is the first to write with, bound to its writer (see `GateHandlers.authorize`). */
+  readonly binds?: ReadonlyMap<number, string>;
 }
 
-export type GateRefusal = CorruptReason | 'held_limit' | 'held_timeout' | 'writer_left' | 'gap_filled_by_another';
+export type GateRefusal = CorruptReason | 'held_limit' | 'held_timeout' | 'writer_left' | 'gap_filled_by_another' | 'client_id_taken';
 
 export interface GateHandlers<C> {
   /** Updates that may be stored and forwarded, in the order they must be stored. */
@@ -23,6 +25,13 @@ export interface GateHandlers<C> {
    * deliver a client's updates out of order (another relay).
    */
   mayFill(filler: C, held: C): boolean;
+  /**
+   * Whether the writer of `context` may extend the client ids in `advances`: 'client_id_taken' when one belongs to
+   * someone else, otherwise the client ids it is the first to write with (bound to it from now on), or undefined.
+   */
+  authorize(context: C, advances: ReadonlyMap<number, number>): 'client_id_taken' | ReadonlyMap<number, string> | undefined;
+  /** Whether the writer of `context` may write with every one of `clients` (nothing is bound by asking). */
+  mayWrite(context: C, clients: Iterable<number>): boolean;
 }
 
 interface Held<C> extends GateWrite<C> {
@@ -66,8 +75,8 @@ export class WriteGate<C> {
     const screening = screenUpdate(decoded, this.#clocks);
     if (screening.verdict === 'refuse') return this.handlers.refuse({ update, context }, screening.reason);
     if (screening.verdict === 'hold') return this.#hold(update, decoded, screening.gaps, context);
-    this.#advance(screening.advances, context);
-    const admitted: GateWrite<C>[] = [{ update, context }];
+    const admitted: GateWrite<C>[] = [];
+    if (!this.#admit({ update, context }, screening.advances, admitted)) return;
     if (this.#held.length > 0) this.#release(admitted);
     this.handlers.admit(admitted);
   }
@@ -84,6 +93,8 @@ export class WriteGate<C> {
   }
 
   #hold(update: Uint8Array, decoded: DecodedUpdate, gaps: ReadonlySet<number>, context: C): void {
+    // Waiting cannot make someone else's client id this writer's.
+    if (!this.handlers.mayWrite(context, gaps)) return this.handlers.refuse({ update, context }, 'client_id_taken');
     if (this.#held.length >= HELD_UPDATES_LIMIT || this.#heldBytes + update.byteLength > HELD_BYTES_LIMIT) {
       return this.handlers.refuse({ update, context }, 'held_limit');
     }
@@ -111,15 +122,22 @@ export class WriteGate<C> {
         const screening = screenUpdate(held.decoded, this.#clocks);
         if (screening.verdict === 'hold') continue;
         this.#unhold(held, null);
-        if (screening.verdict === 'refuse') {
-          this.handlers.refuse(held, screening.reason);
-          continue;
-        }
-        this.#advance(screening.advances, held.context);
-        admitted.push(held);
-        progress = true;
+        if (screening.verdict === 'refuse') this.handlers.refuse(held, screening.reason);
+        else progress = this.#admit(held, screening.advances, admitted) || progress;
       }
     }
+  }
+
+  /** Admits an update the screen accepted, unless its writer may not extend its client ids; false when refused. */
+  #admit(write: GateWrite<C>, advances: ReadonlyMap<number, number>, admitted: GateWrite<C>[]): boolean {
+    const binds = this.handlers.authorize(write.context, advances);
+    if (binds === 'client_id_taken') {
+      this.handlers.refuse(write, binds);
+      return false;
+    }
+    this.#advance(advances, write.context);
+    admitted.push(binds === undefined ? { update: write.update, context: write.context } : { update: write.update, context: write.context, binds });
+    return true;
   }
 
   #advance(advances: ReadonlyMap<number, number>, writer: C): void {

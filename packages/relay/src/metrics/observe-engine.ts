@@ -17,6 +17,7 @@ export function observeEngine(engine: RelayEngine, metrics: RelayMetrics): void 
   engine.on('updateRefused', (_doc, code) => {
     if (code === 'ERR_CORRUPT_UPDATE') metrics.refuse('corrupt_update');
     else if (code === 'ERR_UNMET_DEPENDENCY') metrics.refuse('unmet_dependency');
+    else if (code === 'ERR_CLIENT_ID_TAKEN') metrics.refuse('client_id_taken');
     else if (code === 'ERR_AWARENESS_LIMIT') metrics.refuse('awareness_refused');
   });
   engine.on('quarantined', (_doc, entries) => {

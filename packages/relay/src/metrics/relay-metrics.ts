@@ -9,6 +9,7 @@ export type RefusalReason =
   | 'malformed_update'
   | 'corrupt_update'
   | 'unmet_dependency'
+  | 'client_id_taken'
   | 'malformed_awareness'
   | 'awareness_refused'
   | 'not_subscribed'
@@ -86,6 +87,7 @@ export function reasonOfCloseCode(code: number, reason = ''): RefusalReason | nu
       return reason === 'ERR_MALFORMED_UPDATE' ? 'malformed_update' : reason === 'ERR_MALFORMED_AWARENESS' ? 'malformed_awareness' : 'malformed_frame';
     case 4401:
       return 'unauthorized';
+    case 4409:
     case 4422:
       // Counted where the engine refuses the update (`observeEngine`), for both endpoints and other relays alike.
       return null;

@@ -81,6 +81,10 @@ export class ConcordSession implements Session, RoomMember {
     this.#docs.clear();
   }
 
+  get author(): string | undefined {
+    return this.context.access.author;
+  }
+
   receiveUpdate(doc: string, update: Uint8Array): void {
     // While joining, the SyncReply (computed after every load of the batch) will include this update.
     if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) this.socket.send(fanOutFrame(`u${doc}`, update));
@@ -200,6 +204,9 @@ export class ConcordSession implements Session, RoomMember {
         // Counted and logged by the engine. Per document: the connection's other documents, and its later updates of
         // this one, go on.
         this.#error(doc, code === 'ERR_CORRUPT_UPDATE' ? ErrorCode.CorruptUpdate : ErrorCode.UnmetDependency, (error as Error).message);
+        return;
+      case 'ERR_CLIENT_ID_TAKEN':
+        this.#error(doc, ErrorCode.ClientIdTaken, (error as Error).message);
         return;
       case 'ERR_AWARENESS_LIMIT':
         this.#error(doc, ErrorCode.AwarenessRefused, (error as Error).message);

@@ -81,6 +81,10 @@ export class StockSession implements Session, RoomMember {
     if (wasActive) this.context.engine.leave(this.doc, this);
   }
 
+  get author(): string | undefined {
+    return this.context.access.author;
+  }
+
   /** The stock y-websocket provider applies whatever update it is sent; its own updates change nothing. */
   readonly acceptsMergedUpdates = true;
 
@@ -204,7 +208,9 @@ export class StockSession implements Session, RoomMember {
           ? CloseCode.GoingAway
           : code === 'ERR_CORRUPT_UPDATE' || code === 'ERR_UNMET_DEPENDENCY'
             ? CloseCode.UnprocessableUpdate
-            : CloseCode.MalformedFrame;
+            : code === 'ERR_CLIENT_ID_TAKEN'
+              ? CloseCode.ClientIdTaken
+              : CloseCode.MalformedFrame;
     this.context.logger.info({ doc: this.doc, code, closeCode }, 'closing stock connection');
     this.handleClose();
     this.socket.close(closeCode, code);

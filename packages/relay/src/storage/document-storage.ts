@@ -9,6 +9,11 @@ export interface AppendEntry {
   readonly doc: string;
   /** Encoded updates, already validated; stored in this order, after every update appended before. */
   readonly update: Uint8Array;
+  /**
+   * Yjs client ids this update is the first to write with, bound to the authenticated user who wrote it: stored in the
+   * same atomic write as the update (`loadClientBindings`).
+   */
+  readonly binds?: ReadonlyMap<number, string>;
 }
 
 export interface CompactionResult {
@@ -62,6 +67,8 @@ export interface DocumentStorage {
    * every update stored before. Resolves false when there is no such entry.
    */
   releaseQuarantined(doc: string, id: number): Promise<boolean>;
+  /** Which user each Yjs client id of `doc` belongs to (the `binds` of every update appended); empty when none. */
+  loadClientBindings(doc: string): Promise<Map<number, string>>;
   /** Names of every document with at least one stored update, sorted by UTF-8 bytes. */
   listDocuments(): Promise<string[]>;
   /** Waits for writes in flight, then releases the database. Idempotent. */

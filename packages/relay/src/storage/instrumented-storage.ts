@@ -42,6 +42,10 @@ export class InstrumentedStorage implements DocumentStorage {
     return this.inner.releaseQuarantined(doc, id);
   }
 
+  loadClientBindings(doc: string): Promise<Map<number, string>> {
+    return this.inner.loadClientBindings(doc);
+  }
+
   listDocuments(): Promise<string[]> {
     return this.inner.listDocuments();
   }

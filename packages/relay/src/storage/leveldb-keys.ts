@@ -7,6 +7,8 @@
  *   'q' u32 BE(byteLength(doc)) utf8(doc) u64 BE(seq) → a quarantined update (it would not apply): lib0 varString
  *                                                 reason, varUint time (ms since the epoch), varUint8Array update;
  *                                                 `seq` is the sequence number it had in the log
+ *   'b' u32 BE(byteLength(doc)) utf8(doc) u64 BE(client) → utf8(user): the authenticated user a Yjs client id of the
+ *                                                 document belongs to
  *
  * The length prefix makes a document's keys a contiguous range that no other document's keys fall into (a bare
  * separator could occur inside a name), and the big-endian sequence number sorts its updates in append order.
@@ -17,6 +19,7 @@
 const PREFIX_META = 0x6d; // 'm'
 const PREFIX_UPDATE = 0x75; // 'u'
 const PREFIX_QUARANTINE = 0x71; // 'q'
+const PREFIX_BINDING = 0x62; // 'b'
 const SEQ_BYTES = 8;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -82,7 +85,17 @@ export function quarantineRange(doc?: string): { gte: Uint8Array; lte: Uint8Arra
   return documentRange(documentPrefix(PREFIX_QUARANTINE, doc));
 }
 
-/** The sequence number at the end of an update or quarantine key. */
+/** The key binding Yjs client id `client` of `doc` to a user. */
+export function bindingKey(doc: string, client: number): Buffer {
+  return updateKeyWithPrefix(documentPrefix(PREFIX_BINDING, doc), client);
+}
+
+/** The inclusive key range of the client bindings of `doc`. */
+export function bindingRange(doc: string): { gte: Uint8Array; lte: Uint8Array } {
+  return documentRange(documentPrefix(PREFIX_BINDING, doc));
+}
+
+/** The sequence number (or client id) at the end of an update, quarantine or binding key. */
 export function seqOfKey(key: Uint8Array): number {
   return decodeSeq(key, key.byteLength - SEQ_BYTES);
 }

@@ -12,6 +12,8 @@ import {
 } from './document-storage.js';
 import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './leveldown-async.js';
 import {
+  bindingKey,
+  bindingRange,
   decodeSeq,
   docFromUpdateKey,
   encodeSeq,
@@ -116,6 +118,9 @@ export class LevelDbStorage implements DocumentStorage {
       }
       return { type: 'put', key: updateKeyWithPrefix(prefix, ++this.#seq), value: update };
     });
+    for (const { doc, binds } of entries) {
+      if (binds !== undefined) for (const [client, user] of binds) operations.push({ type: 'put', key: bindingKey(doc, client), value: Buffer.from(user) });
+    }
     return this.#enqueue(operations);
   }
 
@@ -213,6 +218,16 @@ export class LevelDbStorage implements DocumentStorage {
       { type: 'put', key: updateKey(doc, ++this.#seq), value: update },
     ]);
     return true;
+  }
+
+  async loadClientBindings(doc: string): Promise<Map<number, string>> {
+    this.#assertOpen();
+    try {
+      const entries = await readRange(this.#db, bindingRange(doc));
+      return new Map(entries.map((entry) => [seqOfKey(entry.key), entry.value.toString('utf8')]));
+    } catch (error) {
+      throw new StorageError(`cannot read the client bindings of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
+    }
   }
 
   /** Read from the update keys, one seek per document (no index to keep up to date on every write). */

@@ -16,6 +16,7 @@ import {
 export class MemoryStorage implements DocumentStorage {
   readonly #logs = new Map<string, Uint8Array[]>();
   readonly #quarantine: QuarantinedUpdate[] = [];
+  readonly #bindings = new Map<string, Map<number, string>>();
   #nextQuarantineId = 1;
   #closed = false;
 
@@ -27,10 +28,11 @@ export class MemoryStorage implements DocumentStorage {
   appendUpdates(entries: readonly AppendEntry[]): Promise<void> {
     if (this.#closed) return Promise.reject(new StorageClosedError());
     // Applied synchronously so that calls keep their order even though each result arrives later, like LevelDB's queue.
-    for (const { doc, update } of entries) {
+    for (const { doc, update, binds } of entries) {
       let log = this.#logs.get(doc);
       if (log === undefined) this.#logs.set(doc, (log = []));
       log.push(update.slice());
+      if (binds !== undefined) for (const [client, user] of binds) this.#bindingsOf(doc).set(client, user);
     }
     return this.#turn();
   }
@@ -80,6 +82,18 @@ export class MemoryStorage implements DocumentStorage {
     if (entry === undefined) return false;
     await this.appendUpdates([{ doc, update: entry.update }]);
     return true;
+  }
+
+  async loadClientBindings(doc: string): Promise<Map<number, string>> {
+    await this.#turn();
+    const bindings = this.#bindings.get(doc);
+    return bindings === undefined ? new Map<number, string>() : new Map(bindings);
+  }
+
+  #bindingsOf(doc: string): Map<number, string> {
+    let bindings = this.#bindings.get(doc);
+    if (bindings === undefined) this.#bindings.set(doc, (bindings = new Map<number, string>()));
+    return bindings;
   }
 
   async listDocuments(): Promise<string[]> {

@@ -59,6 +59,21 @@ describe('WriteAheadStorage', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('replays the client bindings an append carried, with their updates', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const crashed = await WriteAheadStorage.open(new NeverWrites(), dir, { flushIntervalMs: 1 });
+    await crashed.appendUpdates([
+      { doc: 'a', update: update('one') },
+      { doc: 'b', update: update('two'), binds: new Map([[1, 'ann'], [2 ** 33, 'bøb']]) },
+    ]);
+    expect(await crashed.loadClientBindings('b')).toEqual(new Map([[1, 'ann'], [2 ** 33, 'bøb']]));
+    const recovered = await recoveredFrom(dir);
+    expect(await recovered.loadClientBindings('b')).toEqual(new Map([[1, 'ann'], [2 ** 33, 'bøb']]));
+    expect(await recovered.loadClientBindings('a')).toEqual(new Map());
+    expect(await recovered.loadUpdates('b')).toEqual([update('two')]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('replays only what a checkpoint does not cover: entries appended while a background write was in flight are replayed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
     const target = new MemoryStorage();

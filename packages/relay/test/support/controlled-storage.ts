@@ -53,6 +53,10 @@ export class ControlledStorage implements DocumentStorage {
     return this.inner.releaseQuarantined(doc, id);
   }
 
+  loadClientBindings(doc: string): Promise<Map<number, string>> {
+    return this.inner.loadClientBindings(doc);
+  }
+
   listDocuments(): Promise<string[]> {
     return this.inner.listDocuments();
   }

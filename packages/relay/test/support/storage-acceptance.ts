@@ -126,6 +126,19 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
       expect(await storage.listQuarantine('q/é')).toEqual([moved[1]]);
     });
 
+    it('stores client bindings with the updates that introduce them', async () => {
+      expect(await storage.loadClientBindings('b')).toEqual(new Map());
+      await storage.appendUpdates([
+        { doc: 'b', update: bytes(1), binds: new Map([[7, 'ann']]) },
+        { doc: 'b2', update: bytes(2), binds: new Map([[7, 'bob'], [2 ** 40, 'zoë']]) },
+        { doc: 'b', update: bytes(3) },
+      ]);
+      await storage.appendUpdates([{ doc: 'b', update: bytes(4), binds: new Map([[9, 'cy']]) }]);
+      expect(await storage.loadClientBindings('b')).toEqual(new Map([[7, 'ann'], [9, 'cy']]));
+      expect(await storage.loadClientBindings('b2')).toEqual(new Map([[7, 'bob'], [2 ** 40, 'zoë']]));
+      expect(await storage.loadUpdates('b')).toEqual([bytes(1), bytes(3), bytes(4)]);
+    });
+
     it('quarantining nothing changes nothing', async () => {
       await storage.appendUpdates([{ doc: 'n', update: bytes(1) }]);
       expect(await storage.quarantine('n', () => new Map())).toEqual([]);
@@ -150,6 +163,14 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
         await storage.appendUpdates([{ doc: 'p', update: bytes(3) }]);
         expect(await storage.loadUpdates('p')).toEqual([bytes(1), bytes(2), bytes(3)]);
         expect(await storage.listDocuments()).toEqual(['p']);
+      });
+
+      it('keeps client bindings across close and reopen', async () => {
+        await storage.appendUpdates([{ doc: 'k', update: bytes(1), binds: new Map([[5, 'ann']]) }]);
+        await storage.close();
+        storage = await reopen();
+        open.push(storage);
+        expect(await storage.loadClientBindings('k')).toEqual(new Map([[5, 'ann']]));
       });
 
       it('keeps the quarantine across close and reopen', async () => {
