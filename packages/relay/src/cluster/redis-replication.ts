@@ -9,7 +9,7 @@ import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from '../engine/merge-tree.js';
 import { InvalidOptionError } from '../errors.js';
 import { bringsNews, deleteSetOf } from './delete-set.js';
 import { ClusterMessageType, decodeClusterMessage, encodeClusterMessage, type ClusterMessage, type SyncAnswer } from './messages.js';
-import type { Replication } from './replication.js';
+import type { Replication } from '../engine/replication.js';
 
 export interface RedisReplicationOptions {
   /** `redis://HOST:PORT` (or `rediss://`), optionally with a database and credentials. */

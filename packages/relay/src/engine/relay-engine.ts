@@ -15,7 +15,7 @@ import {
 import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
 import { AwarenessFormatError, AwarenessLimitError, type AwarenessLimits } from './awareness-states.js';
-import type { RoomMember, RoomView } from './member.js';
+import type { MemberEngine, RoomMember, RoomView } from './member.js';
 import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from './merge-tree.js';
 import type { Room, WriteContext } from './room.js';
 import { RoomRegistry } from './room-registry.js';
@@ -23,7 +23,7 @@ import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
 import { decodeExact } from './update-screen.js';
 import { WriteGate, type GateRefusal, type GateWrite } from './write-gate.js';
-import type { Replication } from '../cluster/replication.js';
+import type { Replication } from './replication.js';
 
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
 const PEER: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined };
@@ -75,7 +75,7 @@ export interface RelayEngineEvents {
  * The update path: validate an exact-size copy → batch per event-loop turn → write → forward + acknowledge.
  * Room lifecycles (single-flight load and unload) live in RoomRegistry.
  */
-export class RelayEngine extends EventEmitter<RelayEngineEvents> {
+export class RelayEngine extends EventEmitter<RelayEngineEvents> implements MemberEngine {
   readonly #logger: Logger;
   readonly #rooms: RoomRegistry;
   readonly #batcher: WriteBatcher<WriteContext>;
