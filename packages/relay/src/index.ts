@@ -12,7 +12,8 @@
  * ```
  * @packageDocumentation
  */
-export { startRelay, RELAY_DEFAULTS, type Relay, type RelayOptions } from './relay.js';
+export { startRelay, type Relay, type RelayOptions } from './relay.js';
+export { RELAY_DEFAULTS, RELAY_OPTIONS } from './options.js';
 export { RelayEngine, ENGINE_DEFAULTS, type RelayEngineEvents, type RelayEngineOptions } from './engine/relay-engine.js';
 export type { RoomMember, RoomView } from './engine/member.js';
 export { mergeUpdatesTree } from './engine/merge-tree.js';

@@ -14,6 +14,7 @@ import {
 } from '../errors.js';
 import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
+import { checkOptions, RELAY_DEFAULTS } from '../options.js';
 import { AwarenessFormatError, AwarenessLimitError, type AwarenessLimits } from './awareness-states.js';
 import type { MemberEngine, RoomMember, RoomView } from './member.js';
 import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from './merge-tree.js';
@@ -45,15 +46,16 @@ export interface RelayEngineOptions {
   readonly maxAwarenessStates?: number;
 }
 
-/** Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory (issue 6). */
+/**
+ * Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory. The values
+ * and what each accepts are rows of `RELAY_OPTIONS`.
+ */
 export const ENGINE_DEFAULTS = {
-  idleUnloadMs: 5_000,
-  compactThreshold: 500,
-  compactBytes: 4 * 1024 * 1024,
-  // A presence state (name, colour, cursor, the task and field being edited) is a few hundred bytes; a tab of the demo
-  // introduces one state per document. Far past both, a state or a flood of states only costs every newcomer.
-  maxAwarenessBytes: 64 * 1024,
-  maxAwarenessStates: 8,
+  idleUnloadMs: RELAY_DEFAULTS.idleUnloadMs,
+  compactThreshold: RELAY_DEFAULTS.compactThreshold,
+  compactBytes: RELAY_DEFAULTS.compactBytes,
+  maxAwarenessBytes: RELAY_DEFAULTS.maxAwarenessBytes,
+  maxAwarenessStates: RELAY_DEFAULTS.maxAwarenessStates,
 } as const;
 
 /** Typed events, for metrics and tests. */
@@ -86,13 +88,9 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
 
   constructor(options: RelayEngineOptions) {
     super();
+    checkOptions(options, ['idleUnloadMs', 'compactThreshold', 'compactBytes', 'maxAwarenessBytes', 'maxAwarenessStates']);
     const { storage, idleUnloadMs, compactThreshold, compactBytes, maxAwarenessBytes, maxAwarenessStates } = withDefaults(ENGINE_DEFAULTS, options);
-    if (!(maxAwarenessBytes >= 1)) throw new TypeError('maxAwarenessBytes must be a number >= 1');
-    if (!(maxAwarenessStates >= 1)) throw new TypeError('maxAwarenessStates must be a number >= 1');
     this.#awarenessLimits = { maxStateBytes: maxAwarenessBytes, maxStatesPerOwner: maxAwarenessStates };
-    if (!(compactBytes >= 1)) throw new TypeError('compactBytes must be a number >= 1');
-    if (!(idleUnloadMs >= 0)) throw new TypeError('idleUnloadMs must be a number >= 0');
-    if (!(compactThreshold >= 2)) throw new TypeError('compactThreshold must be a number >= 2');
     this.#logger = options.logger ?? pino({ level: 'silent' });
     this.#storage = storage;
     this.#replication = options.replication;
