@@ -1,9 +1,12 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addTask, openDemo, pageErrors, readList, rowId, until } from './support/demo-page.js';
 import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
 
-/** One window: reorder by keyboard and by drag, delete with undo, restore from the trash, describe a task. */
+/**
+ * One window: reorder by keyboard and by drag, delete with undo, restore from the trash, describe a task. Each test
+ * starts on a list of its own holding One, Two, Three: none depends on another's leftovers or on their order.
+ */
 describe('working with one list', () => {
   let fixture: Fixture;
   let context: BrowserContext;
@@ -13,8 +16,17 @@ describe('working with one list', () => {
   beforeAll(async () => {
     fixture = await startFixture();
     context = await fixture.browser.newContext({ viewport: { width: 900, height: 900 } });
+  });
+
+  beforeEach(async () => {
     page = await openDemo(context, fixture.relay.httpUrl, uniqueList('ui'), 'Ada');
     for (const title of ['One', 'Two', 'Three']) await addTask(page, title);
+    expect(await order()).toEqual(['One', 'Two', 'Three']);
+  });
+
+  afterEach(async () => {
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
   });
 
   afterAll(async () => {
@@ -54,9 +66,10 @@ describe('working with one list', () => {
     await page.locator(`[data-task-id="${two}"] [data-testid="task-delete"]`).click();
     await until(async () => !(await order()).includes('Two'), 'Two to leave the list');
     await page.getByTestId('undo-delete').click();
-    await until(async () => (await order()).join() === 'Three,One,Two', 'Two back in place after undo');
+    await until(async () => (await order()).join() === 'One,Two,Three', 'Two back in place after undo');
 
     await page.locator(`[data-task-id="${two}"] [data-testid="task-delete"]`).click();
+    await until(async () => !(await order()).includes('Two'), 'Two to leave the list again');
     await page.getByTestId('trash-toggle').click();
     await page.locator(`[data-testid="trash-item"][data-task-id="${two}"] [data-testid="task-restore"]`).click();
     await until(async () => (await order()).includes('Two'), 'Two restored from the trash');
@@ -75,6 +88,5 @@ describe('working with one list', () => {
     );
     const task = await page.evaluate((id) => window.concordDemo?.list?.tasks().find((task) => task.id === id), one);
     expect(task).toMatchObject({ description: 'Bring the slides', completed: true });
-    expect(pageErrors(page)).toEqual([]);
   });
 });

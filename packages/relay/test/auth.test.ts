@@ -7,6 +7,7 @@ import { createToken } from '../src/auth/tokens.js';
 import { RawConcordClient } from './support/concord-client.js';
 import { destroyAllStockClients, stockClient, synced } from './support/stock-client.js';
 import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
+import { relayMetric } from './support/metrics.js';
 import { waitFor } from './support/wait.js';
 
 const SECRET = 'test-secret-0123456789';
@@ -139,23 +140,37 @@ describe('tokens (real relay process with --auth-secret)', () => {
     expect(await client.closed(4000)).toBe(4401);
   });
 
-  it('a core WebSocketTransport with a token syncs; one without is refused and never syncs', async () => {
-    const errors: Error[] = [];
-    const make = (tokenSource: (() => Promise<string>) | undefined): { transport: WebSocketTransport; doc: Y.Doc } => {
-      const transport = new WebSocketTransport({ url: relay.url, WebSocket, connectivity: null, backoffBaseMs: 50, backoffCapMs: 200, token: tokenSource });
-      transport.on('error', (error) => errors.push(error));
+  it('a core WebSocketTransport with a token syncs; one without is refused with 401 on every attempt and never syncs', async () => {
+    const make = (tokenSource: (() => Promise<string>) | undefined) => {
+      const transport = new WebSocketTransport({ url: relay.url, WebSocket, connectivity: null, backoffBaseMs: 20, backoffCapMs: 50, token: tokenSource });
       const doc = new Y.Doc();
+      const states = new Set<string>();
+      transport.on('status', (status) => states.add(status.state));
       transport.add([{ name: 'L9/task', doc }]);
       cleanups.push(() => transport.destroy());
-      return { transport, doc };
+      return { transport, doc, states };
     };
     const a = make(() => token(['L9']));
     const b = make(() => token(['L9']));
-    const anonymous = make(undefined);
     a.doc.getText('t').insert(0, 'synced with a token');
     await waitFor(() => b.doc.getText('t').toString() === 'synced with a token', 'b to receive a’s edit');
     await waitFor(() => a.transport.status.state === 'synced', 'a synced');
+
+    // "Never", over a window bounded by a condition: the anonymous transport's next five attempts are each refused at
+    // the upgrade with 401 (the relay counts them by reason), while a and b keep editing; it never syncs in between.
+    const refusedUnauthorized = (): Promise<number> => relayMetric(relay.url, 'concord_relay_refused_total{reason="unauthorized"}');
+    const before = await refusedUnauthorized();
+    const anonymous = make(undefined);
+    let refused = before;
+    for (let round = 0; refused < before + 5; round++) {
+      a.doc.getText('t').insert(0, `${round} `);
+      refused = await refusedUnauthorized();
+      expect(anonymous.doc.getText('t').toString()).toBe('');
+    }
+    await waitFor(() => b.doc.getText('t').toString() === a.doc.getText('t').toString(), 'b to keep up with a');
+    expect(anonymous.states.has('synced')).toBe(false);
     expect(anonymous.transport.status.state).not.toBe('synced');
     expect(anonymous.doc.getText('t').toString()).toBe('');
   });
 });
+

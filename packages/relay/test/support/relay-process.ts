@@ -14,11 +14,16 @@ export interface RelayProcess {
   stderr(): string;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
+  /** Shuts it down as an operator would (SIGTERM; SIGKILL if it has not exited 5 s later) and waits for the exit. */
+  stop(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
 
-/** Starts the built relay (`node bin/concord-relay.js --port 0 …`) and waits for its ready line, with a deadline. */
+/**
+ * Starts the built relay (`node bin/concord-relay.js --port 0 …`) and waits for its ready line, with a deadline. The one
+ * launcher of relay processes for the relay's and the demo's tests.
+ */
 export async function startRelayProcess(
   args: readonly string[],
   options: { env?: Record<string, string>; defaultFlags?: boolean; timeoutMs?: number } = {},
@@ -52,7 +57,14 @@ export async function startRelayProcess(
       reject(new Error(`relay exited (${code}) before ready; stderr: ${stderr}`));
     });
   });
-  return { child, url, port: Number(new URL(url).port), stderr: () => stderr, exited };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  return { child, url, port: Number(new URL(url).port), stderr: () => stderr, exited, stop };
 }
 
 /** Runs the relay CLI to completion (for exit-code tests). */
