@@ -45,7 +45,7 @@ interface PendingRequest {
 }
 
 /**
- * Shares the documents of relays that use the same Redis (issue 7).
+ * Shares the documents of relays that use the same Redis.
  *
  * Channels (binary messages, see messages.ts):
  * - `<prefix>doc:<doc>`, one per document, subscribed while the document is loaded: live updates (already durable on

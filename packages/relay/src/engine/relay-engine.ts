@@ -38,7 +38,7 @@ export interface RelayEngineOptions {
   readonly compactThreshold?: number;
   /** Also compact once this many bytes were stored since the last compaction (checked after every write, in the background). */
   readonly compactBytes?: number;
-  /** Other relays sharing documents (issue 7, `--redis`): catch-up on load, publish what local clients write. */
+  /** Other relays sharing documents (`--redis`): catch-up on load, publish what local clients write. */
   readonly replication?: Replication;
   /** Largest awareness state accepted from a connection, in UTF-8 bytes of its JSON. */
   readonly maxAwarenessBytes?: number;
@@ -237,7 +237,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
   }
 
   /**
-   * An update from another relay (issue 7): validated, persisted, then forwarded to every member; never republished.
+   * An update from another relay: validated, persisted, then forwarded to every member; never republished.
    * Resolves false when the document is not loaded here (its next load catches up from the peers instead).
    */
   async applyPeerUpdate(doc: string, update: Uint8Array): Promise<boolean> {
@@ -339,7 +339,8 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
 
   /**
    * Several updates of one room became durable together (a burst): members that accept it get them as one merged
-   * update, one message each instead of one per update (S1 burst: the sends were most of the relay's CPU); the others get
+   * update, one message each instead of one per update (under a burst of writes to one document, the sends were most of the
+   * relay's CPU); the others get
    * every update but their own, one by one.
    */
   #forward(room: Room, writes: readonly PendingWrite<WriteContext>[]): void {

@@ -49,7 +49,7 @@ function midTextInsert(): Uint8Array {
   return Y.encodeStateAsUpdate(doc, before);
 }
 
-/** A single-bit flip of `update` that still decodes but makes `Y.applyUpdate` throw (FACTS: about 2 % of flips). */
+/** A single-bit flip of `update` that still decodes but makes `Y.applyUpdate` throw (about 2 % of single-bit flips are). */
 function decodableButCorrupt(update: Uint8Array): Uint8Array {
   for (let bit = 0; bit < update.byteLength * 8; bit++) {
     const flipped = update.slice();
