@@ -1,25 +1,19 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addTask, openDemo, pageErrors, readList, rowId, until } from './support/demo-page.js';
-import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+import { uniqueList, useFixture } from './support/fixture.js';
 
 /**
  * One window: reorder by keyboard and by drag, delete with undo, restore from the trash, describe a task. Each test
  * starts on a list of its own holding One, Two, Three: none depends on another's leftovers or on their order.
  */
 describe('working with one list', () => {
-  let fixture: Fixture;
-  let context: BrowserContext;
+  const fixture = useFixture([{ viewport: { width: 900, height: 900 } }]);
   let page: Page;
   const order = async () => (await readList(page)).live.map((row) => row.title);
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    context = await fixture.browser.newContext({ viewport: { width: 900, height: 900 } });
-  });
-
   beforeEach(async () => {
-    page = await openDemo(context, fixture.relay.httpUrl, uniqueList('ui'), 'Ada');
+    page = await openDemo(fixture.contexts[0]!, fixture.baseUrl, uniqueList('ui'), 'Ada');
     for (const title of ['One', 'Two', 'Three']) await addTask(page, title);
     expect(await order()).toEqual(['One', 'Two', 'Three']);
   });
@@ -29,10 +23,6 @@ describe('working with one list', () => {
     await page.close();
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await fixture?.close();
-  });
 
   it('reorders with Alt+Arrow keys and keeps focus in the moved row', async () => {
     const one = await rowId(page, 'One');

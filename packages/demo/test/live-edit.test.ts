@@ -1,25 +1,16 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addTask, openDemo, pageErrors, readList, rowId, until, waitForState } from './support/demo-page.js';
-import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addTask, openTwoWindows, pageErrors, readList, rowId, until } from './support/demo-page.js';
+import { uniqueList, useFixture } from './support/fixture.js';
 
 /** Each test opens both windows on a list of its own: none depends on another's tasks or on their order. */
 describe('two windows on one list, online', () => {
-  let fixture: Fixture;
-  let contexts: BrowserContext[] = [];
+  const fixture = useFixture([{}, {}]);
   let ada: Page;
   let bo: Page;
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    contexts = await Promise.all([fixture.browser.newContext(), fixture.browser.newContext()]);
-  });
-
   beforeEach(async () => {
-    const list = uniqueList('live');
-    ada = await openDemo(contexts[0]!, fixture.relay.httpUrl, list, 'Ada');
-    bo = await openDemo(contexts[1]!, fixture.relay.httpUrl, list, 'Bo');
-    await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
+    [ada, bo] = await openTwoWindows(fixture.contexts, fixture.baseUrl, uniqueList('live'));
   });
 
   afterEach(async () => {
@@ -28,10 +19,6 @@ describe('two windows on one list, online', () => {
     await Promise.all([ada.close(), bo.close()]);
   });
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await fixture?.close();
-  });
 
   it('shows a new task, a title edit and a completion in the other window', async () => {
     await addTask(ada, 'Write the launch post');

@@ -81,6 +81,14 @@ export async function syncState(page: Page): Promise<{ state: string; pending: n
   return { state, pending };
 }
 
+/** Ada and Bo, each in their own browser context, on `list`; resolves once both are synced. */
+export async function openTwoWindows(contexts: readonly BrowserContext[], baseUrl: string, list: string): Promise<[Page, Page]> {
+  const ada = await openDemo(contexts[0]!, baseUrl, list, 'Ada');
+  const bo = await openDemo(contexts[1]!, baseUrl, list, 'Bo');
+  await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
+  return [ada, bo];
+}
+
 export async function waitForState(page: Page, state: string, timeoutMs = 20_000): Promise<void> {
   await until(async () => (await syncState(page)).state === state, `sync-status "${state}"`, timeoutMs);
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const RELAY_BIN = fileURLToPath(new URL('../../bin/concord-relay.js', import.meta.url));
 const READY = /listening on (ws:\/\/[^\s]+)/;
@@ -103,4 +104,24 @@ export async function killAllRelays(): Promise<void> {
 export async function tempDir(prefix = 'concord-relay-'): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file that starts relay processes: a data directory made before its tests and removed after them, and
+ * after each test every relay process killed (and `afterEachTest` run first: closing its clients).
+ */
+export function useRelayData(afterEachTest: () => void = () => undefined): { readonly path: string } {
+  let dir: { path: string; remove: () => Promise<void> } | undefined;
+  beforeAll(async () => (dir = await tempDir()));
+  afterEach(async () => {
+    afterEachTest();
+    await killAllRelays();
+  });
+  afterAll(async () => dir?.remove());
+  return {
+    get path(): string {
+      if (dir === undefined) throw new Error('the data directory is made in beforeAll');
+      return dir.path;
+    },
+  };
 }
