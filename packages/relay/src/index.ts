@@ -21,7 +21,8 @@ export type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } fro
 export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
-export { HttpHost, pickProtocol, stockDocumentName, type HttpHostOptions } from './host/http-host.js';
+export { HttpHost, type HttpHostOptions } from './host/http-host.js';
+export { pickProtocol, stockDocumentName } from './host/upgrade.js';
 export { ConcordSession } from './sessions/concord-session.js';
 export { StockSession } from './sessions/stock-session.js';
 export type { Session, SessionContext, WireSocket } from './sessions/wire-socket.js';

@@ -1,3 +1,6 @@
+// Over 300 lines: one job, the Redis side of the engine's Replication contract. Its two connections and their
+// reconnects, the per-document channels and the catch-up exchange all read the same state (the documents loaded
+// here, the requests in flight), which a split would have to pass around.
 import { randomUUID } from 'node:crypto';
 import { isEmptyUpdate } from '@concord/core/protocol';
 import { Redis, type RedisOptions } from 'ioredis';

@@ -1,3 +1,5 @@
+// Over 300 lines: the update log and the merge functions it is built on (squashUpdate, compactionResult), which share
+// these update builders (typed text, map entries, decodable-but-corrupt flips).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { compactUpdates, EMPTY_STATE_VECTOR, mergeUpdatesTree, squashUpdate } from './merge-tree.js';
