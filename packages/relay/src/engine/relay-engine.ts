@@ -1,6 +1,6 @@
-// Over 300 lines: the engine's two write paths (a member's update and a peer relay's) share one batcher and one
-// durable-then-forward-then-acknowledge sequence; room lifecycles already live in RoomRegistry, merging in
-// merge-tree.ts, the log in UpdateLog, awareness in AwarenessStates.
+// Over 300 lines: the engine's two write paths (a member's update and a peer relay's) share one gate, one batcher and
+// one durable-then-forward-then-acknowledge sequence; room lifecycles already live in RoomRegistry, screening in
+// update-screen.ts and WriteGate, merging in merge-tree.ts, the log in UpdateLog, awareness in AwarenessStates.
 import { EventEmitter } from 'node:events';
 import { isEmptyUpdate } from '@concord/core/protocol';
 import { pino, type Logger } from 'pino';
