@@ -1,5 +1,6 @@
 /**
- * @concord/relay: a Yjs WebSocket relay that writes every update to LevelDB before forwarding or acknowledging it.
+ * @concord/relay: a Yjs WebSocket relay that makes every update durable (a write-ahead log, then LevelDB; or LevelDB
+ * synced batches with `fsync`) before forwarding or acknowledging it.
  * Speaks the stock y-websocket protocol at `ws://HOST:PORT/<doc>` and the multiplexed `concord.v1` protocol
  * (subprotocol negotiation) on the same port.
  *
