@@ -13,7 +13,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/core/src/**/*.test.ts', 'packages/core/test/**/*.test.ts', 'packages/relay/src/**/*.test.ts', 'packages/relay/test/**/*.test.ts'],
+    include: ['scripts/*.test.ts', 'packages/core/src/**/*.test.ts', 'packages/core/test/**/*.test.ts', 'packages/relay/src/**/*.test.ts', 'packages/relay/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

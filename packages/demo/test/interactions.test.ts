@@ -1,26 +1,28 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addTask, openDemo, pageErrors, readList, rowId, until } from './support/demo-page.js';
-import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+import { uniqueList, useFixture } from './support/fixture.js';
 
-/** One window: reorder by keyboard and by drag, delete with undo, restore from the trash, describe a task. */
+/**
+ * One window: reorder by keyboard and by drag, delete with undo, restore from the trash, describe a task. Each test
+ * starts on a list of its own holding One, Two, Three: none depends on another's leftovers or on their order.
+ */
 describe('working with one list', () => {
-  let fixture: Fixture;
-  let context: BrowserContext;
+  const fixture = useFixture([{ viewport: { width: 900, height: 900 } }]);
   let page: Page;
   const order = async () => (await readList(page)).live.map((row) => row.title);
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    context = await fixture.browser.newContext({ viewport: { width: 900, height: 900 } });
-    page = await openDemo(context, fixture.relay.httpUrl, uniqueList('ui'), 'Ada');
+  beforeEach(async () => {
+    page = await openDemo(fixture.contexts[0]!, fixture.baseUrl, uniqueList('ui'), 'Ada');
     for (const title of ['One', 'Two', 'Three']) await addTask(page, title);
+    expect(await order()).toEqual(['One', 'Two', 'Three']);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await fixture?.close();
+  afterEach(async () => {
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
   });
+
 
   it('reorders with Alt+Arrow keys and keeps focus in the moved row', async () => {
     const one = await rowId(page, 'One');
@@ -54,9 +56,10 @@ describe('working with one list', () => {
     await page.locator(`[data-task-id="${two}"] [data-testid="task-delete"]`).click();
     await until(async () => !(await order()).includes('Two'), 'Two to leave the list');
     await page.getByTestId('undo-delete').click();
-    await until(async () => (await order()).join() === 'Three,One,Two', 'Two back in place after undo');
+    await until(async () => (await order()).join() === 'One,Two,Three', 'Two back in place after undo');
 
     await page.locator(`[data-task-id="${two}"] [data-testid="task-delete"]`).click();
+    await until(async () => !(await order()).includes('Two'), 'Two to leave the list again');
     await page.getByTestId('trash-toggle').click();
     await page.locator(`[data-testid="trash-item"][data-task-id="${two}"] [data-testid="task-restore"]`).click();
     await until(async () => (await order()).includes('Two'), 'Two restored from the trash');
@@ -75,6 +78,5 @@ describe('working with one list', () => {
     );
     const task = await page.evaluate((id) => window.concordDemo?.list?.tasks().find((task) => task.id === id), one);
     expect(task).toMatchObject({ description: 'Bring the slides', completed: true });
-    expect(pageErrors(page)).toEqual([]);
   });
 });

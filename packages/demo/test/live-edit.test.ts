@@ -1,27 +1,24 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addTask, openDemo, pageErrors, readList, rowId, until, waitForState } from './support/demo-page.js';
-import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addTask, openTwoWindows, pageErrors, readList, rowId, until } from './support/demo-page.js';
+import { uniqueList, useFixture } from './support/fixture.js';
 
+/** Each test opens both windows on a list of its own: none depends on another's tasks or on their order. */
 describe('two windows on one list, online', () => {
-  let fixture: Fixture;
-  let contexts: BrowserContext[] = [];
+  const fixture = useFixture([{}, {}]);
   let ada: Page;
   let bo: Page;
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    contexts = await Promise.all([fixture.browser.newContext(), fixture.browser.newContext()]);
-    const list = uniqueList('live');
-    ada = await openDemo(contexts[0]!, fixture.relay.httpUrl, list, 'Ada');
-    bo = await openDemo(contexts[1]!, fixture.relay.httpUrl, list, 'Bo');
-    await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
+  beforeEach(async () => {
+    [ada, bo] = await openTwoWindows(fixture.contexts, fixture.baseUrl, uniqueList('live'));
   });
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await fixture?.close();
+  afterEach(async () => {
+    expect(pageErrors(ada)).toEqual([]);
+    expect(pageErrors(bo)).toEqual([]);
+    await Promise.all([ada.close(), bo.close()]);
   });
+
 
   it('shows a new task, a title edit and a completion in the other window', async () => {
     await addTask(ada, 'Write the launch post');
@@ -35,8 +32,6 @@ describe('two windows on one list, online', () => {
 
     await bo.locator(`[data-task-id="${id}"] [data-testid="task-toggle"]`).check();
     await until(async () => (await readList(ada)).live[0]?.completed === true, 'the completion in the other window');
-    expect(pageErrors(ada)).toEqual([]);
-    expect(pageErrors(bo)).toEqual([]);
   });
 
   it("keeps the local caret where it was when someone else edits the same title", async () => {
@@ -60,7 +55,8 @@ describe('two windows on one list, online', () => {
 
   it('shows who is online and who edits which task', async () => {
     await until(async () => (await ada.getByTestId('peer').count()) === 2, 'both people in the presence bar');
-    const id = await rowId(ada, 'Write the launch post today');
+    await addTask(ada, 'Book the venue');
+    const id = await rowId(bo, 'Book the venue');
     await bo.locator(`[data-task-id="${id}"] [data-testid="task-title"]`).focus();
     await until(
       async () => (await ada.locator(`[data-task-id="${id}"] [data-testid="task-editors"]`).textContent())?.includes('Bo'),

@@ -1,8 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addTask,
-  openDemo,
+  openTwoWindows,
   pageErrors,
   readList,
   rowId,
@@ -12,30 +12,16 @@ import {
   until,
   waitForState,
 } from './support/demo-page.js';
-import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+import { uniqueList, useFixture } from './support/fixture.js';
 
 /** Both windows go offline (the page's switch and the browser's network), make conflicting edits, and come back. */
 describe('offline on both sides, then back online', () => {
-  let fixture: Fixture;
-  let contexts: BrowserContext[] = [];
+  const fixture = useFixture([{ viewport: { width: 900, height: 900 } }, { viewport: { width: 375, height: 812 } }]);
   let ada: Page;
   let bo: Page;
 
   beforeAll(async () => {
-    fixture = await startFixture();
-    contexts = await Promise.all([
-      fixture.browser.newContext({ viewport: { width: 900, height: 900 } }),
-      fixture.browser.newContext({ viewport: { width: 375, height: 812 } }),
-    ]);
-    const list = uniqueList('merge');
-    ada = await openDemo(contexts[0]!, fixture.relay.httpUrl, list, 'Ada');
-    bo = await openDemo(contexts[1]!, fixture.relay.httpUrl, list, 'Bo');
-    await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await fixture?.close();
+    [ada, bo] = await openTwoWindows(fixture.contexts, fixture.baseUrl, uniqueList('merge'));
   });
 
   async function goOffline(page: Page, context: BrowserContext): Promise<void> {
@@ -56,7 +42,7 @@ describe('offline on both sides, then back online', () => {
     const plan = await rowId(ada, 'Plan the offsite');
     const cake = await rowId(ada, 'Order the cake');
 
-    await Promise.all([goOffline(ada, contexts[0]!), goOffline(bo, contexts[1]!)]);
+    await Promise.all([goOffline(ada, fixture.contexts[0]!), goOffline(bo, fixture.contexts[1]!)]);
 
     // Conflicting edits, made while neither side can see the other.
     await typeInTitle(ada, plan, ' in May');
@@ -73,7 +59,7 @@ describe('offline on both sides, then back online', () => {
     await screenshot(ada, 'merge-1-offline-ada');
     await screenshot(bo, 'merge-1-offline-bo');
 
-    await Promise.all([goOnline(ada, contexts[0]!), goOnline(bo, contexts[1]!)]);
+    await Promise.all([goOnline(ada, fixture.contexts[0]!), goOnline(bo, fixture.contexts[1]!)]);
 
     const [finalAda, finalBo] = await until(
       async () => {

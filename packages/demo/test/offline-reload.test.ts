@@ -1,34 +1,27 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addTask, openDemo, pageErrors, readList, rowId, screenshot, syncState, typeInTitle, until, waitForState } from './support/demo-page.js';
-import { startFixture, uniqueList, type Fixture } from './support/fixture.js';
+import { uniqueList, useFixture } from './support/fixture.js';
 
 /** The service worker opens the page with no network at all, and IndexedDB still holds every edit, sent or not. */
 describe('reload with no network', () => {
-  let fixture: Fixture;
-  let context: BrowserContext;
+  const fixture = useFixture([{ viewport: { width: 900, height: 800 } }]);
   let page: Page;
   const list = uniqueList('reload');
 
   beforeAll(async () => {
-    fixture = await startFixture();
-    context = await fixture.browser.newContext({ viewport: { width: 900, height: 800 } });
-    page = await openDemo(context, fixture.relay.httpUrl, list, 'Ada');
+    page = await openDemo(fixture.contexts[0]!, fixture.baseUrl, list, 'Ada');
     // The app shell is precached before the worker activates; once it controls the page, a reload goes through it.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await fixture?.close();
-  });
 
   it('reopens from the service worker and shows every edit, including unsent ones', async () => {
     await addTask(page, 'Saved on the relay');
     await waitForState(page, 'synced');
 
     // The browser loses the network; the page's transport must notice by itself (offline event or heartbeat).
-    await context.setOffline(true);
+    await fixture.contexts[0]!.setOffline(true);
     await waitForState(page, 'offline', 15_000);
     const saved = await rowId(page, 'Saved on the relay');
     await typeInTitle(page, saved, ' (edited offline)');
@@ -48,14 +41,14 @@ describe('reload with no network', () => {
     await screenshot(page, 'reload-2-after');
 
     // Back online, the unsent edits reach the relay: a fresh browser context sees them.
-    await context.setOffline(false);
+    await fixture.contexts[0]!.setOffline(false);
     await until(async () => {
       const state = await syncState(page);
       return state.state === 'synced' && state.pending === 0;
     }, 'the reloaded page to sync its pending edits', 30_000);
-    const other = await context.browser()!.newContext();
+    const other = await fixture.contexts[0]!.browser()!.newContext();
     try {
-      const fresh = await openDemo(other, fixture.relay.httpUrl, list, 'Bo');
+      const fresh = await openDemo(other, fixture.baseUrl, list, 'Bo');
       await until(async () => JSON.stringify((await readList(fresh)).live) === JSON.stringify(before.live), 'a fresh client to get every edit');
     } finally {
       await other.close();

@@ -1,5 +1,6 @@
 /**
- * @concord/relay: a Yjs WebSocket relay that writes every update to LevelDB before forwarding or acknowledging it.
+ * @concord/relay: a Yjs WebSocket relay that makes every update durable (a write-ahead log, then LevelDB; or LevelDB
+ * synced batches with `fsync`) before forwarding or acknowledging it.
  * Speaks the stock y-websocket protocol at `ws://HOST:PORT/<doc>` and the multiplexed `concord.v1` protocol
  * (subprotocol negotiation) on the same port.
  *
@@ -12,7 +13,8 @@
  * ```
  * @packageDocumentation
  */
-export { startRelay, RELAY_DEFAULTS, type Relay, type RelayOptions } from './relay.js';
+export { startRelay, type Relay, type RelayOptions } from './relay.js';
+export { RELAY_DEFAULTS, RELAY_OPTIONS } from './options.js';
 export { RelayEngine, ENGINE_DEFAULTS, type RelayEngineEvents, type RelayEngineOptions } from './engine/relay-engine.js';
 export type { RoomMember, RoomView } from './engine/member.js';
 export { mergeUpdatesTree } from './engine/merge-tree.js';
@@ -20,7 +22,8 @@ export type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } fro
 export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
-export { HttpHost, pickProtocol, stockDocumentName, type HttpHostOptions } from './host/http-host.js';
+export { HttpHost, type HttpHostOptions } from './host/http-host.js';
+export { pickProtocol, stockDocumentName } from './host/upgrade.js';
 export { ConcordSession } from './sessions/concord-session.js';
 export { StockSession } from './sessions/stock-session.js';
 export type { Session, SessionContext, WireSocket } from './sessions/wire-socket.js';

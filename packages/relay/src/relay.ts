@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { withDefaults } from './defaults.js';
-import { ENGINE_DEFAULTS, RelayEngine } from './engine/relay-engine.js';
+import { RelayEngine } from './engine/relay-engine.js';
 import { InvalidOptionError } from './errors.js';
 import { HttpHost } from './host/http-host.js';
 import type { DocumentStorage } from './storage/document-storage.js';
@@ -10,7 +10,11 @@ import { InstrumentedStorage } from './storage/instrumented-storage.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { observeEngine, storageObserver } from './metrics/observe-engine.js';
 import { RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
+import { checkOptions, RELAY_DEFAULTS } from './options.js';
 
+export { RELAY_DEFAULTS };
+
+/** Defaults and accepted values: `RELAY_OPTIONS` in options.ts. */
 export interface RelayOptions {
   /** Interface to listen on. */
   readonly host?: string;
@@ -53,21 +57,6 @@ export interface RelayOptions {
   readonly redisOptions?: Omit<RedisReplicationOptions, 'url' | 'logger'>;
 }
 
-export const RELAY_DEFAULTS = {
-  host: '127.0.0.1',
-  port: 1234,
-  dataDir: './data',
-  staticDir: null,
-  fsync: false,
-  maxPayloadBytes: 16 * 1024 * 1024,
-  authSecret: null,
-  rateLimitPerSecond: 2_000,
-  rateLimitBurst: 4_000,
-  maxBufferedBytes: 8 * 1024 * 1024,
-  heartbeatMs: 30_000,
-  metrics: true,
-  ...ENGINE_DEFAULTS,
-} as const;
 
 export interface Relay {
   readonly host: string;
@@ -80,18 +69,10 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-function validate(options: RelayOptions): void {
-  const port = options.port ?? RELAY_DEFAULTS.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidOptionError(`invalid port ${String(options.port)}: expected 0-65535`);
-  if (options.storage !== undefined && options.dataDir !== undefined) throw new TypeError('pass either storage or dataDir, not both');
-  const max = options.maxPayloadBytes ?? RELAY_DEFAULTS.maxPayloadBytes;
-  if (!Number.isInteger(max) || max < 1024) throw new InvalidOptionError('maxPayloadBytes must be an integer >= 1024');
-  validateLimits(options);
-}
-
 /** Opens the storage, starts the engine and listens. Rejects with DataDirectoryError, InvalidOptionError or a listen error. */
 export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
-  validate(options);
+  checkOptions(options);
+  if (options.storage !== undefined && options.dataDir !== undefined) throw new InvalidOptionError('pass either storage or dataDir, not both');
   const settings = withDefaults(RELAY_DEFAULTS, options);
   const logger = options.logger ?? pino({ level: 'silent' });
   const replication = options.redis ? new RedisReplication({ ...options.redisOptions, url: options.redis, logger }) : undefined;
@@ -152,24 +133,4 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         logger.info('relay closed');
       })()),
   };
-}
-
-function validateLimits(options: RelayOptions): void {
-  const check = (name: keyof RelayOptions, min: number): void => {
-    const value = options[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
-      throw new InvalidOptionError(`${name} must be an integer >= ${min}`);
-    }
-  };
-  check('rateLimitPerSecond', 0);
-  check('rateLimitBurst', 1);
-  check('maxBufferedBytes', 1024);
-  check('heartbeatMs', 0);
-  check('compactThreshold', 2);
-  check('compactBytes', 1);
-  check('maxAwarenessBytes', 1);
-  check('maxAwarenessStates', 1);
-  if (options.authSecret !== undefined && options.authSecret !== null && options.authSecret.length < 16) {
-    throw new InvalidOptionError('authSecret must have at least 16 characters');
-  }
 }

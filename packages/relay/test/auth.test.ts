@@ -1,29 +1,21 @@
 import { ErrorCode, MessageType, PROTOCOL_V1, type Message } from '@concord/core/protocol';
 import { WebSocketTransport } from '@concord/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createToken } from '../src/auth/tokens.js';
 import { RawConcordClient } from './support/concord-client.js';
 import { destroyAllStockClients, stockClient, synced } from './support/stock-client.js';
-import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
+import { useRawRelay } from './support/raw-relay.js';
+import { relayMetric } from './support/metrics.js';
 import { waitFor } from './support/wait.js';
 
 const SECRET = 'test-secret-0123456789';
-let data: { path: string; remove: () => Promise<void> };
-let relay: RelayProcess;
+const fixture = useRawRelay(['--auth-secret', SECRET]);
 const cleanups: (() => void)[] = [];
-beforeAll(async () => {
-  data = await tempDir();
-  relay = await startRelayProcess(['--data', data.path, '--auth-secret', SECRET]);
-});
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
   destroyAllStockClients();
-});
-afterAll(async () => {
-  await killAllRelays();
-  await data.remove();
 });
 
 const token = (lists: string[] | '*', mode: 'rw' | 'ro' = 'rw', ttlSeconds = 3600): Promise<string> => createToken({ secret: SECRET, lists, mode, ttlSeconds, sub: 'tester' });
@@ -49,7 +41,7 @@ function upgradeStatus(url: string, protocols: string[] = []): Promise<number> {
 }
 
 async function concord(tokenValue: string): Promise<RawConcordClient> {
-  const client = await RawConcordClient.connect(`${relay.url}/?token=${tokenValue}`);
+  const client = await RawConcordClient.connect(`${fixture.relay.url}/?token=${tokenValue}`);
   cleanups.push(() => client.close());
   return client;
 }
@@ -66,13 +58,13 @@ describe('tokens (real relay process with --auth-secret)', () => {
     const good = await token(['L1']);
     const forged = await createToken({ secret: 'another-secret-0123456789', lists: '*', ttlSeconds: 3600 });
     const expired = await createToken({ secret: SECRET, lists: '*', ttlSeconds: 1, now: Date.now() - 10_000 });
-    expect(await upgradeStatus(`${relay.url}/L1`)).toBe(401);
-    expect(await upgradeStatus(`${relay.url}/L1?token=${forged}`)).toBe(401);
-    expect(await upgradeStatus(`${relay.url}/L1?token=${expired}`)).toBe(401);
-    expect(await upgradeStatus(`${relay.url}/?token=garbage`, [PROTOCOL_V1])).toBe(401);
-    expect(await upgradeStatus(`${relay.url}/L2?token=${good}`)).toBe(403);
-    expect(await upgradeStatus(`${relay.url}/L1/task-1?token=${good}`)).toBe(101);
-    expect(await upgradeStatus(`${relay.url}/?token=${good}`, [PROTOCOL_V1])).toBe(101);
+    expect(await upgradeStatus(`${fixture.relay.url}/L1`)).toBe(401);
+    expect(await upgradeStatus(`${fixture.relay.url}/L1?token=${forged}`)).toBe(401);
+    expect(await upgradeStatus(`${fixture.relay.url}/L1?token=${expired}`)).toBe(401);
+    expect(await upgradeStatus(`${fixture.relay.url}/?token=garbage`, [PROTOCOL_V1])).toBe(401);
+    expect(await upgradeStatus(`${fixture.relay.url}/L2?token=${good}`)).toBe(403);
+    expect(await upgradeStatus(`${fixture.relay.url}/L1/task-1?token=${good}`)).toBe(101);
+    expect(await upgradeStatus(`${fixture.relay.url}/?token=${good}`, [PROTOCOL_V1])).toBe(101);
   });
 
   it('concord.v1: a document outside the lists gets Error(Forbidden) and nothing of it; the others sync', async () => {
@@ -118,8 +110,8 @@ describe('tokens (real relay process with --auth-secret)', () => {
   });
 
   it('stock endpoint: a read-only client receives updates; its writes are dropped, never stored or forwarded', async () => {
-    const writer = stockClient(relay.url, 'ro-stock', { token: await token(['ro-stock']) });
-    const reader = stockClient(relay.url, 'ro-stock', { token: await token(['ro-stock'], 'ro') });
+    const writer = stockClient(fixture.relay.url, 'ro-stock', { token: await token(['ro-stock']) });
+    const reader = stockClient(fixture.relay.url, 'ro-stock', { token: await token(['ro-stock'], 'ro') });
     await Promise.all([synced(writer), synced(reader)]);
     writer.doc.getText('t').insert(0, 'from the writer');
     await waitFor(() => reader.doc.getText('t').toString() === 'from the writer', 'the read-only client to receive');
@@ -127,7 +119,7 @@ describe('tokens (real relay process with --auth-secret)', () => {
     writer.doc.getMap('m').set('after', true);
     await waitFor(() => reader.doc.getMap('m').get('after') === true, 'a later update to reach the read-only client');
     // A fresh client sees only what the relay stored: the writer's edits, not the read-only one's.
-    const fresh = stockClient(relay.url, 'ro-stock', { token: await token(['ro-stock']) });
+    const fresh = stockClient(fixture.relay.url, 'ro-stock', { token: await token(['ro-stock']) });
     await synced(fresh);
     expect(fresh.doc.getText('t').toString()).toBe('from the writer');
     expect(writer.doc.getText('t').toString()).toBe('from the writer');
@@ -139,23 +131,37 @@ describe('tokens (real relay process with --auth-secret)', () => {
     expect(await client.closed(4000)).toBe(4401);
   });
 
-  it('a core WebSocketTransport with a token syncs; one without is refused and never syncs', async () => {
-    const errors: Error[] = [];
-    const make = (tokenSource: (() => Promise<string>) | undefined): { transport: WebSocketTransport; doc: Y.Doc } => {
-      const transport = new WebSocketTransport({ url: relay.url, WebSocket, connectivity: null, backoffBaseMs: 50, backoffCapMs: 200, token: tokenSource });
-      transport.on('error', (error) => errors.push(error));
+  it('a core WebSocketTransport with a token syncs; one without is refused with 401 on every attempt and never syncs', async () => {
+    const make = (tokenSource: (() => Promise<string>) | undefined) => {
+      const transport = new WebSocketTransport({ url: fixture.relay.url, WebSocket, connectivity: null, backoffBaseMs: 20, backoffCapMs: 50, token: tokenSource });
       const doc = new Y.Doc();
+      const states = new Set<string>();
+      transport.on('status', (status) => states.add(status.state));
       transport.add([{ name: 'L9/task', doc }]);
       cleanups.push(() => transport.destroy());
-      return { transport, doc };
+      return { transport, doc, states };
     };
     const a = make(() => token(['L9']));
     const b = make(() => token(['L9']));
-    const anonymous = make(undefined);
     a.doc.getText('t').insert(0, 'synced with a token');
     await waitFor(() => b.doc.getText('t').toString() === 'synced with a token', 'b to receive a’s edit');
     await waitFor(() => a.transport.status.state === 'synced', 'a synced');
+
+    // "Never", over a window bounded by a condition: the anonymous transport's next five attempts are each refused at
+    // the upgrade with 401 (the relay counts them by reason), while a and b keep editing; it never syncs in between.
+    const refusedUnauthorized = (): Promise<number> => relayMetric(fixture.relay.url, 'concord_relay_refused_total{reason="unauthorized"}');
+    const before = await refusedUnauthorized();
+    const anonymous = make(undefined);
+    let refused = before;
+    for (let round = 0; refused < before + 5; round++) {
+      a.doc.getText('t').insert(0, `${round} `);
+      refused = await refusedUnauthorized();
+      expect(anonymous.doc.getText('t').toString()).toBe('');
+    }
+    await waitFor(() => b.doc.getText('t').toString() === a.doc.getText('t').toString(), 'b to keep up with a');
+    expect(anonymous.states.has('synced')).toBe(false);
     expect(anonymous.transport.status.state).not.toBe('synced');
     expect(anonymous.doc.getText('t').toString()).toBe('');
   });
 });
+

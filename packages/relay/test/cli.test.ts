@@ -1,20 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelDbStorage } from '../src/storage/leveldb-storage.js';
-import { killAllRelays, runRelayCli, startRelayProcess, tempDir } from './support/relay-process.js';
+import { runRelayCli, startRelayProcess, useRelayData } from './support/relay-process.js';
 import { MessageType } from '@concord/core/protocol';
 import { RawConcordClient } from './support/concord-client.js';
 import { destroyAllStockClients } from './support/stock-client.js';
 
-let dir: { path: string; remove: () => Promise<void> };
-beforeAll(async () => (dir = await tempDir()));
-afterEach(async () => {
-  destroyAllStockClients();
-  await killAllRelays();
-});
-afterAll(async () => dir.remove());
+const dir = useRelayData(destroyAllStockClients);
 
 const httpBase = (url: string): string => url.replace(/^ws:/, 'http:');
 

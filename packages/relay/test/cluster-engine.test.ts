@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeClusterMessage, encodeClusterMessage, ClusterMessageType, type ClusterMessage } from '../src/cluster/messages.js';
-import type { Replication } from '../src/cluster/replication.js';
+import type { Replication } from '../src/engine/replication.js';
 import { RelayEngine } from '../src/engine/relay-engine.js';
 import { MemoryStorage } from '../src/storage/memory-storage.js';
 import { FakeMember } from './support/fake-member.js';

@@ -5,9 +5,10 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ensureRedisServer, startRedisServer, type RedisServer } from './support/redis-server.js';
 import { killAllRelays, startRelayProcess, tempDir, type RelayProcess } from './support/relay-process.js';
+import { relayMetric } from './support/metrics.js';
 import { waitFor } from './support/wait.js';
 
-// Several relays sharing documents through a real redis-server (issue 7). Relays are real processes (`--redis`),
+// Several relays sharing documents through a real redis-server. Relays are real processes (`--redis`),
 // clients are core's WebSocketTransport over `ws`; everything on 127.0.0.1.
 
 const redisBinary = ensureRedisServer();
@@ -78,15 +79,26 @@ async function converged(clients: readonly Client[], expected: number, timeoutMs
   );
 }
 
-/** `count` edits per client, interleaved across clients with short pauses (concurrent, not one client after another). */
-async function edit(clients: readonly Client[], count: number, tag: string, stop: () => boolean = () => false): Promise<number> {
-  let made = 0;
-  for (let n = 0; n < count && !stop(); n++) {
+/**
+ * `count` edits per client, interleaved across clients (concurrent, not one client after another) and paced a few
+ * milliseconds apart so that they stay in flight while a test kills or restarts something; `progress.made` counts them.
+ */
+async function edit(clients: readonly Client[], count: number, tag: string, progress = { made: 0 }): Promise<void> {
+  for (let n = 0; n < count; n++) {
     clients.forEach((c, i) => c.doc.getArray<string>('items').push([`${tag}${i}-${n}`]));
-    made += clients.length;
+    progress.made += clients.length;
     await new Promise((resolve) => setTimeout(resolve, 3));
   }
-  return made;
+}
+
+const documentsLoaded = (url: string): Promise<number> => relayMetric(url, 'concord_relay_documents_loaded');
+
+/** What a relay holds on disk: killed with kill -9, then restarted alone on its data directory (no Redis, no peer). */
+async function durableCopy(relay: RelayProcess & { dataDir: string }, name = 'list'): Promise<string[]> {
+  relay.child.kill('SIGKILL');
+  await relay.exited;
+  const alone = await startRelayProcess(['--data', relay.dataDir]);
+  return relayCopy(alone.url, name);
 }
 
 /** The document as a relay durably holds it, read by a fresh client (its first sync). */
@@ -107,10 +119,10 @@ describe.skipIf(redisBinary === null)('several relays through Redis', () => {
     clients[0]!.awareness.setLocalStateField('user', 'ada');
     await waitFor(() => clients[1]!.awareness.getStates().get(clients[0]!.doc.clientID)?.user === 'ada', 'awareness from relay A on relay B');
 
-    // Each relay persisted every update (its own clients' and its peer's) before forwarding.
+    // Each relay persisted every update, its own clients' and its peer's.
     const expected = [...items(clients[0]!)].sort();
-    expect([...(await relayCopy(a.url))].sort()).toEqual(expected);
-    expect([...(await relayCopy(b.url))].sort()).toEqual(expected);
+    expect([...(await durableCopy(a))].sort()).toEqual(expected);
+    expect([...(await durableCopy(b))].sort()).toEqual(expected);
   });
 
   it('a relay killed with kill -9 during edits: its clients fail over to the other, every replica ends identical', async () => {
@@ -121,23 +133,23 @@ describe.skipIf(redisBinary === null)('several relays through Redis', () => {
     const clients = [...onA, ...onB];
     await waitFor(() => clients.every(isSynced), 'every client to sync');
 
-    let killed = false;
-    const editing = edit(clients, 60, 'k', () => false);
-    await waitFor(() => items(onB[0]!).length >= 80, 'edits to flow', 10_000);
+    const progress = { made: 0 };
+    const editing = edit(clients, 60, 'k', progress);
+    // Kill once a third of the edits are made and edits flow between the relays, with two thirds still to come.
+    await waitFor(() => progress.made >= 100 && items(onB[0]!).length >= 20, 'edits to flow', 10_000);
     a.child.kill('SIGKILL');
-    await a.exited;
-    killed = true;
-    const made = await editing;
-    expect(killed).toBe(true);
-    expect(made).toBe(300);
+    expect(await a.exited).toBe('SIGKILL');
+    // The kill landed while the clients were still editing: some of the 300 edits were made with A already gone.
+    expect(progress.made).toBeLessThan(300);
+    await editing;
     // A's clients reconnect to B, re-subscribe with their state vectors and upload what B lacks.
     await converged(clients, 300, 20_000);
     expect(new Set(items(onA[0]!)).size).toBe(300);
 
-    // B holds everything durably; A, restarted on its disk, catches up from B through Redis on load.
-    expect((await relayCopy(b.url)).length).toBe(300);
+    // A, restarted on its disk, catches up from B through Redis on load; B holds everything durably.
     const again = await relay(redis.url, [], a.dataDir);
     expect(await relayCopy(again.url)).toEqual(items(onA[0]!));
+    expect((await durableCopy(b)).length).toBe(300);
   });
 
   it('Redis restarting costs a reconnect, not data', async () => {
@@ -168,8 +180,10 @@ describe.skipIf(redisBinary === null)('several relays through Redis', () => {
     text.delete(0, 8);
     await waitFor(() => isSynced(writer), 'the edit to be acknowledged');
     writer.transport.destroy();
-    // A unloads the document; B never loaded it. A client of B must get A's edits in its very first sync.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A unloads the document (it answers the catch-up from its disk); B never loaded it. A client of B must get A's
+    // edits in its very first sync.
+    await waitFor(async () => (await documentsLoaded(a.url)) === 0, 'relay A to unload the document');
+    expect(await documentsLoaded(b.url)).toBe(0);
     const reader = client([b.url], 'catch-up');
     let contentWhenSynced: string | null = null;
     reader.transport.on('status', (status) => {
@@ -178,12 +192,14 @@ describe.skipIf(redisBinary === null)('several relays through Redis', () => {
     await waitFor(() => isSynced(reader), 'the reader to sync');
     expect(contentWhenSynced).toBe('through relay A');
 
-    // B persisted what it fetched: it still has it with A gone and Redis out of the picture.
+    // B persisted what it fetched: killed with kill -9 and restarted on its disk, with A gone and without Redis, it still
+    // serves it.
     a.child.kill('SIGKILL');
-    await a.exited;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const late = client([b.url], 'catch-up');
-    await waitFor(() => isSynced(late), 'a late reader to sync');
+    b.child.kill('SIGKILL');
+    await Promise.all([a.exited, b.exited]);
+    const restarted = await startRelayProcess(['--data', b.dataDir]);
+    const late = client([restarted.url], 'catch-up');
+    await waitFor(() => isSynced(late), 'a reader of the restarted relay B to sync');
     expect(late.doc.getText('title').toString()).toBe('through relay A');
   });
 });

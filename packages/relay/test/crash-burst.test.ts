@@ -1,16 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { killAllRelays, startRelayProcess, tempDir } from './support/relay-process.js';
+import { startRelayProcess, useRelayData } from './support/relay-process.js';
 import { destroyAllStockClients, stockClient, synced } from './support/stock-client.js';
 import { waitFor } from './support/wait.js';
 
-let data: { path: string; remove: () => Promise<void> };
-beforeAll(async () => (data = await tempDir()));
-afterEach(async () => {
-  destroyAllStockClients();
-  await killAllRelays();
-});
-afterAll(async () => data.remove());
+const data = useRelayData(destroyAllStockClients);
 
 describe('kill -9 during a burst', () => {
   it('loses no update that another client had received', async () => {

@@ -1,14 +1,11 @@
 import { MessageType, type Message } from '@concord/core/protocol';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RawConcordClient } from './support/concord-client.js';
-import { killAllRelays, startRelayProcess, tempDir } from './support/relay-process.js';
+import { startRelayProcess, useRelayData } from './support/relay-process.js';
 
-let data: { path: string; remove: () => Promise<void> };
-beforeAll(async () => (data = await tempDir()));
-afterEach(async () => killAllRelays());
-afterAll(async () => data.remove());
+const data = useRelayData();
 
 const DOC = 'crash/list';
 const ITERATIONS = 20;

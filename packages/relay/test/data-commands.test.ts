@@ -1,15 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MessageType } from '@concord/core/protocol';
 import { RawConcordClient } from './support/concord-client.js';
-import { killAllRelays, runRelayCli, startRelayProcess, tempDir } from './support/relay-process.js';
+import { runRelayCli, startRelayProcess, useRelayData } from './support/relay-process.js';
 
-let dir: { path: string; remove: () => Promise<void> };
-beforeAll(async () => (dir = await tempDir()));
-afterEach(() => killAllRelays());
-afterAll(async () => dir.remove());
+const dir = useRelayData();
 
 /**
  * Writes `count` updates to `doc` through a real relay (each its own stored update), then stops it with SIGTERM, or

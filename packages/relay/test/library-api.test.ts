@@ -32,7 +32,8 @@ describe('startRelay (library API, in process)', () => {
 
   it('rejects impossible options', async () => {
     await expect(startRelay({ port: 70_000 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
-    await expect(startRelay({ storage: new MemoryStorage(), dataDir: './x' })).rejects.toThrow(TypeError);
+    await expect(startRelay({ storage: new MemoryStorage(), dataDir: './x' })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(startRelay({ compactThreshold: 1 })).rejects.toThrow(/compactThreshold \(--compact-updates, CONCORD_COMPACT_UPDATES\) must be an integer >= 2; got 1/);
     expect(RELAY_DEFAULTS.port).toBe(1234);
   });
 });

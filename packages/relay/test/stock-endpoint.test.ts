@@ -1,17 +1,11 @@
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { killAllRelays, startRelayProcess, tempDir } from './support/relay-process.js';
+import { startRelayProcess, useRelayData } from './support/relay-process.js';
 import { destroyAllStockClients, stockClient, synced } from './support/stock-client.js';
 import { waitFor } from './support/wait.js';
 
-let data: { path: string; remove: () => Promise<void> };
-beforeAll(async () => (data = await tempDir()));
-afterEach(async () => {
-  destroyAllStockClients();
-  await killAllRelays();
-});
-afterAll(async () => data.remove());
+const data = useRelayData(destroyAllStockClients);
 
 const textOf = (update: Uint8Array): string => {
   const doc = new Y.Doc();

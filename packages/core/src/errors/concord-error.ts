@@ -3,7 +3,6 @@ export const ConcordErrorCode = {
   InvalidId: 'ERR_INVALID_ID',
   UnknownTask: 'ERR_UNKNOWN_TASK',
   ListClosed: 'ERR_LIST_CLOSED',
-  InvalidArgument: 'ERR_INVALID_ARGUMENT',
   PersistenceFailed: 'ERR_PERSISTENCE_FAILED',
 } as const;
 export type ConcordErrorCodeValue = (typeof ConcordErrorCode)[keyof typeof ConcordErrorCode];

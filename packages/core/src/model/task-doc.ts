@@ -1,7 +1,10 @@
 import * as Y from 'yjs';
 import { setText } from './text.js';
 
-/** Bumped when the task document's layout changes; readers migrate older documents on open. */
+/**
+ * Written into every task document a replica creates, so that a later change of the layout can tell older documents
+ * apart. Nothing reads it yet: version 1 is the only layout there has been.
+ */
 export const TASK_SCHEMA_VERSION = 1;
 
 /** The fields of a task that live in its own document. */

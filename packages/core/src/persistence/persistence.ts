@@ -8,8 +8,10 @@ export interface PersistenceEvents {
 
 /**
  * Local storage for Yjs documents. An adapter loads what it holds into a document and then stores every later update
- * of that document, so the app works and reloads with no network. Implementations: y-indexeddb (one IndexedDB
- * database per document) and in-memory (tests, Node). Every adapter passes `runPersistenceAdapterTests`.
+ * of that document, so the app works and reloads with no network. Implementations: `SingleDatabasePersistence` (every
+ * document in one IndexedDB database: the default where IndexedDB exists), `IndexedDbPersistence` (y-indexeddb, one
+ * database per document) and `MemoryPersistence` (the default elsewhere: tests, Node). Every adapter passes
+ * `runPersistenceAdapterTests`.
  */
 export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>, 'on' | 'off'> {
   /** A short name for logs and benchmarks. */

@@ -7,8 +7,8 @@ export function isEmptyUpdate(update: Uint8Array): boolean {
 
 /**
  * Whether Yjs can decode the whole update. `Y.decodeUpdate` reads the delete set at the end, so it rejects truncated
- * updates that the cheaper readers accept; the argument must be an exact-size buffer (see FACTS: a view into a larger
- * buffer lets lib0 read past the end without throwing).
+ * updates that the cheaper readers accept; the argument must be an exact-size buffer (a view into a larger buffer lets lib0
+ * read past the end without throwing).
  */
 export function isDecodableUpdate(update: Uint8Array): boolean {
   if (update.byteLength < 2) return false;

@@ -62,7 +62,7 @@ export interface WebSocketTransportOptions {
 /** Defaults of every optional numeric option. */
 export const DEFAULT_TRANSPORT_OPTIONS = {
   connect: true,
-  // 3 s pings and an 8 s deadline detect a dead connection within about 10 s, as issue 3 asks.
+  // 3 s pings and an 8 s deadline detect a dead connection within about 10 s (the README promises that bound).
   heartbeatIntervalMs: 3_000,
   heartbeatTimeoutMs: 8_000,
   backoffBaseMs: 500,

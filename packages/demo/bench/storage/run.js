@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
+// Over 300 lines: one benchmark script (flags, bundling the page, serving it, driving Chromium, the report) read top
+// to bottom; its in-page half is page/main.js.
 // The page API is typed in page/bench-api.d.ts, but the type-aware lint resolves the JSDoc casts of `globalThis.bench` inside
 // page.evaluate callbacks to `any`; until that is fixed, member access on it is allowed here.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access */

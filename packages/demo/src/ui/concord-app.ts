@@ -1,3 +1,5 @@
+// Over 300 lines: the page's one stateful element (its state, event handlers and chunked first render); the views it
+// renders live in chrome.ts, panels.ts and task-row.ts, drag and drop in drag-reorder.ts.
 import type { SyncStatus, Task, TaskId, TaskList, Transport } from '@concord/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '../../../relay/test/support/wait.js';
 import { DEMO_DIR } from './relay.js';
 
 export const OUTPUT_DIR = join(DEMO_DIR, 'test-output');
@@ -16,21 +17,9 @@ export interface ListState {
   readonly trash: RowState[];
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes; no fixed sleeps. */
-export async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${describe(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+/** `waitFor` with the browser tests' pace: a page round trip per check, 20 s to settle by default. */
+export function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  return waitFor(check, what, timeoutMs, 100);
 }
 
 const errorsByPage = new WeakMap<Page, string[]>();
@@ -92,6 +81,14 @@ export async function syncState(page: Page): Promise<{ state: string; pending: n
   return { state, pending };
 }
 
+/** Ada and Bo, each in their own browser context, on `list`; resolves once both are synced. */
+export async function openTwoWindows(contexts: readonly BrowserContext[], baseUrl: string, list: string): Promise<[Page, Page]> {
+  const ada = await openDemo(contexts[0]!, baseUrl, list, 'Ada');
+  const bo = await openDemo(contexts[1]!, baseUrl, list, 'Bo');
+  await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
+  return [ada, bo];
+}
+
 export async function waitForState(page: Page, state: string, timeoutMs = 20_000): Promise<void> {
   await until(async () => (await syncState(page)).state === state, `sync-status "${state}"`, timeoutMs);
 }
@@ -111,11 +108,3 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { DEMO_DIR, startRelay, type RunningRelay } from './relay.js';
 
@@ -29,6 +30,33 @@ export async function startFixture(): Promise<Fixture> {
     close: async () => {
       await browser.close().catch(() => {});
       await relay.stop();
+    },
+  };
+}
+
+/**
+ * For a test file (call it inside its describe): the fixture and one browser context per entry of `contexts` (a separate
+ * user each: own storage, own service worker), started before the file's own hooks and tests, closed after them.
+ */
+export function useFixture(contexts: readonly BrowserContextOptions[] = [{}]): { readonly baseUrl: string; readonly contexts: readonly BrowserContext[] } {
+  let fixture: Fixture | undefined;
+  let opened: BrowserContext[] = [];
+  beforeAll(async () => {
+    fixture = await startFixture();
+    const { browser } = fixture;
+    opened = await Promise.all(contexts.map((options) => browser.newContext(options)));
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((context) => context.close()));
+    await fixture?.close();
+  });
+  return {
+    get baseUrl(): string {
+      if (fixture === undefined) throw new Error('the fixture starts in beforeAll');
+      return fixture.relay.httpUrl;
+    },
+    get contexts(): readonly BrowserContext[] {
+      return opened;
     },
   };
 }

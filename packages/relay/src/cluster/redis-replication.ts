@@ -1,3 +1,6 @@
+// Over 300 lines: one job, the Redis side of the engine's Replication contract. Its two connections and their
+// reconnects, the per-document channels and the catch-up exchange all read the same state (the documents loaded
+// here, the requests in flight), which a split would have to pass around.
 import { randomUUID } from 'node:crypto';
 import { isEmptyUpdate } from '@concord/core/protocol';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -9,7 +12,7 @@ import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from '../engine/merge-tree.js';
 import { InvalidOptionError } from '../errors.js';
 import { bringsNews, deleteSetOf } from './delete-set.js';
 import { ClusterMessageType, decodeClusterMessage, encodeClusterMessage, type ClusterMessage, type SyncAnswer } from './messages.js';
-import type { Replication } from './replication.js';
+import type { Replication } from '../engine/replication.js';
 
 export interface RedisReplicationOptions {
   /** `redis://HOST:PORT` (or `rediss://`), optionally with a database and credentials. */
@@ -45,7 +48,7 @@ interface PendingRequest {
 }
 
 /**
- * Shares the documents of relays that use the same Redis (issue 7).
+ * Shares the documents of relays that use the same Redis.
  *
  * Channels (binary messages, see messages.ts):
  * - `<prefix>doc:<doc>`, one per document, subscribed while the document is loaded: live updates (already durable on

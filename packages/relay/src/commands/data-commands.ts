@@ -6,13 +6,8 @@ import { DataDirectoryError } from '../errors.js';
 import { LevelDbStorage } from '../storage/leveldb-storage.js';
 import { writeAheadDirectory } from '../storage/relay-storage.js';
 import { WriteAheadStorage } from '../storage/write-ahead-storage.js';
+import type { Output } from './output.js';
 import { findUnapplicable } from './verify-commands.js';
-
-/** Where a command writes: results to `out` (stdout), progress to `progress` (stderr). */
-export interface Output {
-  out(text: string | Uint8Array): void;
-  progress(text: string): void;
-}
 
 /**
  * Opens the data directory of a relay that is NOT running. LevelDB allows one process at a time: a running relay

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createToken, parseTtl } from '../auth/tokens.js';
 import { RelayError } from '../errors.js';
-import { compactCommand, exportCommand, importCommand, inspectCommand, withData, type Output } from './data-commands.js';
+import { compactCommand, exportCommand, importCommand, inspectCommand, withData } from './data-commands.js';
+import type { Output } from './output.js';
 import { quarantineExportCommand, quarantineListCommand, quarantineReleaseCommand, verifyCommand, VerifyFailedError } from './verify-commands.js';
 
 /** Subcommands of `concord-relay`; anything else starts the relay. */

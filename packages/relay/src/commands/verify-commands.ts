@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { checkStoredLog } from '../engine/stored-log-check.js';
 import { DataDirectoryError } from '../errors.js';
 import type { DocumentStorage } from '../storage/document-storage.js';
-import type { Output } from './data-commands.js';
+import type { Output } from './output.js';
 
 /** `verify` found documents with updates that would not apply and was not asked to repair them: exit 1. */
 export class VerifyFailedError extends Error {}

@@ -32,3 +32,19 @@ export interface RoomView {
   /** Live awareness states of the room for a newcomer, or null. */
   awareness(): Uint8Array | null;
 }
+
+/**
+ * What a member's session uses of the engine (`RelayEngine` implements it): sessions depend on this, not on the engine
+ * class, so a test or another host can stand in for it.
+ */
+export interface MemberEngine {
+  /** Loads the document if needed and adds the member. Rejects with LoadFailedError or EngineClosedError. */
+  join(doc: string, member: RoomMember): Promise<RoomView>;
+  leave(doc: string, member: RoomMember): void;
+  /** Resolves with the clocks now durably held once the update is stored and forwarded. */
+  submitUpdate(doc: string, member: RoomMember, update: Uint8Array): Promise<Uint8Array>;
+  /** submitUpdate for protocols without acknowledgements. */
+  submitUpdateUnacknowledged(doc: string, member: RoomMember, update: Uint8Array): Promise<void>;
+  /** Throws MalformedAwarenessError or NotSubscribedError. */
+  submitAwareness(doc: string, member: RoomMember, update: Uint8Array): void;
+}

@@ -8,7 +8,7 @@ export const EMPTY_STATE_VECTOR: Uint8Array = Uint8Array.of(0);
 export const FAN_IN = 32;
 
 /**
- * Merges encoded updates in a tree of groups of 32. FACTS: `Y.mergeUpdates` grows with the square of the number of
+ * Merges encoded updates in a tree of groups of 32: `Y.mergeUpdates` grows with the square of the number of
  * updates in one call (5,000 small updates: 207 ms at once, 21 ms in chunks of 32 merged again).
  */
 export function mergeUpdatesTree(updates: readonly Uint8Array[]): Uint8Array {

@@ -1,3 +1,5 @@
+// Over 300 lines: the engine's behaviour end to end over a controlled storage, one describe per path (updates,
+// catch-up, load and unload, awareness, corrupt updates) sharing the same fixtures.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ControlledStorage, deferred } from '../../test/support/controlled-storage.js';

@@ -1,3 +1,6 @@
+// Over 300 lines: the engine's two write paths (a member's update and a peer relay's) share one gate, one batcher and
+// one durable-then-forward-then-acknowledge sequence; room lifecycles already live in RoomRegistry, screening in
+// update-screen.ts and WriteGate, merging in merge-tree.ts, the log in UpdateLog, awareness in AwarenessStates.
 import { EventEmitter } from 'node:events';
 import { isEmptyUpdate } from '@concord/core/protocol';
 import { pino, type Logger } from 'pino';
@@ -15,8 +18,9 @@ import {
 } from '../errors.js';
 import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
+import { checkOptions, RELAY_DEFAULTS } from '../options.js';
 import { AwarenessFormatError, AwarenessLimitError, type AwarenessLimits } from './awareness-states.js';
-import type { RoomMember, RoomView } from './member.js';
+import type { MemberEngine, RoomMember, RoomView } from './member.js';
 import { EMPTY_STATE_VECTOR, mergeUpdatesTree } from './merge-tree.js';
 import type { Room, WriteContext } from './room.js';
 import { RoomRegistry } from './room-registry.js';
@@ -24,7 +28,7 @@ import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
 import { decodeExact, type DecodedUpdate } from './update-screen.js';
 import { WriteGate, type GateRefusal, type GateWrite } from './write-gate.js';
-import type { Replication } from '../cluster/replication.js';
+import type { Replication } from './replication.js';
 
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
 const PEER: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined };
@@ -38,7 +42,7 @@ export interface RelayEngineOptions {
   readonly compactThreshold?: number;
   /** Also compact once this many bytes were stored since the last compaction (checked after every write, in the background). */
   readonly compactBytes?: number;
-  /** Other relays sharing documents (issue 7, `--redis`): catch-up on load, publish what local clients write. */
+  /** Other relays sharing documents (`--redis`): catch-up on load, publish what local clients write. */
   readonly replication?: Replication;
   /** Largest awareness state accepted from a connection, in UTF-8 bytes of its JSON. */
   readonly maxAwarenessBytes?: number;
@@ -46,15 +50,16 @@ export interface RelayEngineOptions {
   readonly maxAwarenessStates?: number;
 }
 
-/** Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory (issue 6). */
+/**
+ * Idle rooms unload after 5 s: a reload is one LevelDB range read, and idle rooms should not hold memory. The values
+ * and what each accepts are rows of `RELAY_OPTIONS`.
+ */
 export const ENGINE_DEFAULTS = {
-  idleUnloadMs: 5_000,
-  compactThreshold: 500,
-  compactBytes: 4 * 1024 * 1024,
-  // A presence state (name, colour, cursor, the task and field being edited) is a few hundred bytes; a tab of the demo
-  // introduces one state per document. Far past both, a state or a flood of states only costs every newcomer.
-  maxAwarenessBytes: 64 * 1024,
-  maxAwarenessStates: 8,
+  idleUnloadMs: RELAY_DEFAULTS.idleUnloadMs,
+  compactThreshold: RELAY_DEFAULTS.compactThreshold,
+  compactBytes: RELAY_DEFAULTS.compactBytes,
+  maxAwarenessBytes: RELAY_DEFAULTS.maxAwarenessBytes,
+  maxAwarenessStates: RELAY_DEFAULTS.maxAwarenessStates,
 } as const;
 
 /** Typed events, for metrics and tests. */
@@ -76,7 +81,7 @@ export interface RelayEngineEvents {
  * The update path: validate an exact-size copy → batch per event-loop turn → write → forward + acknowledge.
  * Room lifecycles (single-flight load and unload) live in RoomRegistry.
  */
-export class RelayEngine extends EventEmitter<RelayEngineEvents> {
+export class RelayEngine extends EventEmitter<RelayEngineEvents> implements MemberEngine {
   readonly #logger: Logger;
   readonly #rooms: RoomRegistry;
   readonly #batcher: WriteBatcher<WriteContext>;
@@ -87,13 +92,9 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
 
   constructor(options: RelayEngineOptions) {
     super();
+    checkOptions(options, ['idleUnloadMs', 'compactThreshold', 'compactBytes', 'maxAwarenessBytes', 'maxAwarenessStates']);
     const { storage, idleUnloadMs, compactThreshold, compactBytes, maxAwarenessBytes, maxAwarenessStates } = withDefaults(ENGINE_DEFAULTS, options);
-    if (!(maxAwarenessBytes >= 1)) throw new TypeError('maxAwarenessBytes must be a number >= 1');
-    if (!(maxAwarenessStates >= 1)) throw new TypeError('maxAwarenessStates must be a number >= 1');
     this.#awarenessLimits = { maxStateBytes: maxAwarenessBytes, maxStatesPerOwner: maxAwarenessStates };
-    if (!(compactBytes >= 1)) throw new TypeError('compactBytes must be a number >= 1');
-    if (!(idleUnloadMs >= 0)) throw new TypeError('idleUnloadMs must be a number >= 0');
-    if (!(compactThreshold >= 2)) throw new TypeError('compactThreshold must be a number >= 2');
     this.#logger = options.logger ?? pino({ level: 'silent' });
     this.#storage = storage;
     this.#replication = options.replication;
@@ -281,7 +282,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
   }
 
   /**
-   * An update from another relay (issue 7): validated, persisted, then forwarded to every member; never republished.
+   * An update from another relay: validated, persisted, then forwarded to every member; never republished.
    * Resolves false when the document is not loaded here (its next load catches up from the peers instead).
    */
   async applyPeerUpdate(doc: string, update: Uint8Array): Promise<boolean> {
@@ -383,7 +384,8 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> {
 
   /**
    * Several updates of one room became durable together (a burst): members that accept it get them as one merged
-   * update, one message each instead of one per update (S1 burst: the sends were most of the relay's CPU); the others get
+   * update, one message each instead of one per update (under a burst of writes to one document, the sends were most of the
+   * relay's CPU); the others get
    * every update but their own, one by one.
    */
   #forward(room: Room, writes: readonly PendingWrite<WriteContext>[]): void {

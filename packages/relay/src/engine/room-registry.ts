@@ -17,20 +17,21 @@ export interface RoomRegistryOptions {
   readonly onCompacted: (doc: string, result: CompactionResult) => void;
   /** Stored updates that would not apply were moved to the quarantine while the document loaded. */
   readonly onQuarantined: (doc: string, entries: readonly QuarantinedUpdate[]) => void;
-  /** Other relays' updates this relay lacks (issue 7), fetched during the load and persisted before the room is ready. */
+  /** Other relays' updates this relay lacks, fetched during the load and persisted before the room is ready. */
   readonly catchUp?: (doc: string, stored: readonly Uint8Array[]) => Promise<Uint8Array[]>;
 }
 
 /**
  * Past the threshold, a live room's compaction waits until its writes pause this long. A compaction reads, merges and
  * rewrites the whole document; under a steady stream of writes it ran every few hundred updates and, with writes always
- * in flight, had to merge the stored updates afresh each time (S1 paced: about a sixth of the relay's CPU).
+ * in flight, had to merge the stored updates afresh each time (with 20 writers each sending an update every few
+ * milliseconds: about a sixth of the relay's CPU).
  */
 export const COMPACT_WHEN_QUIET_MS = 250;
 /**
  * A room this many times past the threshold compacts at once, quiet or not: its stored log must stay bounded (as must its
  * bytes: `compactBytes`). Not lower: each compaction under a steady stream rewrites the whole document, and at 4× it cost
- * a 20-writer stream (S1 paced) about 7 % of the relay's CPU. The price is paid only after a crash in the middle of such
+ * a stream from 20 paced writers about 7 % of the relay's CPU. The price is paid only after a crash in the middle of such
  * a stream (an unload compacts): the next load merges up to 10,000 small updates, 100-250 ms instead of 20-50 ms.
  */
 export const FORCE_COMPACTION_FACTOR = 20;
@@ -215,7 +216,7 @@ export class RoomRegistry {
         room.compaction = null;
         this.options.onCompacted(room.doc, result);
         // Writes that arrived meanwhile may have reached the threshold again: compact once they pause, rather than on
-        // the next write, which would then share the CPU with a compaction (S3: a reconnecting client's edits did).
+        // the next write, which would then share the CPU with a compaction (a reconnecting client's uploaded edits did).
         // Only after a compaction that shrank the log, so a count that disagrees with storage cannot loop.
         if (result.replaced > 1 && this.ready(room.doc) === room && !this.#closed) this.maybeCompact(room);
       },

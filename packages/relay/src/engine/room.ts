@@ -7,10 +7,6 @@ import type { DecodedUpdate } from './update-screen.js';
 import type { WriteGate } from './write-gate.js';
 
 /**
- * One loaded document: its durable updates, its members and their awareness. Pure state: the engine drives loading,
- * writing and unloading.
- */
-/**
  * The members of a room: one member held as is (most rooms have one), then a plain array (an empty Set alone costs more
  * than a small array), then a Set. Removal copies the array, so a broadcast iterating it is never disturbed.
  */
@@ -77,6 +73,10 @@ export interface WriteContext {
   readonly reject: (error: unknown) => void;
 }
 
+/**
+ * One loaded document: its durable updates, its members and their awareness. Pure state: the engine drives loading,
+ * writing and unloading.
+ */
 export class Room implements RoomView {
   readonly members = new MemberSet();
   // Created on first use: most rooms (task documents) never see awareness.

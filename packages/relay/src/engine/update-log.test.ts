@@ -1,3 +1,5 @@
+// Over 300 lines: the update log and the merge functions it is built on (squashUpdate, compactionResult), which share
+// these update builders (typed text, map entries, decodable-but-corrupt flips).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { compactUpdates, EMPTY_STATE_VECTOR, mergeUpdatesTree, squashUpdate } from './merge-tree.js';
@@ -49,7 +51,7 @@ function midTextInsert(): Uint8Array {
   return Y.encodeStateAsUpdate(doc, before);
 }
 
-/** A single-bit flip of `update` that still decodes but makes `Y.applyUpdate` throw (FACTS: about 2 % of flips). */
+/** A single-bit flip of `update` that still decodes but makes `Y.applyUpdate` throw (about 2 % of single-bit flips are). */
 function decodableButCorrupt(update: Uint8Array): Uint8Array {
   for (let bit = 0; bit < update.byteLength * 8; bit++) {
     const flipped = update.slice();

@@ -15,7 +15,7 @@ export const SETTLE_MS = 50;
  * The log is kept merged in chunks as it grows, like a binary counter in base 32: level 0 holds raw updates; when a
  * level fills up with 32 entries they are merged into one entry of the next level. So a catch-up (`merged()`) never
  * merges more than 31 entries per level (a few dozen updates and chunk results), instead of the document's whole tail:
- * FACTS: `Y.mergeUpdates` grows with the square of the number of updates in one call. A full merge replaces the levels
+ * `Y.mergeUpdates` grows with the square of the number of updates in one call. A full merge replaces the levels
  * (`base`), so the document is held once, not once in chunks and again merged.
  *
  * A reconnecting client is answered from the base's facts and the tail alone (the levels: what was appended since the
@@ -28,8 +28,8 @@ export const SETTLE_MS = 50;
  * its first request, and a diff for a client that already holds every struct cost another 5 ms.
  *
  * The preparation does not squash (`squashUpdate`): for the many small map entries the benchmarks write it saves no
- * byte, and the Y.Doc it needs cost a freshly started relay 80-120 ms of CPU for 4,000 updates, inside S1's measured
- * fan-out. Squashing is left to the CLI (`compact`, `export`), run while the relay is stopped.
+ * byte, and the Y.Doc it needs cost a freshly started relay 80-120 ms of CPU for 4,000 updates, while it was
+ * forwarding live updates. Squashing is left to the CLI (`compact`, `export`), run while the relay is stopped.
  */
 export class UpdateLog {
   /** Everything older than the levels, merged; null until the first full merge. */

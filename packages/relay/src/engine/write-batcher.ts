@@ -20,7 +20,8 @@ export interface WriteBatcherHandlers<T> {
  *
  * The next turn's write starts as soon as that turn ends, without waiting for the previous write to complete: the
  * storage orders the writes, and completions are handled strictly in order. So forwarding batch N overlaps writing
- * batch N+1 (FACTS: waiting serially for the write in flight cost 2.5× p99 under bursts).
+ * batch N+1 (measured: waiting serially for the write in flight made the 99th percentile delivery latency 2.5 times
+ * longer under bursts).
  */
 export class WriteBatcher<T> {
   readonly #storage: DocumentStorage;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../defaults.js';
-import { pickProtocol, stockDocumentName } from './http-host.js';
+import { pickProtocol, stockDocumentName } from './upgrade.js';
 
 describe('endpoint selection', () => {
   it('picks concord.v1 when offered, otherwise the stock endpoint', () => {

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, PROTOCOL_V1, SUPPORTED_PROTOCOLS } from '@concord/core/protocol';
+import { CloseCode, PROTOCOL_V1 } from '@concord/core/protocol';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
@@ -11,7 +11,8 @@ import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';
 import type { Session, SessionContext } from '../sessions/wire-socket.js';
 import { fireAt, TokenBucket } from './limits.js';
-import { createStaticHandler } from './static-files.js';
+import { httpRoutes } from './http-routes.js';
+import { pickProtocol, refuseUpgrade, stockDocumentName } from './upgrade.js';
 import { messageBytes, wireSocket, type WireSocketOptions } from './ws-socket.js';
 
 export interface HttpHostOptions {
@@ -31,34 +32,14 @@ export interface HttpHostOptions {
   readonly metrics?: RelayMetrics | null;
 }
 
-/** Picks the newest subprotocol both sides speak (SUPPORTED_PROTOCOLS is newest first); none → the stock endpoint. */
-export function pickProtocol(offered: ReadonlySet<string>): string | false {
-  return SUPPORTED_PROTOCOLS.find((protocol) => offered.has(protocol)) ?? false;
-}
-
-/** The stock endpoint's document: the whole URL path, URL-decoded, without the leading slash; query ignored. */
-export function stockDocumentName(url: string | undefined): string | null {
-  try {
-    const name = decodeURIComponent(new URL(url ?? '/', 'http://relay').pathname.slice(1));
-    return name.length > 0 ? name : null;
-  } catch {
-    return null;
-  }
-}
-
 const protocolLabel = (ws: WebSocket): string => (ws.protocol === PROTOCOL_V1 ? PROTOCOL_V1 : 'stock');
-
-const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
-
-function refuseUpgrade(socket: Duplex, status: 400 | 401 | 403): void {
-  if (!socket.destroyed) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
 
 type RawMessage = Buffer | ArrayBuffer | Buffer[];
 
 /**
  * Per-connection state in one object, read by listeners shared by every connection: per-connection closures (and the
- * contexts they keep alive) were most of what a connection cost the relay's heap beyond `ws` itself (issue 6, S2).
+ * contexts they keep alive) were most of what a connection cost the relay's heap beyond `ws` itself, with thousands of
+ * idle connections.
  */
 class Connection {
   /** Set by any sign of life (a message or a pong), cleared by each heartbeat. */
@@ -92,11 +73,9 @@ export class HttpHost {
   readonly #onError: (this: WebSocket, error: Error) => void;
   readonly #onClose: (this: WebSocket) => void;
   readonly #onUpgradeError: (error: Error) => void;
-  readonly #serveStatic: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | null;
   readonly #heartbeat: NodeJS.Timeout | null;
 
   constructor(private readonly options: HttpHostOptions) {
-    this.#serveStatic = options.staticDir === null ? null : createStaticHandler(options.staticDir);
     const { metrics, logger } = options;
     // ws closes an over-long message with 1009 by calling the socket's own close(): the documented code is 4413.
     class RelayWebSocket extends WebSocket {
@@ -144,7 +123,7 @@ export class HttpHost {
       host.#closed(this);
     };
     this.#onUpgradeError = (error) => logger.debug({ err: error }, 'upgrade socket error');
-    this.server = createServer((request, response) => void this.#request(request, response));
+    this.server = createServer(httpRoutes(options));
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
     const heartbeatMs = options.heartbeatMs ?? 0;
     this.#heartbeat = heartbeatMs > 0 ? setInterval(() => this.#beat(), heartbeatMs) : null;
@@ -170,33 +149,6 @@ export class HttpHost {
     await Promise.race([Promise.all(closed), timer]);
     for (const socket of this.#sockets.keys()) socket.terminate();
     this.server.closeAllConnections();
-  }
-
-  async #request(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    try {
-      const { pathname } = new URL(request.url ?? '/', 'http://relay');
-      const readOnly = request.method === 'GET' || request.method === 'HEAD';
-      if (pathname === '/healthz' && readOnly) {
-        response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(request.method === 'HEAD' ? undefined : 'ok');
-        return;
-      }
-      const metrics = this.options.metrics;
-      if (pathname === '/metrics' && readOnly && metrics) {
-        metrics.documentsLoaded.set(this.options.engine.loadedDocuments.length);
-        const text = await metrics.text();
-        response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
-        response.end(request.method === 'HEAD' ? undefined : text);
-        return;
-      }
-      if (this.#serveStatic !== null && (await this.#serveStatic(request, response))) return;
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('not found');
-    } catch (error) {
-      this.options.logger.error({ err: error, url: request.url }, 'http request failed');
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    }
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -23,7 +23,7 @@ export function wireSocket(socket: WebSocket, options: WireSocketOptions = { max
   return new WsWire(socket, options);
 }
 
-/** A class rather than closures: one small object per connection (issue 6, S2 heap per connection). */
+/** A class rather than closures: one small object per connection (heap per connection counts with thousands of idle connections). */
 class WsWire implements WireSocket {
   constructor(
     private readonly socket: WebSocket,

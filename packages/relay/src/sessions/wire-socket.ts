@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { DocumentAccess } from '../auth/access.js';
-import type { RelayEngine } from '../engine/relay-engine.js';
-import type { RefusalReason } from '../metrics/relay-metrics.js';
+import type { MemberEngine } from '../engine/member.js';
 
 /**
  * The least a session needs from a WebSocket: the host adapts `ws`, tests pass fakes. `send` must not throw when the
@@ -18,10 +17,13 @@ export interface Session {
   handleClose(): void;
 }
 
+/** Refusals a session reports without closing the connection (the metrics count them by this name). */
+export type SessionRefusal = 'forbidden' | 'read_only' | 'not_subscribed' | 'storage_failed';
+
 export interface SessionContext {
-  readonly engine: RelayEngine;
+  readonly engine: MemberEngine;
   readonly logger: Logger;
   readonly access: DocumentAccess;
   /** A refusal that does not close the connection (read-only write, forbidden document, storage failure): for metrics. */
-  readonly onRefused?: (reason: RefusalReason) => void;
+  readonly onRefused?: (reason: SessionRefusal) => void;
 }

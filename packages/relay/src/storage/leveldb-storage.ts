@@ -32,7 +32,8 @@ import { decodeQuarantineRecord, encodeQuarantineRecord } from './quarantine-rec
 export interface LevelDbStorageOptions {
   /**
    * fsync every write. Off by default: a write the OS has accepted survives the relay process being killed (kill -9);
-   * only a power loss or kernel crash can lose it. FACTS: fsync costs ~36 % CPU per delivery under paced load.
+   * only a power loss or kernel crash can lose it. Measured: fsync costs about 36 % more CPU per
+   * delivered update under paced load.
    */
   readonly sync?: boolean;
 }

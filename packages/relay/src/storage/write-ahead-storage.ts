@@ -10,7 +10,7 @@ import {
   type PickQuarantine,
   type QuarantinedUpdate,
 } from './document-storage.js';
-import { checkpointRecord, encodeEntries, readSegment } from './write-ahead-records.js';
+import { checkpointRecord, encodeEntries, readSegment } from './wal-records.js';
 
 export interface WriteAheadStorageOptions {
   /** Write what the log holds to the inner storage at most this often (ms); large backlogs go at once. */

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const RELAY_BIN = fileURLToPath(new URL('../../bin/concord-relay.js', import.meta.url));
 const READY = /listening on (ws:\/\/[^\s]+)/;
@@ -14,11 +15,16 @@ export interface RelayProcess {
   stderr(): string;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
+  /** Shuts it down as an operator would (SIGTERM; SIGKILL if it has not exited 5 s later) and waits for the exit. */
+  stop(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
 
-/** Starts the built relay (`node bin/concord-relay.js --port 0 …`) and waits for its ready line, with a deadline. */
+/**
+ * Starts the built relay (`node bin/concord-relay.js --port 0 …`) and waits for its ready line, with a deadline. The one
+ * launcher of relay processes for the relay's and the demo's tests.
+ */
 export async function startRelayProcess(
   args: readonly string[],
   options: { env?: Record<string, string>; defaultFlags?: boolean; timeoutMs?: number } = {},
@@ -52,7 +58,14 @@ export async function startRelayProcess(
       reject(new Error(`relay exited (${code}) before ready; stderr: ${stderr}`));
     });
   });
-  return { child, url, port: Number(new URL(url).port), stderr: () => stderr, exited };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  return { child, url, port: Number(new URL(url).port), stderr: () => stderr, exited, stop };
 }
 
 /** Runs the relay CLI to completion (for exit-code tests). */
@@ -91,4 +104,24 @@ export async function killAllRelays(): Promise<void> {
 export async function tempDir(prefix = 'concord-relay-'): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file that starts relay processes: a data directory made before its tests and removed after them, and
+ * after each test every relay process killed (and `afterEachTest` run first: closing its clients).
+ */
+export function useRelayData(afterEachTest: () => void = () => undefined): { readonly path: string } {
+  let dir: { path: string; remove: () => Promise<void> } | undefined;
+  beforeAll(async () => (dir = await tempDir()));
+  afterEach(async () => {
+    afterEachTest();
+    await killAllRelays();
+  });
+  afterAll(async () => dir?.remove());
+  return {
+    get path(): string {
+      if (dir === undefined) throw new Error('the data directory is made in beforeAll');
+      return dir.path;
+    },
+  };
 }

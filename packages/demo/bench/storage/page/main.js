@@ -1,4 +1,5 @@
 // @ts-check
+// Over 300 lines: every measurement the benchmark makes inside the page, one method of `globalThis.bench` each.
 // The in-page half of the storage benchmark (see ../run.js): bundled by Vite, driven by Playwright through
 // `globalThis.bench`. The adapter comes from the URL: `?adapter=single` (SingleDatabasePersistence) or `?adapter=y-indexeddb`.
 import { Concord, IndexedDbPersistence, SingleDatabasePersistence } from '@concord/core';

@@ -3,7 +3,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { AppendEntry } from './document-storage.js';
 
-/** The records of the relay's write-ahead log (`WriteAheadStorage`), and their replay. */
+// The write-ahead log's record format (PROTOCOL.md, "Write-ahead log"): encoding appends and checkpoints, and reading
+// back what a segment holds past its last checkpoint. WriteAheadStorage decides when to write and what to replay.
 
 /**
  * One record per append: u32 LE byte length, then the payload: the entry count, then each entry's document name and

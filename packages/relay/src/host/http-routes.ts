@@ -1,0 +1,41 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { createStaticHandler } from './static-files.js';
+
+/** The plain HTTP requests the host answers: `/healthz`, `/metrics`, then the static folder, else 404. */
+export function httpRoutes(options: {
+  readonly engine: { readonly loadedDocuments: readonly string[] };
+  readonly logger: Logger;
+  readonly staticDir: string | null;
+  readonly metrics?: RelayMetrics | null;
+}): (request: IncomingMessage, response: ServerResponse) => void {
+  const serveStatic = options.staticDir === null ? null : createStaticHandler(options.staticDir);
+  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      const { pathname } = new URL(request.url ?? '/', 'http://relay');
+      const readOnly = request.method === 'GET' || request.method === 'HEAD';
+      if (pathname === '/healthz' && readOnly) {
+        response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : 'ok');
+        return;
+      }
+      const metrics = options.metrics;
+      if (pathname === '/metrics' && readOnly && metrics) {
+        metrics.documentsLoaded.set(options.engine.loadedDocuments.length);
+        const text = await metrics.text();
+        response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : text);
+        return;
+      }
+      if (serveStatic !== null && (await serveStatic(request, response))) return;
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('not found');
+    } catch (error) {
+      options.logger.error({ err: error, url: request.url }, 'http request failed');
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    }
+  };
+  return (request, response) => void route(request, response);
+}

@@ -1,0 +1,3 @@
+import { c } from './c.js';
+
+export const b = (): string => `b${c}`;

@@ -1,0 +1,4 @@
+import type { a } from './a.js';
+
+export const c = 'c';
+export type A = typeof a;
