@@ -27,7 +27,7 @@ import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
 import { decodeExact, type DecodedUpdate } from './update-screen.js';
-import { WriteGate, type GateRefusal, type GateWrite } from './write-gate.js';
+import { WriteGate, type GateHandlers, type GateRefusal, type GateWrite } from './write-gate.js';
 import type { Replication } from './replication.js';
 
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
@@ -218,21 +218,27 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
    * write batcher: nothing is stored, merged with other updates or forwarded unless it applies cleanly.
    */
   #gateOf(room: Room): WriteGate<WriteContext> {
-    return (room.gate ??= new WriteGate<WriteContext>(room.log.stateVector(), {
-      admit: (writes) => {
-        for (const { update, context, binds } of writes) this.#batcher.enqueue(binds === undefined ? { doc: room.doc, update, context } : { doc: room.doc, update, context, binds });
-      },
-      refuse: (write, reason) => this.#refuseAtGate(room, write, reason),
-      mayFill: (filler, held) => filler.from === held.from || filler.from === PEER,
-      authorize: ({ from }, advances) => (from.author === undefined || room.bindings === null ? undefined : bindClientIds(room.bindings, advances, from.author)),
-      mayWrite: ({ from }, clients) => {
-        const { bindings } = room;
-        if (from.author === undefined || bindings === null) return true;
-        for (const client of clients) if ((bindings.get(client) ?? from.author) !== from.author) return false;
-        return true;
-      },
-    }));
+    return (room.gate ??= new WriteGate<WriteContext>(room.log.stateVector(), this.#gateHandlers));
   }
+
+  /** One set of handlers for every room's gate (each write's context names its room): a loaded room costs no closures. */
+  readonly #gateHandlers: GateHandlers<WriteContext> = {
+    admit: (writes) => {
+      for (const { update, context, binds } of writes) {
+        const doc = context.room.doc;
+        this.#batcher.enqueue(binds === undefined ? { doc, update, context } : { doc, update, context, binds });
+      }
+    },
+    refuse: (write, reason) => this.#refuseAtGate(write.context.room, write, reason),
+    mayFill: (filler, held) => filler.from === held.from || filler.from === PEER,
+    authorize: ({ room, from }, advances) => (from.author === undefined || room.bindings === null ? undefined : bindClientIds(room.bindings, advances, from.author)),
+    mayWrite: ({ room, from }, clients) => {
+      const { bindings } = room;
+      if (from.author === undefined || bindings === null) return true;
+      for (const client of clients) if ((bindings.get(client) ?? from.author) !== from.author) return false;
+      return true;
+    },
+  };
 
   #refuseAtGate(room: Room, { update, context }: GateWrite<WriteContext>, reason: GateRefusal): void {
     const corrupt = reason === 'empty_delete_range' || reason === 'empty_struct' || reason === 'self_reference' || reason === 'repeated_client';
@@ -417,7 +423,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     }
     // The gates counted these updates as admitted: with nothing else of the room in flight, they go back to what is stored.
     for (const room of new Set(batch.map(({ context }) => context.room))) {
-      if (room.gate !== null && room.pendingWrites === room.gate.heldCount) room.gate.resetClocks(room.log.stateVector());
+      if (room.gate !== null && room.pendingWrites === room.gate.heldCount) room.gate.reset(room.log.stateVector());
       // Bindings made for these updates were not stored either: read them again before the next authenticated write.
       if (batch.some((write) => write.context.room === room && write.binds !== undefined)) room.bindings = null;
     }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { ClockReader } from './clock-table.js';
 
 /**
  * The relay's check that an update applies cleanly to the document as the relay holds it, without a `Y.Doc`: the
@@ -40,7 +41,7 @@ export function decodeExact(update: Uint8Array): DecodedUpdate | null {
   }
 }
 
-export function screenUpdate(update: DecodedUpdate, clocks: ReadonlyMap<number, number>): Screening {
+export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screening {
   const reach = new Map<number, number>();
   const needs = new Map<number, number>();
   const gaps = new Set<number>();

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import { ClockTable } from './clock-table.js';
 import { screenUpdate, type CorruptReason, type DecodedUpdate } from './update-screen.js';
 
 /** Held-back updates one room keeps at most, by count and by bytes; past either, the newest is refused. */
@@ -54,60 +54,57 @@ interface Held<C> extends GateWrite<C> {
  *
  * Created on a room's first write: rooms that are only read pay nothing.
  */
-export class WriteGate<C> {
-  readonly #clocks: Map<number, number>;
-  #held: Held<C>[] = [];
+export class WriteGate<C> extends ClockTable {
+  // The gate is the room's clock table itself, and its list of held updates exists only while one is held: every room
+  // that was written to keeps a gate, about 90 bytes.
+  #held: Held<C>[] | null = null;
   #heldBytes = 0;
 
   constructor(
     stateVector: Uint8Array,
     private readonly handlers: GateHandlers<C>,
   ) {
-    this.#clocks = Y.decodeStateVector(stateVector);
+    super(stateVector);
   }
 
   /** Updates held back now. */
   get heldCount(): number {
-    return this.#held.length;
+    return this.#held?.length ?? 0;
   }
 
   submit(update: Uint8Array, decoded: DecodedUpdate, context: C): void {
-    const screening = screenUpdate(decoded, this.#clocks);
+    const screening = screenUpdate(decoded, this);
     if (screening.verdict === 'refuse') return this.handlers.refuse({ update, context }, screening.reason);
     if (screening.verdict === 'hold') return this.#hold(update, decoded, screening.gaps, context);
     const admitted: GateWrite<C>[] = [];
     if (!this.#admit({ update, context }, screening.advances, admitted)) return;
-    if (this.#held.length > 0) this.#release(admitted);
+    if (this.#held !== null) this.#release(admitted);
     this.handlers.admit(admitted);
   }
 
   /** Refuses the held updates `matches` picks (for example those of a writer that left). */
   drop(matches: (context: C) => boolean, reason: GateRefusal): void {
-    for (const held of this.#held.filter((entry) => matches(entry.context))) this.#unhold(held, reason);
-  }
-
-  /** The room's clocks as the stored log has them (after a failed write, which the clocks had counted). */
-  resetClocks(stateVector: Uint8Array): void {
-    this.#clocks.clear();
-    for (const [client, clock] of Y.decodeStateVector(stateVector)) this.#clocks.set(client, clock);
+    for (const held of (this.#held ?? []).filter((entry) => matches(entry.context))) this.#unhold(held, reason);
   }
 
   #hold(update: Uint8Array, decoded: DecodedUpdate, gaps: ReadonlySet<number>, context: C): void {
     // Waiting cannot make someone else's client id this writer's.
     if (!this.handlers.mayWrite(context, gaps)) return this.handlers.refuse({ update, context }, 'client_id_taken');
-    if (this.#held.length >= HELD_UPDATES_LIMIT || this.#heldBytes + update.byteLength > HELD_BYTES_LIMIT) {
+    if (this.heldCount >= HELD_UPDATES_LIMIT || this.#heldBytes + update.byteLength > HELD_BYTES_LIMIT) {
       return this.handlers.refuse({ update, context }, 'held_limit');
     }
     const held: Held<C> = { update, decoded, gaps, context, timer: setTimeout(() => this.#unhold(held, 'held_timeout'), HELD_TIMEOUT_MS) };
     held.timer.unref();
-    this.#held.push(held);
+    (this.#held ??= []).push(held);
     this.#heldBytes += update.byteLength;
   }
 
   #unhold(held: Held<C>, reason: GateRefusal | null): void {
-    const index = this.#held.indexOf(held);
-    if (index === -1) return;
-    this.#held.splice(index, 1);
+    const list = this.#held;
+    const index = list?.indexOf(held) ?? -1;
+    if (list === null || index === -1) return;
+    list.splice(index, 1);
+    if (list.length === 0) this.#held = null;
     this.#heldBytes -= held.update.byteLength;
     clearTimeout(held.timer);
     if (reason !== null) this.handlers.refuse(held, reason);
@@ -117,9 +114,9 @@ export class WriteGate<C> {
   #release(admitted: GateWrite<C>[]): void {
     for (let progress = true; progress; ) {
       progress = false;
-      for (const held of [...this.#held]) {
-        if (!this.#held.includes(held)) continue; // refused meanwhile
-        const screening = screenUpdate(held.decoded, this.#clocks);
+      for (const held of [...(this.#held ?? [])]) {
+        if (this.#held?.includes(held) !== true) continue; // refused meanwhile
+        const screening = screenUpdate(held.decoded, this);
         if (screening.verdict === 'hold') continue;
         this.#unhold(held, null);
         if (screening.verdict === 'refuse') this.handlers.refuse(held, screening.reason);
@@ -141,8 +138,8 @@ export class WriteGate<C> {
   }
 
   #advance(advances: ReadonlyMap<number, number>, writer: C): void {
-    for (const [client, clock] of advances) this.#clocks.set(client, clock);
-    if (this.#held.length === 0) return;
+    for (const [client, clock] of advances) this.set(client, clock);
+    if (this.#held === null) return;
     for (const held of [...this.#held]) {
       if (this.handlers.mayFill(writer, held.context)) continue;
       for (const client of held.gaps) {

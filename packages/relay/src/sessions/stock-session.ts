@@ -53,10 +53,11 @@ export class StockSession implements Session, RoomMember {
   /** Frames received while joining (created by the first one: most clients say nothing before the room is loaded). */
   #queue: Uint8Array[] | null = null;
   #view: RoomView | null = null;
-  /** Settles once every update this connection sent so far is durable or refused. */
-  #writesSettled: Promise<unknown> = Promise.resolve();
-  /** Updates of this connection not yet durable or refused, plus sync step 2 answers waiting for them. */
-  #unsettled = 0;
+  /**
+   * Updates of this connection not yet durable or refused, and sync step 2 answers waiting for them; null when there is
+   * none (most of the time: a connection keeps nothing for it then).
+   */
+  #unsettled: Set<Promise<unknown>> | null = null;
 
   constructor(
     private readonly context: SessionContext,
@@ -145,9 +146,10 @@ export class StockSession implements Session, RoomMember {
     const answer = (): void => {
       if (this.#phase === 'active' && this.#view !== null) this.socket.send(syncFrame(SYNC_STEP_2, this.#view.diff(stateVector)));
     };
-    if (this.#unsettled === 0) return answer();
+    if (this.#unsettled === null) return answer();
+    // Earlier answers waiting are in the set too: answers go out in the order of their requests.
     this.#track(
-      this.#writesSettled.then(() => {
+      Promise.allSettled(this.#unsettled).then(() => {
         try {
           answer();
         } catch (error) {
@@ -157,14 +159,15 @@ export class StockSession implements Session, RoomMember {
     );
   }
 
-  /** Counts `work` as unsettled until it settles; later sync step 2 answers wait for it (in order). */
+  /** Counts `work` as unsettled until it settles; sync step 2 answers requested meanwhile wait for it. */
   #track(work: Promise<unknown>): void {
-    this.#unsettled++;
-    const settled = work.then(
-      () => this.#unsettled--,
-      () => this.#unsettled--,
-    );
-    this.#writesSettled = Promise.all([this.#writesSettled, settled]);
+    const unsettled = (this.#unsettled ??= new Set());
+    unsettled.add(work);
+    const settled = (): void => {
+      unsettled.delete(work);
+      if (unsettled.size === 0 && this.#unsettled === unsettled) this.#unsettled = null;
+    };
+    work.then(settled, settled);
   }
 
   #submitUpdate(update: Uint8Array): void {
