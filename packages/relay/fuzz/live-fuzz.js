@@ -15,6 +15,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createToken } from '../dist/auth/tokens.js';
+import { encodeAwarenessUpdate } from '../dist/engine/awareness-states.js';
 import { freshReplica, HonestClient, stockSyncFrame } from './honest-client.js';
 
 const RELAY_BIN = fileURLToPath(new URL('../bin/concord-relay.js', import.meta.url));
@@ -113,15 +114,7 @@ function hostileFrame(random, evil, honestUpdates, endpoint) {
   const pick = (/** @type {number} */ n) => Math.floor(random() * n);
   if (random() < 0.04) {
     const big = random() < 0.1;
-    const entries = [{ clientID: pick(1e6), clock: pick(1e3), state: JSON.stringify({ name: big ? 'x'.repeat(70_000) : `evil${pick(100)}` }) }];
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, entries.length);
-    for (const entry of entries) {
-      encoding.writeVarUint(e, entry.clientID);
-      encoding.writeVarUint(e, entry.clock);
-      encoding.writeVarString(e, entry.state);
-    }
-    const update = encoding.toUint8Array(e);
+    const update = encodeAwarenessUpdate([{ clientID: pick(1e6), clock: pick(1e3), state: JSON.stringify({ name: big ? 'x'.repeat(70_000) : `evil${pick(100)}` }) }]);
     if (endpoint === 'concord') return encodeMessage({ type: MessageType.Awareness, doc: DOC, update });
     const frame = encoding.createEncoder();
     encoding.writeVarUint(frame, 1);

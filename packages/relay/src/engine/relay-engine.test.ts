@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ControlledStorage, deferred } from '../../test/support/controlled-storage.js';
 import { FakeMember } from '../../test/support/fake-member.js';
+import { textReplica } from '../../test/support/text-replica.js';
 import { nextTurn, waitFor } from '../../test/support/wait.js';
 import { encodeAwarenessUpdate } from './awareness-states.js';
 import { RelayEngine } from './relay-engine.js';
@@ -18,20 +19,7 @@ afterEach(async () => {
   for (const engine of engines.splice(0)) await engine.close();
 });
 
-/** A client replica producing one update per edit. */
-function client(clientID: number) {
-  const doc = new Y.Doc();
-  doc.clientID = clientID;
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  return {
-    doc,
-    edit(text: string): Uint8Array {
-      doc.getText('t').insert(doc.getText('t').length, text);
-      return updates.at(-1) as Uint8Array;
-    },
-  };
-}
+const client = textReplica;
 
 function textOf(updates: readonly Uint8Array[]): string {
   const doc = new Y.Doc();

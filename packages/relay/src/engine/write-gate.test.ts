@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { ControlledStorage } from '../../test/support/controlled-storage.js';
 import { craftUpdate } from '../../test/support/crafted-updates.js';
 import { FakeMember } from '../../test/support/fake-member.js';
+import { textReplica } from '../../test/support/text-replica.js';
 import { waitFor } from '../../test/support/wait.js';
 import { RelayEngine } from './relay-engine.js';
 import { decodeExact } from './update-screen.js';
@@ -23,20 +24,7 @@ async function room(...members: FakeMember[]) {
   return { engine, storage, refusals };
 }
 
-/** A replica of one person: every edit is one update, appended to the text. */
-function person(clientID: number) {
-  const doc = new Y.Doc();
-  doc.clientID = clientID;
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  return {
-    doc,
-    edit(text: string): Uint8Array {
-      doc.getText('t').insert(doc.getText('t').length, text);
-      return updates.at(-1) as Uint8Array;
-    },
-  };
-}
+const person = textReplica;
 
 /** The write's error, or null once it succeeded (so a refusal that comes before the test looks is not unhandled). */
 const settled = (write: Promise<unknown>): Promise<unknown> => write.then(() => null, (error: unknown) => error);
