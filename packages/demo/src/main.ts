@@ -49,7 +49,7 @@ async function start(): Promise<void> {
   window.addEventListener('pageshow', (event) => event.persisted && app.setPresent(true));
   // A hidden page may never come back: merge what this session stored into the list's snapshot now, not at idle.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') void concord.persistence.snapshotList?.(list.id);
+    if (document.visibilityState === 'hidden') void concord.persistence.snapshotList(list.id);
   });
   const usage = document.querySelector<HTMLElement>('[data-testid="storage-usage"]');
   if (usage) showStorageUsage(usage);
