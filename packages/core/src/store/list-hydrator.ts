@@ -29,6 +29,8 @@ export interface HydratorHost {
 export class ListHydrator {
   /** The list document's binding to local storage, once bound. */
   listPersisted: PersistedDocument | null = null;
+  /** Whether local storage held anything of the list when it was loaded. */
+  storedLocally = false;
   /** While the list document's stored state is applied, `load` (not each update) opens the tasks it lists. */
   bindingList = false;
   private listLoading: Promise<void> | null = null;
@@ -49,6 +51,7 @@ export class ListHydrator {
       const entries = listView(prefetched.documents.get(host.id)?.view);
       if (entries) host.list.showStored(entries);
       else await this.hydrateList();
+      this.storedLocally = prefetched.documents.size > 0 || host.listDoc.store.clients.size > 0;
       const slots = host.list.entries().map((entry) => {
         const stored = prefetched.documents.get(taskDocName(host.id, entry.id));
         return host.openSlot(entry.id, taskView(stored?.view));

@@ -63,26 +63,28 @@ describe('TaskList', () => {
     expect(b.storage.documents.has(`shared/${id}`)).toBe(false);
   });
 
-  it('counts pending changes until the relay confirms them, across a reload', async () => {
+  it('counts unsaved tasks until the relay confirms them, across a reload', async () => {
     const relay = new InMemoryRelay();
     const a = await openReplica(relay, 'a');
     a.transport.connect();
-    a.list.create({ title: 'saved' });
+    const saved = a.list.create({ title: 'saved' });
     await settle(relay);
-    expect(a.list.status).toMatchObject({ state: 'synced', pendingChanges: 0 });
+    expect(a.list.status).toMatchObject({ state: 'synced', pendingChanges: 0, unsavedTasks: 0 });
 
     a.transport.disconnect();
-    const offlineEdit = a.list.create({ title: 'made offline' });
+    const offlineEdit = a.list.create({ title: 'made offline' }); // its document and its list entry: one task
+    a.list.delete(saved); // a change to the list only, attributed to the task it moves to the trash
     await settleLocally([a]);
-    expect(a.list.status).toMatchObject({ state: 'offline', pendingChanges: 2 }); // the list and the new task
+    expect(a.list.status).toMatchObject({ state: 'offline', unsavedTasks: 2, pendingChanges: 2 });
     await a.concord.close();
 
     const reloaded = await openReplica(relay, 'a', 'shared', a.storage);
     await reloaded.list.documentsLoaded;
-    expect(reloaded.list.status.pendingChanges).toBe(2);
+    await settleLocally([reloaded]);
+    expect(reloaded.list.status).toMatchObject({ unsavedTasks: 2, pendingChanges: 2 });
     reloaded.transport.connect();
     await settle(relay);
-    expect(reloaded.list.status).toMatchObject({ state: 'synced', pendingChanges: 0 });
+    expect(reloaded.list.status).toMatchObject({ state: 'synced', pendingChanges: 0, unsavedTasks: 0 });
     expect(relay.documents.get(`shared/${offlineEdit}`)?.getText('title').toString()).toBe('made offline');
   });
 

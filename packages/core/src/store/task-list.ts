@@ -6,7 +6,8 @@ import { asTaskId, newTaskId, type ListId, type TaskId } from '../model/ids.js';
 import { ListDoc, type ListEntry } from '../model/list-doc.js';
 import type { TaskFields, TaskPatch } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
-import type { SyncStatus, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
+import type { ListSyncStatus } from './list-status.js';
 import { ListHydrator } from './list-hydrator.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
 import { TaskSlot } from './task-slot.js';
@@ -31,7 +32,8 @@ export interface NewTask {
 export interface TaskListEvents {
   /** The tasks changed, by a local edit or one from elsewhere. Fires at most once per microtask. */
   change: (tasks: readonly Task[]) => void;
-  status: (status: SyncStatus) => void;
+  /** The list's sync status changed; at most once per event-loop turn. */
+  status: (status: ListSyncStatus) => void;
   /** A failure that loses nothing already made but needs attention (local storage full, an update refused). */
   error: (error: Error) => void;
 }
@@ -96,6 +98,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
         awareness: this.awareness,
         isClosed: () => this.closed,
         listPersisted: () => this.hydrator.listPersisted,
+        slots: this.slots,
+        storedLocally: () => this.hydrator.storedLocally,
         slotByName: (name) => this.slotByName(name),
         emitStatus: (status) => this.emit('status', [status]),
         emitError: this.forwardError,
@@ -151,7 +155,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return this.listDoc;
   }
 
-  get status(): SyncStatus {
+  get status(): ListSyncStatus {
     return this.sync.status;
   }
 
@@ -310,6 +314,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   private queueChange(): void {
     this.snapshot = null;
+    this.sync.changed();
     // While loading, each task's stored state arrives in its own microtask: one notification when all are in, not a
     // snapshot of the whole list per task (quadratic for a large list).
     if (this.changeQueued || !this.loaded) return;

@@ -61,6 +61,11 @@ export class DocSessions {
     return this.#awaiting.size;
   }
 
+  /** Whether the document is synced here and still awaits its catch-up on this connection. */
+  isAwaiting(name: string): boolean {
+    return this.#awaiting.has(name);
+  }
+
   get(name: string): DocSession | undefined {
     return this.#sessions.get(name);
   }
