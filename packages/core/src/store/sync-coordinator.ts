@@ -48,6 +48,9 @@ export class SyncCoordinator {
   private lastSyncedAt: number | null = null;
   private emitted: ListSyncStatus | null = null;
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private recheckQueued = false;
+  /** An event went out in this turn (cleared by a timer): a re-check waits for the deferred emission. */
+  private emittedThisTurn = false;
 
   constructor(
     private readonly host: SyncHost,
@@ -98,18 +101,36 @@ export class SyncCoordinator {
     };
   }
 
-  /** Something the status derives from may have changed: emits the status once this turn ends, if it differs. */
+  /**
+   * Something the status derives from may have changed: emits the status once this turn ends, if it differs. A list
+   * last reported `synced` is re-checked as soon as the change is complete (a microtask later: the transport has seen
+   * the update by then), so a claim of `synced` is withdrawn in the same turn; still at most one event per turn.
+   */
   readonly changed = (): void => {
-    if (this.statusTimer !== null || this.host.isClosed()) return;
+    if (this.host.isClosed()) return;
+    if (this.emitted?.state === 'synced' && !this.recheckQueued) {
+      this.recheckQueued = true;
+      queueMicrotask(() => {
+        this.recheckQueued = false;
+        if (this.emittedThisTurn || this.host.isClosed() || this.status.state === 'synced') return;
+        this.emit();
+      });
+    }
+    if (this.statusTimer !== null) return;
     this.statusTimer = setTimeout(() => {
       this.statusTimer = null;
-      if (this.host.isClosed()) return;
-      const status = this.status;
-      if (this.emitted !== null && sameStatus(this.emitted, status)) return;
-      this.emitted = status;
-      this.host.emitStatus(status);
+      if (!this.host.isClosed()) this.emit();
     }, 0);
   };
+
+  private emit(): void {
+    const status = this.status;
+    if (this.emitted !== null && sameStatus(this.emitted, status)) return;
+    this.emitted = status;
+    this.emittedThisTurn = true;
+    setTimeout(() => void (this.emittedThisTurn = false), 0);
+    this.host.emitStatus(status);
+  }
 
   /** Every document found at load is handed over (`start` resolved for them): the list may now be synced. */
   allStarted(): void {
