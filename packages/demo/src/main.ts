@@ -42,8 +42,9 @@ async function start(): Promise<void> {
     performance.mark('concord:rows-rendered');
     requestAnimationFrame(() => setTimeout(() => performance.mark('concord:rows-painted'), 0));
   };
-  app.attach(config, list, transport);
+  // Connecting first: the first frame says "connecting" (and "Loading this list…"), not "offline".
   if (!config.workOffline) transport?.connect();
+  app.attach(config, list, transport);
   // Leave the others' presence lists at once when the window closes, rather than after the 30 s awareness timeout.
   window.addEventListener('pagehide', () => app.setPresent(false));
   window.addEventListener('pageshow', (event) => event.persisted && app.setPresent(true));

@@ -76,12 +76,14 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
         this.#snapshots.markDirty(listOf(record.doc), 1);
       }
       this.#idle.schedule();
+    }, (names) => {
+      for (const name of names) this.#snapshots.markDirty(listOf(name), 1);
     });
     this.#host = {
       append: (record) => this.#writes.append(record),
       flushWrites: () => this.#writes.flush(),
       readMeta: (name, key) => this.#reads.readMeta(name, key),
-      writeMeta: (name, key, value) => this.#writeMeta(name, key, value),
+      writeMeta: (name, key, value) => this.#writes.putMeta(name, key, value.slice()),
       compact: (name) => compactDocument(this.#context, name),
       forget: (name) => {
         this.#context.bound.delete(name);
@@ -120,8 +122,9 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     // Listen before any await: an edit made right after bind() (a task created in the same turn) must be stored too.
     binding.listen();
     return this.#reads.read(name).then(
-      (updates) => {
-        this.#apply(binding, updates);
+      (stored) => {
+        binding.storedMeta(stored.meta);
+        this.#apply(binding, stored.updates);
         return binding;
       },
       async (cause: unknown) => {
@@ -175,14 +178,6 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     if (this.#database) (await this.#database).close();
     this.#database = null;
     this.destroy();
-  }
-
-  async #writeMeta(name: string, key: string, value: Uint8Array): Promise<void> {
-    const db = await this.#context.db();
-    const transaction = db.transaction(META, 'readwrite');
-    transaction.objectStore(META).put(value.slice(), [name, key]);
-    await transactionDone(transaction);
-    this.#snapshots.markDirty(listOf(name), 1);
   }
 
   /** Snapshots changed lists no longer being opened, and merges the records of documents outside them. */

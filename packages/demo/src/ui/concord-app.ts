@@ -74,7 +74,7 @@ export class ConcordApp extends LitElement {
       list.subscribe((tasks) => {
         this.tasks = tasks;
         this.trash = list.trash();
-        this.requestUpdate();
+        this.renderNextFrame();
       }),
       this.presence.onChange(() => {
         this.peers = this.presence?.peers() ?? [];
@@ -89,6 +89,22 @@ export class ConcordApp extends LitElement {
     this.cleanups.push(trackEditing(this, this.presence));
     this.peers = this.presence.peers();
     this.requestUpdate();
+  }
+
+  private frame: number | null = null;
+
+  /**
+   * Renders at the next animation frame, once however many changes arrive before it: a list arriving from the relay
+   * changes in hundreds of messages, and rendering a thousand rows per message is most of what a join would cost.
+   */
+  private renderNextFrame(): void {
+    if (this.frame !== null) return;
+    // The first render shows the list at once.
+    if (!this.hasUpdated) return this.requestUpdate();
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.requestUpdate();
+    });
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
@@ -114,6 +130,7 @@ export class ConcordApp extends LitElement {
     this.drag?.destroy();
     clearTimeout(this.toastTimer);
     clearTimeout(this.chunkTimer);
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
   }
 
   protected override updated(_changed: PropertyValues): void {

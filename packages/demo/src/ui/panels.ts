@@ -56,7 +56,11 @@ export function emptyList(status: ListSyncStatus): TemplateResult {
 
 /** Who is here. While offline, only yourself: others' presence would be stale. */
 export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: readonly Task[], onRename: (name: string) => void): TemplateResult {
-  const titles = new Map<TaskId, string>(tasks.map((task) => [task.id, label(task)]));
+  // Only the tasks someone edits: a thousand-row list must not cost a map of every title per render.
+  const titleOf = (id: TaskId): string | undefined => {
+    const task = tasks.find((candidate) => candidate.id === id);
+    return task && label(task);
+  };
   const shown = offline ? peers.filter((peer) => peer.self) : peers;
   const others = shown.filter((peer) => !peer.self).length;
   return html`<section class="presence" aria-label="People on this list" data-testid="presence">
@@ -77,8 +81,8 @@ export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: rea
                   @change=${(event: Event) => onRename((event.target as HTMLInputElement).value)}
                 /><span class="peer-note">(you)</span>`
             : html`<span class="peer-name">${peer.user.name}</span>`}
-          ${!peer.self && peer.editing && titles.has(peer.editing)
-            ? html`<span class="peer-note">editing “${titles.get(peer.editing)}”</span>`
+          ${!peer.self && peer.editing && titleOf(peer.editing) !== undefined
+            ? html`<span class="peer-note">editing “${titleOf(peer.editing)}”</span>`
             : nothing}
         </li>`,
       )}

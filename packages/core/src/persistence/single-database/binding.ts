@@ -28,8 +28,8 @@ export class SingleDatabaseBinding implements PersistedDocument {
     readonly name: string,
     readonly doc: Y.Doc,
     private readonly host: BindingHost,
-    /** Every metadata entry of the document when it was prefetched with its list; null: read on demand. */
-    private readonly meta: Map<string, Uint8Array> | null,
+    /** Every metadata entry of the document as read with its state; null until then (read on demand). */
+    private meta: Map<string, Uint8Array> | null,
     readonly view: (() => unknown) | undefined,
   ) {}
 
@@ -49,13 +49,25 @@ export class SingleDatabaseBinding implements PersistedDocument {
     this.records = records;
   }
 
+  /** The document's metadata as read with its stored state; values set since then win. */
+  storedMeta(meta: Map<string, Uint8Array>): void {
+    this.meta = new Map([...meta, ...this.written]);
+  }
+
+  /** Values set here before the stored metadata was read. */
+  private readonly written = new Map<string, Uint8Array>();
+
   getMeta(key: string): Promise<Uint8Array | undefined> {
-    return this.meta ? Promise.resolve(this.meta.get(key)) : this.host.readMeta(this.name, key);
+    if (this.meta) return Promise.resolve(this.meta.get(key));
+    const written = this.written.get(key);
+    return written ? Promise.resolve(written) : this.host.readMeta(this.name, key);
   }
 
   setMeta(key: string, value: Uint8Array): Promise<void> {
-    this.meta?.set(key, value.slice());
-    return this.host.writeMeta(this.name, key, value);
+    const copy = value.slice();
+    if (this.meta) this.meta.set(key, copy);
+    else this.written.set(key, copy);
+    return this.host.writeMeta(this.name, key, copy);
   }
 
   flush(): Promise<void> {
