@@ -1,3 +1,5 @@
+// Over 300 lines: the public facade a UI calls (each operation a few lines, with its TSDoc); loading from storage lives
+// in list-hydrator.ts, sync and status in sync-coordinator.ts and list-status.ts, a task's lifecycle in task-slot.ts.
 import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';

@@ -1,3 +1,5 @@
+// Over 300 lines: the connection's lifecycle (token, handshake, heartbeat, backoff, failover, online/offline) as one
+// state machine; per-document sync lives in doc-sessions.ts, frames in inbound.ts, options in options.ts.
 import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { encodeMessage } from '../protocol/codec.js';
