@@ -4,6 +4,7 @@
  */
 export { Concord, type ConcordOptions } from './store/concord.js';
 export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/task-list.js';
+export type { ListSyncStatus } from './store/list-status.js';
 export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
 export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
 export { TASK_SCHEMA_VERSION, type TaskFields, type TaskPatch } from './model/task-doc.js';

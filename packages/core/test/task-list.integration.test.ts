@@ -8,7 +8,7 @@ import { Concord } from '../src/store/concord.js';
 import type { TaskList } from '../src/store/task-list.js';
 import { waitFor } from '../src/transport/test-support/wait.js';
 import { WebSocketTransport } from '../src/transport/websocket-transport.js';
-import { killAllRelays, relayBuilt, startRelayProcess } from './support/relay-process.js';
+import { killAllRelays, startRelayProcess } from './support/relay-process.js';
 import { CountingProxy } from './support/tcp-proxy.js';
 
 // The whole client (Concord, TaskList, WebSocketTransport) against the REAL relay process and a LevelDB directory.
@@ -28,7 +28,7 @@ async function openClient(url: string, userId: string): Promise<TaskList> {
 
 const synced = (list: TaskList) => () => list.status.state === 'synced' && list.status.pendingChanges === 0;
 
-describe.skipIf(!relayBuilt)('a task list against the real relay', () => {
+describe('a task list against the real relay', () => {
   it('opens a 1,000-task list over exactly one connection', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'concord-list-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));

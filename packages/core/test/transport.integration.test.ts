@@ -9,7 +9,7 @@ import { waitFor } from '../src/transport/test-support/wait.js';
 import type { WebSocketTransportOptions } from '../src/transport/options.js';
 import { WebSocketTransport } from '../src/transport/websocket-transport.js';
 import { countingWebSocket, newCounter } from './support/counting-websocket.js';
-import { killAllRelays, relayBuilt, startRelayProcess, type RelayProcess } from './support/relay-process.js';
+import { killAllRelays, startRelayProcess, type RelayProcess } from './support/relay-process.js';
 import { CountingProxy } from './support/tcp-proxy.js';
 
 // The WebSocket transport against the REAL relay process (packages/relay, built), on loopback with a temporary
@@ -77,7 +77,7 @@ function randomEdit(doc: Y.Doc, random: () => number, label: string): void {
   else doc.getMap('fields').set('completed', random() < 0.5);
 }
 
-describe.skipIf(!relayBuilt)('WebSocketTransport against the real relay', () => {
+describe('WebSocketTransport against the real relay', () => {
   it('(a) two transports on the same documents converge', async () => {
     const { url } = await relay();
     const names = Array.from({ length: 20 }, (_, i) => `list-a/${i}`);

@@ -9,16 +9,12 @@
 // and reports, from navigation start: list opened (Concord.openList resolved), first screen painted (the first rows;
 // a big list renders the rest in chunks) and all rows painted (every row in the page, and a frame later). Target: all
 // rows painted under 1 s.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchProfile, median, startRelay } from './support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const demoDir = resolve(here, '..');
 const { values } = parseArgs({
   options: {
     tasks: { type: 'string', default: '1000' },
@@ -32,41 +28,8 @@ const CPU_PROFILE_DIR = values['cpu-profile'];
 const TASKS = Number(values.tasks);
 const RUNS = Number(values.runs);
 const STORAGE = String(values.storage);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** @returns {Promise<{ url: string, stop: () => Promise<void> }>} */
-async function startRelay() {
-  const data = mkdtempSync(join(tmpdir(), 'concord-bench-relay-'));
-  const bin = resolve(demoDir, '../relay/bin/concord-relay.js');
-  const child = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', '0', '--data', data, '--static', join(demoDir, 'dist'), '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  /** @type {string} */
-  const url = await new Promise((resolveUrl, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      out += String(chunk);
-      const match = /listening on ws:\/\/(\S+)/.exec(out);
-      if (match) resolveUrl(`http://${match[1]}`.replace(/\/$/, ''));
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited (${code}) before it was ready`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
-
 /** @param {string} profile */
-function launch(profile) {
-  return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1000, height: 800 } });
-}
+const launch = (profile) => launchProfile(profile);
 
 /** @param {import('playwright-core').Page} page */
 async function measure(page) {
@@ -83,12 +46,6 @@ async function measure(page) {
       titled: [...document.querySelectorAll('[data-testid="task-title"]')].filter((input) => /** @type {HTMLInputElement} */ (input).value !== '').length,
     };
   });
-}
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 const relay = await startRelay();

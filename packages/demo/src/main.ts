@@ -42,14 +42,15 @@ async function start(): Promise<void> {
     performance.mark('concord:rows-rendered');
     requestAnimationFrame(() => setTimeout(() => performance.mark('concord:rows-painted'), 0));
   };
-  app.attach(config, list, transport);
+  // Connecting first: the first frame says "connecting" (and "Loading this list…"), not "offline".
   if (!config.workOffline) transport?.connect();
+  app.attach(config, list, transport);
   // Leave the others' presence lists at once when the window closes, rather than after the 30 s awareness timeout.
   window.addEventListener('pagehide', () => app.setPresent(false));
   window.addEventListener('pageshow', (event) => event.persisted && app.setPresent(true));
   // A hidden page may never come back: merge what this session stored into the list's snapshot now, not at idle.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') void concord.persistence.snapshotList?.(list.id);
+    if (document.visibilityState === 'hidden') void concord.persistence.snapshotList(list.id);
   });
   const usage = document.querySelector<HTMLElement>('[data-testid="storage-usage"]');
   if (usage) showStorageUsage(usage);

@@ -2,7 +2,7 @@ import { ObservableV2 } from 'lib0/observable';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import type * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
-import type { PersistedDocument, PersistenceAdapter, PersistenceEvents } from './persistence.js';
+import type { PersistedDocument, PersistenceAdapter, PersistenceEvents, PrefetchedList } from './persistence.js';
 
 export interface IndexedDbPersistenceOptions {
   /** Prefix of every database name, so Concord's databases never clash with another app's on the same origin. */
@@ -23,6 +23,20 @@ export class IndexedDbPersistence extends ObservableV2<PersistenceEvents> implem
     if (typeof indexedDB === 'undefined') {
       throw new ConcordError(ConcordErrorCode.PersistenceFailed, 'IndexedDB is not available in this environment');
     }
+  }
+
+  /** A database per document cannot be read a list at a time: names no document, and each bind reads its own. */
+  prefetch(_listId: string): Promise<PrefetchedList> {
+    return Promise.resolve({ documents: new Map(), release: () => undefined });
+  }
+
+  /** y-indexeddb merges each document's updates itself; there is no list snapshot. */
+  snapshotList(_listId: string): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.bound].map((binding) => binding.flush()));
   }
 
   async bind(name: string, doc: Y.Doc): Promise<PersistedDocument> {

@@ -17,15 +17,18 @@ export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>
   /** A short name for logs and benchmarks. */
   readonly kind: string;
   /**
-   * Optionally reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one. Until `release`,
-   * binding a document of that read applies its stored state before `bind` returns, so a caller can open a document
-   * on demand, synchronously.
+   * Reads a whole list (`listId` and `listId/…`) ahead of binding its documents one by one. Until `release`, binding
+   * a document this read names applies its stored state before `bind` returns, so a caller can open a document on
+   * demand, synchronously. An adapter that cannot read ahead names no documents (binds then read as usual).
    */
-  prefetch?(listId: string): Promise<PrefetchedList>;
-  /** Optionally merges what is stored for an open list into one snapshot now (adapters also do it when idle). */
-  snapshotList?(listId: string): Promise<void>;
-  /** Optionally flushes every bound document at once (cheaper than each document's `flush`). */
-  flush?(): Promise<void>;
+  prefetch(listId: string): Promise<PrefetchedList>;
+  /**
+   * Merges what is stored for an open list into one snapshot now, with each bound document's view, if anything
+   * changed since the last one (adapters may also do it when idle). Adapters without snapshots resolve at once.
+   */
+  snapshotList(listId: string): Promise<void>;
+  /** Resolves once every update of every bound document made so far is durably stored. */
+  flush(): Promise<void>;
   /**
    * Applies everything stored under `name` to `doc` (origin: the returned binding), and stores each update of `doc`
    * made from the moment of the call (not only after the promise resolves) until unbound. Resolves once the stored
@@ -53,7 +56,7 @@ export interface PrefetchedDocument {
 }
 
 export interface PrefetchedList {
-  /** Every document of the list found in storage, by name. */
+  /** Every document of the list this read found in storage, by name. */
   readonly documents: ReadonlyMap<string, PrefetchedDocument>;
   /** Binds are no longer served from this read. */
   release(): void;

@@ -8,7 +8,7 @@ let run = 0;
 runPersistenceAdapterTests('single IndexedDB database', () => {
   const databaseName = `single-${++run}`;
   return { open: () => new SingleDatabasePersistence({ databaseName }) };
-});
+}, { readsAhead: true });
 
 async function countRecords(databaseName: string): Promise<number> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskId } from '../model/ids.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
-import { openReplicas, settle, view, type Replica } from './test-support/replicas.js';
+import { openReplicas, settle, settleLocally, view, type Replica } from './test-support/replicas.js';
 
 const REPLICAS = 3;
 
@@ -111,7 +111,7 @@ async function run(steps: Step[]): Promise<void> {
         transport.connect();
         break;
     }
-    await settle();
+    await settleLocally(replicas);
   }
 
   for (const r of replicas) r.transport.connect();

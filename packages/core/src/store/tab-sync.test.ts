@@ -30,11 +30,13 @@ describe('tabs of one browser', () => {
   });
 
   it('keeps lists apart', async () => {
-    const [a] = await twoTabs('tabs-one');
+    const [a, b] = await twoTabs('tabs-one');
     const [c] = await twoTabs('tabs-two');
     a.create({ title: 'only in one' });
-    await a.flush();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => b.tasks().map((task) => task.title)).toEqual(['only in one']);
+    // A round trip on list one's channel after that: anything posted to c would have arrived by now.
+    b.create({ title: 'reply' });
+    await expect.poll(() => a.tasks().length).toBe(2);
     expect(c.tasks()).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 
 type TabMessage =
   | { readonly type: 'hello'; readonly from: string; readonly vectors: Record<string, Uint8Array> }
-  | { readonly type: 'update'; readonly from: string; readonly doc: string; readonly update: Uint8Array };
+  | { readonly type: 'updates'; readonly from: string; readonly updates: ReadonlyArray<readonly [doc: string, update: Uint8Array]> };
 
 /**
  * Keeps the tabs of one browser that have the same list open in step with no relay at all: every local update of a
@@ -17,6 +17,8 @@ export class TabSync {
   private readonly channel: BroadcastChannel;
   private readonly id = Math.random().toString(36).slice(2);
   private readonly docs = new Map<string, { doc: Y.Doc; onUpdate: (update: Uint8Array, origin: unknown) => void }>();
+  /** Updates of this turn, posted as one message (a list arriving from the relay updates a thousand documents at once). */
+  private outbox: Array<readonly [string, Uint8Array]> = [];
 
   /** Whether this environment can sync tabs (BroadcastChannel exists). */
   static get available(): boolean {
@@ -34,7 +36,7 @@ export class TabSync {
     for (const { name, doc } of entries) {
       if (this.docs.has(name)) continue;
       const onUpdate = (update: Uint8Array, origin: unknown) => {
-        if (origin !== this) this.post({ type: 'update', from: this.id, doc: name, update });
+        if (origin !== this) this.queue(name, update);
       };
       doc.on('update', onUpdate);
       this.docs.set(name, { doc, onUpdate });
@@ -56,13 +58,15 @@ export class TabSync {
 
   private receive(message: TabMessage): void {
     if (message.from === this.id) return;
-    if (message.type === 'update') {
-      const entry = this.docs.get(message.doc);
-      if (!entry) return;
-      try {
-        Y.applyUpdate(entry.doc, message.update, this);
-      } catch {
-        // Another tab's update that Yjs cannot apply is dropped here; the relay's catch-up is the authority.
+    if (message.type === 'updates') {
+      for (const [name, update] of message.updates) {
+        const entry = this.docs.get(name);
+        if (!entry) continue;
+        try {
+          Y.applyUpdate(entry.doc, update, this);
+        } catch {
+          // Another tab's update that Yjs cannot apply is dropped here; the relay's catch-up is the authority.
+        }
       }
       return;
     }
@@ -70,8 +74,18 @@ export class TabSync {
       const entry = this.docs.get(name);
       if (!entry) continue;
       const update = Y.encodeStateAsUpdate(entry.doc, vector);
-      if (update.byteLength > 2) this.post({ type: 'update', from: this.id, doc: name, update });
+      if (update.byteLength > 2) this.queue(name, update);
     }
+  }
+
+  private queue(name: string, update: Uint8Array): void {
+    this.outbox.push([name, update]);
+    if (this.outbox.length > 1) return;
+    queueMicrotask(() => {
+      const updates = this.outbox;
+      this.outbox = [];
+      if (this.docs.size > 0) this.post({ type: 'updates', from: this.id, updates });
+    });
   }
 
   private post(message: TabMessage): void {

@@ -142,10 +142,10 @@ describe('list snapshots (single-database persistence)', () => {
     await listB.flush();
     listA.update(a1, { title: 'from A' });
     await listA.flush();
-    await tabA.persistence.snapshotList?.('L');
+    await tabA.persistence.snapshotList('L');
     listB.update(a1, { description: 'from B, in its snapshot' });
     await listB.flush();
-    await tabB.persistence.snapshotList?.('L');
+    await tabB.persistence.snapshotList('L');
     await tabA.close();
     await tabB.close();
 
@@ -239,7 +239,7 @@ describe('list snapshots (single-database persistence)', () => {
       return transaction;
     } as IDBDatabase['transaction'];
     try {
-      await concord.persistence.snapshotList?.('L');
+      await concord.persistence.snapshotList('L');
     } finally {
       IDBDatabase.prototype.transaction = original;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryRelay } from '../transport/in-memory.js';
-import { openReplica, settle, view } from './test-support/replicas.js';
+import type { Task } from './task-list.js';
+import { openReplica, settle, settleLocally, view } from './test-support/replicas.js';
 
 describe('TaskList', () => {
   it('reopens offline with every task, including edits never sent', async () => {
@@ -24,14 +25,24 @@ describe('TaskList', () => {
     const b = await openReplica(relay, 'b');
     a.transport.connect();
     b.transport.connect();
-    const seen: number[] = [];
-    const unsubscribe = b.list.subscribe((tasks) => seen.push(tasks.length));
-    a.list.create({ title: 'one' });
-    a.list.create({ title: 'two' });
     await settle(relay);
-    unsubscribe();
-    expect(seen[0]).toBe(0);
-    expect(seen.at(-1)).toBe(2);
+    const titles = (tasks: readonly Task[]) => tasks.map((task) => task.title);
+    const seenByA: string[][] = [];
+    const seenByB: string[][] = [];
+    a.list.subscribe((tasks) => seenByA.push(titles(tasks)));
+    b.list.subscribe((tasks) => seenByB.push(titles(tasks)));
+
+    a.list.create({ title: 'one' });
+    a.list.update(a.list.create({ title: 'two' }), { completed: true });
+    await settleLocally([a, b]);
+    expect(seenByA).toEqual([[], ['one', 'two']]); // the first call, then one for three edits
+    relay.deliverAll(); // both new entries of the list, in one turn
+    await settleLocally([a, b]);
+    expect(seenByB).toEqual([[], ['', '']]);
+    relay.deliverAll(); // both tasks' documents, in one turn
+    await settleLocally([a, b]);
+    expect(seenByB).toEqual([[], ['', ''], ['one', 'two']]);
+    expect(seenByA).toHaveLength(2);
   });
 
   it('purges a task everywhere and clears its local storage', async () => {
@@ -52,25 +63,28 @@ describe('TaskList', () => {
     expect(b.storage.documents.has(`shared/${id}`)).toBe(false);
   });
 
-  it('counts pending changes until the relay confirms them, across a reload', async () => {
+  it('counts unsaved tasks until the relay confirms them, across a reload', async () => {
     const relay = new InMemoryRelay();
     const a = await openReplica(relay, 'a');
     a.transport.connect();
-    a.list.create({ title: 'saved' });
+    const saved = a.list.create({ title: 'saved' });
     await settle(relay);
-    expect(a.list.status).toMatchObject({ state: 'synced', pendingChanges: 0 });
+    expect(a.list.status).toMatchObject({ state: 'synced', pendingChanges: 0, unsavedTasks: 0 });
 
     a.transport.disconnect();
-    const offlineEdit = a.list.create({ title: 'made offline' });
-    await settle();
-    expect(a.list.status).toMatchObject({ state: 'offline', pendingChanges: 2 }); // the list and the new task
+    const offlineEdit = a.list.create({ title: 'made offline' }); // its document and its list entry: one task
+    a.list.delete(saved); // a change to the list only, attributed to the task it moves to the trash
+    await settleLocally([a]);
+    expect(a.list.status).toMatchObject({ state: 'offline', unsavedTasks: 2, pendingChanges: 2 });
     await a.concord.close();
 
     const reloaded = await openReplica(relay, 'a', 'shared', a.storage);
-    expect(reloaded.list.status.pendingChanges).toBe(2);
+    await reloaded.list.documentsLoaded;
+    await settleLocally([reloaded]);
+    expect(reloaded.list.status).toMatchObject({ unsavedTasks: 2, pendingChanges: 2 });
     reloaded.transport.connect();
     await settle(relay);
-    expect(reloaded.list.status).toMatchObject({ state: 'synced', pendingChanges: 0 });
+    expect(reloaded.list.status).toMatchObject({ state: 'synced', pendingChanges: 0, unsavedTasks: 0 });
     expect(relay.documents.get(`shared/${offlineEdit}`)?.getText('title').toString()).toBe('made offline');
   });
 

@@ -28,6 +28,8 @@ export class TaskSlot {
   private cached: TaskFields | null;
   private loading: Promise<void> | null = null;
   private applyingStoredState = false;
+  /** Set once the task is edited in this session (not by storage or a remote update). */
+  editedHere = false;
 
   constructor(
     listId: ListId,
@@ -67,6 +69,7 @@ export class TaskSlot {
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size === 0) return;
+      if (transaction.local) this.editedHere = true;
       this.cached = null;
       // The stored state a view already showed is no change; a difference is reported once it is in.
       if (!this.applyingStoredState) this.hooks.changed(this);

@@ -1,3 +1,5 @@
+// Over 300 lines: every per-document step of the sync protocol (subscribe, catch-up, upload of what the relay lacks,
+// acks, refusals, resync) shares the sessions' state; the connection's lifecycle lives in websocket-transport.ts.
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MAX_DOC_NAME_LENGTH } from '../protocol/codec.js';
@@ -59,6 +61,11 @@ export class DocSessions {
 
   get awaitingCount(): number {
     return this.#awaiting.size;
+  }
+
+  /** Whether the document is synced here and still awaits its catch-up on this connection. */
+  isAwaiting(name: string): boolean {
+    return this.#awaiting.has(name);
   }
 
   get(name: string): DocSession | undefined {

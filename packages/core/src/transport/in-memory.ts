@@ -1,7 +1,7 @@
 import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { isEmptyUpdate } from '../protocol/validate-update.js';
-import type { SyncDocument, SyncStatus, Transport, TransportEvents } from './transport.js';
+import type { DocumentSyncState, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport.js';
 
 /**
  * An in-process stand-in for a relay and its network, for tests and simulations: it holds every document, and every
@@ -91,6 +91,7 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
   private connected = false;
   private lastSyncedAt: number | null = null;
   private current: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
+  private documentsEventQueued = false;
 
   constructor(private readonly relay: InMemoryRelay) {
     super();
@@ -98,6 +99,12 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
 
   get status(): SyncStatus {
     return this.current;
+  }
+
+  documentState(name: string): DocumentSyncState | undefined {
+    const tracked = this.tracked.get(name);
+    if (!tracked) return undefined;
+    return { caughtUp: this.connected && tracked.synced, pending: isPending(tracked) };
   }
 
   get queued(): number {
@@ -215,16 +222,18 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
   }
 
   private refreshStatus(): void {
+    if (!this.documentsEventQueued) {
+      this.documentsEventQueued = true;
+      queueMicrotask(() => {
+        this.documentsEventQueued = false;
+        this.emit('documents', []);
+      });
+    }
     let pendingChanges = 0;
     let allSynced = true;
     for (const tracked of this.tracked.values()) {
       if (!tracked.synced) allSynced = false;
-      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(tracked.doc))) {
-        if (clock > (tracked.confirmed.get(client) ?? 0)) {
-          pendingChanges++;
-          break;
-        }
-      }
+      if (isPending(tracked)) pendingChanges++;
     }
     const state = !this.connected ? 'offline' : allSynced && pendingChanges === 0 ? 'synced' : 'syncing';
     if (state === 'synced' && this.current.state !== 'synced') this.lastSyncedAt = Date.now();
@@ -234,4 +243,11 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
       this.emit('status', [next]);
     }
   }
+}
+
+function isPending(tracked: Tracked): boolean {
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(tracked.doc))) {
+    if (clock > (tracked.confirmed.get(client) ?? 0)) return true;
+  }
+  return false;
 }

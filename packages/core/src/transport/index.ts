@@ -2,7 +2,7 @@
  * Client transports: how documents travel between this client and a relay.
  * @packageDocumentation
  */
-export type { ConnectionState, SyncStatus, SyncDocument, Transport, TransportEvents } from './transport.js';
+export type { ConnectionState, DocumentSyncState, SyncStatus, SyncDocument, Transport, TransportEvents } from './transport.js';
 export { WebSocketTransport } from './websocket-transport.js';
 export {
   DEFAULT_TRANSPORT_OPTIONS,

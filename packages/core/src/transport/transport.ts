@@ -29,8 +29,18 @@ export interface SyncDocument {
   readonly confirmed?: Uint8Array;
 }
 
+/** Where one document stands with the relay. */
+export interface DocumentSyncState {
+  /** The relay's catch-up for the document arrived on the current connection: it holds what the relay held then. */
+  readonly caughtUp: boolean;
+  /** The document has local changes the relay has not confirmed. */
+  readonly pending: boolean;
+}
+
 export interface TransportEvents {
   status: (status: SyncStatus) => void;
+  /** The sync state (`documentState`) of one or more documents may have changed. At most once per microtask. */
+  documents: () => void;
   /** The relay confirmed it durably holds a document up to these clocks; persist them to keep pending counts exact. */
   confirmed: (name: string, stateVector: Uint8Array) => void;
   /** A refusal or failure that does not end the connection (a rejected update, an auth failure, …). */
@@ -43,6 +53,8 @@ export interface TransportEvents {
  */
 export interface Transport extends Pick<ObservableV2<TransportEvents>, 'on' | 'off' | 'once'> {
   readonly status: SyncStatus;
+  /** Where a document stands with the relay; undefined for one not being synced. */
+  documentState(name: string): DocumentSyncState | undefined;
   /** Starts syncing documents (already added ones are ignored). Sync requests are batched. */
   add(docs: readonly SyncDocument[]): void;
   /** Stops syncing documents; local changes not yet confirmed are re-sent when they are added again. */

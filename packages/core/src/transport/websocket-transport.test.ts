@@ -1,3 +1,4 @@
+// Over 300 lines: one behaviour per test of the connection's state machine, against a fake socket and relay.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, ErrorCode, MessageType, type SubscribeEntry } from '../protocol/messages.js';

@@ -1,3 +1,5 @@
+// Over 300 lines: the connection's lifecycle (token, handshake, heartbeat, backoff, failover, online/offline) as one
+// state machine; per-document sync lives in doc-sessions.ts, frames in inbound.ts, options in options.ts.
 import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { encodeMessage } from '../protocol/codec.js';
@@ -17,7 +19,7 @@ import {
   type WebSocketLike,
   type WebSocketTransportOptions,
 } from './options.js';
-import type { ConnectionState, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport.js';
+import type { ConnectionState, DocumentSyncState, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport.js';
 
 /**
  * idle: not trying (disconnected on purpose, browser offline, or destroyed) · backoff: waiting to retry ·
@@ -66,6 +68,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #healthyTimer: ReturnType<typeof setTimeout> | null = null;
   #status: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
+  #documentsEventQueued = false;
 
   readonly #onOnline = (): void => this.#handleOnline();
   readonly #onOffline = (): void => this.#handleOffline();
@@ -105,6 +108,11 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
 
   get status(): SyncStatus {
     return this.#status;
+  }
+
+  documentState(name: string): DocumentSyncState | undefined {
+    if (this.#sessions.get(name) === undefined) return undefined;
+    return { caughtUp: this.#phase === 'open' && !this.#sessions.isAwaiting(name), pending: this.#clocks.isPending(name) };
   }
 
   /** Whether the socket is open and carrying messages. */
@@ -181,8 +189,18 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     }
   }
 
-  /** Recomputes the status and emits it if anything changed. Cheap: no per-document work. */
+  /**
+   * Recomputes the status and emits it if anything changed. Cheap: no per-document work. Every change of a document's
+   * state passes here, so it also queues the `documents` event.
+   */
   #updateStatus(): void {
+    if (!this.#documentsEventQueued) {
+      this.#documentsEventQueued = true;
+      queueMicrotask(() => {
+        this.#documentsEventQueued = false;
+        if (!this.#destroyed) this.emit('documents', []);
+      });
+    }
     const state = this.#state();
     const previous = this.#status;
     const pendingChanges = this.#clocks.pendingCount;

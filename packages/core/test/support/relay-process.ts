@@ -5,8 +5,6 @@ import { fileURLToPath } from 'node:url';
 const RELAY_BIN = fileURLToPath(new URL('../../../relay/bin/concord-relay.js', import.meta.url));
 const RELAY_DIST = fileURLToPath(new URL('../../../relay/dist/cli.js', import.meta.url));
 
-/** Whether the real relay has been built (`pnpm build`); the integration tests need it. */
-export const relayBuilt = existsSync(RELAY_DIST);
 
 export interface RelayProcess {
   readonly url: string;
@@ -20,6 +18,8 @@ const running = new Set<ChildProcess>();
 
 /** Starts the real relay CLI on loopback and resolves once it prints its `listening on ws://…` line. */
 export async function startRelayProcess(options: { dataDir: string; port?: number }): Promise<RelayProcess> {
+  // A test that needs the real relay fails without it, never skips: `pnpm test` builds it first.
+  if (!existsSync(RELAY_DIST)) throw new Error(`the relay is not built (${RELAY_DIST} is missing): run \`npx -y pnpm@10.34.9 build\` first`);
   const child = spawn(process.execPath, [RELAY_BIN, '--port', String(options.port ?? 0), '--data', options.dataDir, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,13 +1,15 @@
 // Over 300 lines: the page's one stateful element (its state, event handlers and chunked first render); the views it
-// renders live in chrome.ts, panels.ts and task-row.ts, drag and drop in drag-reorder.ts.
-import type { SyncStatus, Task, TaskId, TaskList, Transport } from '@concord/core';
+// renders live in chrome.ts, panels.ts and task-row.ts, drag and drop in drag-reorder.ts, the status shown in
+// status-display.ts.
+import type { ListSyncStatus, Task, TaskId, TaskList, Transport } from '@concord/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { colorFor, rememberName, rememberWorkOffline, type PageConfig } from '../config.js';
 import { Presence, trackEditing, type Peer } from '../presence.js';
 import { DragReorder } from './drag-reorder.js';
 import { errorList, footer, toastView, topbar, type Toast } from './chrome.js';
-import { explainer, presenceBar, syncStatus, trashPanel } from './panels.js';
+import { emptyList, explainer, presenceBar, syncStatus, trashPanel } from './panels.js';
+import { StatusDisplay, type DisplayedStatus } from './status-display.js';
 import { label, taskRow, type RowContext } from './task-row.js';
 
 const TOAST_MS = 8_000;
@@ -26,7 +28,11 @@ export class ConcordApp extends LitElement {
   private presence: Presence | null = null;
   private tasks: readonly Task[] = [];
   private trash: readonly Task[] = [];
-  private status: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
+  private status: DisplayedStatus = {
+    status: { state: 'offline', pendingChanges: 0, unsavedTasks: 0, lastSyncedAt: null, firstSync: true, progress: { documentsTotal: 1, documentsSynced: 0 } },
+    unreachable: false,
+  };
+  private statusDisplay: StatusDisplay | null = null;
   private peers: Peer[] = [];
   private workOffline = false;
   private readonly expanded = new Set<TaskId>();
@@ -58,30 +64,47 @@ export class ConcordApp extends LitElement {
     this.presence = new Presence(list.awareness);
     this.presence.setUser(config.user);
     this.presence.setEditing(null);
-    this.status = list.status;
+    this.statusDisplay = new StatusDisplay(list.status, (shown) => {
+      this.status = shown;
+      this.requestUpdate();
+    });
+    this.status = this.statusDisplay.current;
     this.loading = false;
     this.cleanups.push(
       list.subscribe((tasks) => {
         this.tasks = tasks;
         this.trash = list.trash();
-        this.requestUpdate();
+        this.renderNextFrame();
       }),
       this.presence.onChange(() => {
         this.peers = this.presence?.peers() ?? [];
         this.requestUpdate();
       }),
     );
-    const onStatus = (status: SyncStatus) => {
-      this.status = status;
-      this.requestUpdate();
-    };
+    const onStatus = (status: ListSyncStatus) => this.statusDisplay?.update(status);
     const onError = (error: Error) => this.showError(error.message);
     list.on('status', onStatus);
     list.on('error', onError);
-    this.cleanups.push(() => list.off('status', onStatus), () => list.off('error', onError));
+    this.cleanups.push(() => list.off('status', onStatus), () => list.off('error', onError), () => this.statusDisplay?.destroy());
     this.cleanups.push(trackEditing(this, this.presence));
     this.peers = this.presence.peers();
     this.requestUpdate();
+  }
+
+  private frame: number | null = null;
+
+  /**
+   * Renders at the next animation frame, once however many changes arrive before it: a list arriving from the relay
+   * changes in hundreds of messages, and rendering a thousand rows per message is most of what a join would cost.
+   */
+  private renderNextFrame(): void {
+    if (this.frame !== null) return;
+    // The first render shows the list at once.
+    if (!this.hasUpdated) return this.requestUpdate();
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.requestUpdate();
+    });
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
@@ -107,6 +130,7 @@ export class ConcordApp extends LitElement {
     this.drag?.destroy();
     clearTimeout(this.toastTimer);
     clearTimeout(this.chunkTimer);
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
   }
 
   protected override updated(_changed: PropertyValues): void {
@@ -143,7 +167,7 @@ export class ConcordApp extends LitElement {
   protected override render() {
     const config = this.config;
     const list = this.list;
-    const offline = this.status.state === 'offline';
+    const offline = this.status.status.state === 'offline';
     const rows: RowContext | null = list && {
       list,
       expanded: this.expanded,
@@ -154,7 +178,7 @@ export class ConcordApp extends LitElement {
     };
     return html`
       ${topbar(config?.listId, this.workOffline, this.transport !== null, (offline) => this.setWorkOffline(offline))}
-      <div class="statusbar">${syncStatus(this.status)}${this.transport ? nothing : html`<span class="muted">local only</span>`}</div>
+      <div class="statusbar">${syncStatus(this.status.status, this.status.unreachable)}${this.transport ? nothing : html`<span class="muted">local only</span>`}</div>
       ${errorList(this.errors, (message) => this.dismissError(message))}
       ${list && config && rows
         ? html`${presenceBar(this.peers, offline, this.tasks, (name) => this.rename(name))}
@@ -171,7 +195,7 @@ export class ConcordApp extends LitElement {
                   (task, index) => taskRow(task, index, this.tasks.length, rows),
                 )}
               </ul>
-              ${this.tasks.length === 0 ? html`<p class="empty muted">No tasks yet. Add one above.</p>` : nothing}
+              ${this.tasks.length === 0 ? emptyList(this.status.status) : nothing}
               <p class="hint muted">Alt+↑/↓ moves the focused task. Esc leaves a title.</p>
             </main>
             ${trashPanel(this.trash, (id) => this.restore(id), (id) => void this.purge(id))}
@@ -186,7 +210,7 @@ export class ConcordApp extends LitElement {
   private editorsByTask(): ReadonlyMap<TaskId, readonly Peer[]> {
     if (this.editorsCache?.peers === this.peers) return this.editorsCache.map;
     const map = new Map<TaskId, Peer[]>();
-    if (this.status.state !== 'offline') {
+    if (this.status.status.state !== 'offline') {
       for (const peer of this.peers) if (!peer.self && peer.editing) map.set(peer.editing, [...(map.get(peer.editing) ?? []), peer]);
     }
     this.editorsCache = { peers: this.peers, map };

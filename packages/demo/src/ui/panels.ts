@@ -1,4 +1,4 @@
-import type { SyncStatus, Task, TaskId } from '@concord/core';
+import type { ListSyncStatus, SyncStatus, Task, TaskId } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { initials } from '../config.js';
 import type { Peer } from '../presence.js';
@@ -11,23 +11,56 @@ const STATE_HINT: Record<SyncStatus['state'], string> = {
   synced: 'The relay holds every change.',
 };
 
-/** The sync indicator: state word (lowercase: tests and people read the same text) and changes waiting. */
-export function syncStatus(status: SyncStatus): TemplateResult {
+/** "2 tasks not yet saved": each task counted once; other list changes (a purge) as changes. */
+function unsavedLabel(status: ListSyncStatus): string {
+  const count = status.pendingChanges;
+  if (status.unsavedTasks === count) return count === 1 ? 'task not yet saved' : 'tasks not yet saved';
+  return count === 1 ? 'change not yet saved' : 'changes not yet saved';
+}
+
+/** The sync indicator: state word (lowercase: tests and people read the same text), unsaved tasks, progress. */
+export function syncStatus(status: ListSyncStatus, unreachable: boolean): TemplateResult {
   const last = status.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
+  const tasksTotal = status.progress.documentsTotal - 1;
+  const tasksSynced = Math.min(tasksTotal, Math.max(0, status.progress.documentsSynced - 1));
   return html`<div class="sync" title=${STATE_HINT[status.state]}>
     <span class="sync-dot sync-dot--${status.state}" aria-hidden="true"></span>
     <span class="sync-state" data-testid="sync-status" data-state=${status.state}>${status.state}</span>
     <span class="sync-pending ${status.pendingChanges > 0 ? 'has-pending' : ''}"
-      ><span data-testid="pending-count">${status.pendingChanges}</span>
-      ${status.pendingChanges === 1 ? 'change' : 'changes'} waiting</span
+      ><span data-testid="pending-count">${status.pendingChanges}</span> ${unsavedLabel(status)}</span
     >
+    ${status.state === 'syncing' && status.firstSync && tasksTotal > 0
+      ? html`<span class="sync-progress" data-testid="sync-progress"
+          >· Downloading ${tasksSynced.toLocaleString('en')} of ${tasksTotal.toLocaleString('en')} tasks</span
+        >`
+      : nothing}
     ${last ? html`<span class="sync-last">· last synced ${last}</span>` : nothing}
-  </div>`;
+  </div>
+  ${unreachable
+    ? html`<p class="sync-problem" role="status" data-testid="relay-unreachable">
+        Can't reach the relay. Retrying… Your changes are kept on this device.
+      </p>`
+    : nothing}`;
+}
+
+/** What an empty list says: a list this device never synced is not an empty list. */
+export function emptyList(status: ListSyncStatus): TemplateResult {
+  if (!status.firstSync) return html`<p class="empty muted" data-testid="empty">No tasks yet. Add one above.</p>`;
+  if (status.state === 'offline') {
+    return html`<p class="empty muted" data-testid="not-downloaded">
+      This list hasn't been downloaded to this device yet. It will load when you are online.
+    </p>`;
+  }
+  return html`<p class="empty muted" data-testid="list-loading">Loading this list…</p>`;
 }
 
 /** Who is here. While offline, only yourself: others' presence would be stale. */
 export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: readonly Task[], onRename: (name: string) => void): TemplateResult {
-  const titles = new Map<TaskId, string>(tasks.map((task) => [task.id, label(task)]));
+  // Only the tasks someone edits: a thousand-row list must not cost a map of every title per render.
+  const titleOf = (id: TaskId): string | undefined => {
+    const task = tasks.find((candidate) => candidate.id === id);
+    return task && label(task);
+  };
   const shown = offline ? peers.filter((peer) => peer.self) : peers;
   const others = shown.filter((peer) => !peer.self).length;
   return html`<section class="presence" aria-label="People on this list" data-testid="presence">
@@ -48,8 +81,8 @@ export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: rea
                   @change=${(event: Event) => onRename((event.target as HTMLInputElement).value)}
                 /><span class="peer-note">(you)</span>`
             : html`<span class="peer-name">${peer.user.name}</span>`}
-          ${!peer.self && peer.editing && titles.has(peer.editing)
-            ? html`<span class="peer-note">editing “${titles.get(peer.editing)}”</span>`
+          ${!peer.self && peer.editing && titleOf(peer.editing) !== undefined
+            ? html`<span class="peer-note">editing “${titleOf(peer.editing)}”</span>`
             : nothing}
         </li>`,
       )}

@@ -93,12 +93,12 @@ export async function waitForState(page: Page, state: string, timeoutMs = 20_000
   await until(async () => (await syncState(page)).state === state, `sync-status "${state}"`, timeoutMs);
 }
 
-/** Types at the end of a task's title, as a person would (click, End, keys). */
-export async function typeInTitle(page: Page, taskId: string, text: string): Promise<void> {
+/** Types at the end of a task's title, as a person would (click, End, keys `delay` ms apart). */
+export async function typeInTitle(page: Page, taskId: string, text: string, delay = 10): Promise<void> {
   const title = page.locator(`[data-task-id="${taskId}"] [data-testid="task-title"]`);
   await title.click();
   await title.press('End');
-  await page.keyboard.type(text, { delay: 10 });
+  await page.keyboard.type(text, { delay });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -40,6 +40,17 @@ class Recorder {
   updates = new Map();
   on() {}
   off() {}
+  /** Reads nothing ahead: the list is new. @param {string} _listId */
+  prefetch(_listId) {
+    return Promise.resolve({ documents: new Map(), release: () => {} });
+  }
+  /** @param {string} _listId */
+  snapshotList(_listId) {
+    return Promise.resolve();
+  }
+  flush() {
+    return Promise.resolve();
+  }
   /**
    * @param {string} name
    * @param {import('yjs').Doc} doc

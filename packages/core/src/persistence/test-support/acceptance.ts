@@ -2,6 +2,24 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { PersistenceAdapter } from '../persistence.js';
 
+/** Binds a fresh document under each name, writes `${name}:${suffix}` into it, and waits until the adapter stored it. */
+async function storeTexts(adapter: PersistenceAdapter, names: readonly string[], suffix = 'stored'): Promise<void> {
+  await Promise.all(
+    names.map(async (name) => {
+      const doc = new Y.Doc();
+      await adapter.bind(name, doc);
+      doc.getText('t').insert(0, `${name}:${suffix}`);
+    }),
+  );
+  await adapter.flush();
+}
+
+async function readText(adapter: PersistenceAdapter, name: string): Promise<string> {
+  const doc = new Y.Doc();
+  await adapter.bind(name, doc);
+  return doc.getText('t').toString();
+}
+
 /**
  * The contract every persistence adapter must keep. `open` returns a fresh adapter over the SAME underlying storage
  * each time it is called within one test (a reload); each test gets its own storage via `newStorage`.
@@ -9,6 +27,8 @@ import type { PersistenceAdapter } from '../persistence.js';
 export function runPersistenceAdapterTests(
   label: string,
   newStorage: () => { open: () => PersistenceAdapter },
+  /** `readsAhead`: `prefetch` names every stored document of a list and hands back the views `snapshotList` stored. */
+  { readsAhead }: { readonly readsAhead: boolean },
 ): void {
   describe(`persistence adapter acceptance: ${label}`, () => {
     it('reloads every update made before, including ones never sent anywhere', async () => {
@@ -124,6 +144,68 @@ export function runPersistenceAdapterTests(
         expect(copy.getText('t').toString()).toBe('x');
         await reopened.close();
       }
+    });
+
+    it('flush() stores the edits of every bound document at once', async () => {
+      const storage = newStorage();
+      const adapter = storage.open();
+      await storeTexts(adapter, ['f/a', 'f/b']);
+      // Read through a second adapter while the first is still open: only what flush() stored is there.
+      const reader = storage.open();
+      expect([await readText(reader, 'f/a'), await readText(reader, 'f/b')]).toEqual(['f/a:stored', 'f/b:stored']);
+      await Promise.all([reader.close(), adapter.close()]);
+    });
+
+    it('prefetch names the list\u2019s stored documents, no other list\u2019s, and serves them to bind at once', async () => {
+      const storage = newStorage();
+      const writer = storage.open();
+      await storeTexts(writer, ['L', 'L/a', 'L/b', 'L-other', 'M/c']);
+      await writer.close();
+
+      const adapter = storage.open();
+      const prefetched = await adapter.prefetch('L');
+      const named = [...prefetched.documents.keys()].sort();
+      expect(named).toEqual(readsAhead ? ['L', 'L/a', 'L/b'] : []);
+      for (const name of named) {
+        const doc = new Y.Doc();
+        const bound = adapter.bind(name, doc);
+        expect(doc.getText('t').toString()).toBe(`${name}:stored`); // before bind's promise resolves
+        await bound;
+      }
+      prefetched.release();
+      expect(await readText(adapter, 'M/c')).toBe('M/c:stored');
+      await adapter.close();
+    });
+
+    it('snapshotList keeps every document of the list whole with its metadata, and hands back views until a change', async () => {
+      const storage = newStorage();
+      const adapter = storage.open();
+      const prefetched = await adapter.prefetch('S');
+      const docs = ['S', 'S/a'].map((name) => ({ name, doc: new Y.Doc() }));
+      const bound = await Promise.all(
+        docs.map(({ name, doc }) => adapter.bind(name, doc, { view: () => ({ text: doc.getText('t').toString() }) })),
+      );
+      prefetched.release();
+      for (const { name, doc } of docs) doc.getText('t').insert(0, `${name}:snapshotted`);
+      await bound[1]?.setMeta('confirmed', new Uint8Array([7]));
+      await adapter.flush();
+      await adapter.snapshotList('S');
+      await adapter.close();
+
+      const reopened = storage.open();
+      const views = (await reopened.prefetch('S')).documents;
+      for (const { name } of docs) expect(views.get(name)?.view).toEqual(readsAhead ? { text: `${name}:snapshotted` } : undefined);
+      const doc = new Y.Doc();
+      const again = await reopened.bind('S/a', doc);
+      expect(doc.getText('t').toString()).toBe('S/a:snapshotted');
+      expect(Array.from((await again.getMeta('confirmed')) ?? [])).toEqual([7]);
+      doc.getText('t').insert(0, 'changed ');
+      await reopened.close();
+
+      const later = storage.open();
+      expect((await later.prefetch('S')).documents.get('S/a')?.view).toBeUndefined();
+      expect(await readText(later, 'S/a')).toBe('changed S/a:snapshotted');
+      await later.close();
     });
   });
 }

@@ -17,6 +17,9 @@ export async function openReplicas(relay: InMemoryRelay, count: number, listId =
   return replicas;
 }
 
+/** The replicas opened on each relay, so `settle` knows whom to wait for. */
+const onRelay = new WeakMap<InMemoryRelay, Replica[]>();
+
 export async function openReplica(
   relay: InMemoryRelay,
   userId: string,
@@ -26,7 +29,9 @@ export async function openReplica(
   const transport = new InMemoryTransport(relay);
   const concord = new Concord({ persistence: new MemoryPersistence(storage), transport, userId, syncTabs: false });
   const list = await concord.openList(listId);
-  return { concord, list, transport, storage };
+  const replica = { concord, list, transport, storage };
+  onRelay.set(relay, [...(onRelay.get(relay) ?? []), replica]);
+  return replica;
 }
 
 /** What a person sees: tasks in order with their fields, and the trash. */
@@ -40,10 +45,44 @@ export function view(list: TaskList): unknown {
   return { live: list.tasks().map(show), trash: list.trash().map(show).sort((a, b) => a.id.localeCompare(b.id)) };
 }
 
-/** Lets microtask-deferred work (slot loading, sync hand-off) run. */
-export async function settle(relay?: InMemoryRelay): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    relay?.deliverAll();
+/**
+ * Delivers messages until the relay has none in flight and every open replica on it has its documents loaded and is
+ * `synced` (or `offline`, if disconnected), over two turns in a row (work a turn started, such as a task arriving and
+ * being handed to sync, shows in the next). Fails after `timeoutMs` saying which replica did not settle.
+ */
+export async function settle(relay: InMemoryRelay, { timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
+  const replicas = onRelay.get(relay) ?? [];
+  const loaded = new Set<Replica>();
+  for (const replica of replicas) void replica.list.documentsLoaded.then(() => loaded.add(replica));
+  const deadline = Date.now() + timeoutMs;
+  const unsettled = () =>
+    replicas.find((replica) => {
+      if (replica.list.isClosed) return false;
+      const { state } = replica.list.status;
+      return !loaded.has(replica) || (state !== 'synced' && state !== 'offline');
+    });
+  for (let quietTurns = 0; quietTurns < 2; ) {
+    await nextTurn();
+    relay.deliverAll();
+    const waiting = unsettled();
+    quietTurns = relay.inFlight === 0 && waiting === undefined ? quietTurns + 1 : 0;
+    if (Date.now() > deadline) {
+      throw new Error(`replicas did not settle within ${timeoutMs} ms: ${waiting ? `${waiting.transport.status.state} ${JSON.stringify(waiting.list.status)}` : `${relay.inFlight} messages in flight`}`);
+    }
   }
+}
+
+/** Lets the local work every replica started (loading, storing, handing documents to sync) finish, delivering nothing. */
+export async function settleLocally(replicas: readonly Replica[]): Promise<void> {
+  await Promise.all(replicas.map(async ({ list }) => {
+    if (list.isClosed) return;
+    await list.documentsLoaded;
+    await list.flush();
+  }));
+  // Every promise chain those started runs before the next macrotask.
+  await nextTurn();
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -42,6 +42,22 @@ export function runTransportAcceptance(name: string, setup: () => Promise<Transp
       await waitFor(() => synced(a, b)() && docB.getText('title').toString() === 'from a' && docA.getMap('fields').get('completed') === true);
     });
 
+    it('reports each document caught up once the relay answered it, and pending while a local change is unconfirmed', async () => {
+      const a = await connected();
+      const doc = new Y.Doc();
+      expect(a.documentState('acc/state')).toBeUndefined();
+      let events = 0;
+      a.on('documents', () => events++);
+      a.add([{ name: 'acc/state', doc }]);
+      await waitFor(() => a.documentState('acc/state')?.caughtUp === true);
+      expect(events).toBeGreaterThan(0);
+      a.disconnect();
+      doc.getText('title').insert(0, 'offline');
+      expect(a.documentState('acc/state')).toEqual({ caughtUp: false, pending: true });
+      a.connect();
+      await waitFor(() => a.documentState('acc/state')?.caughtUp === true && a.documentState('acc/state')?.pending === false);
+    });
+
     it('offline edits count as pending and are sent on connect', async () => {
       const [a, b] = [await connected(), await connected()];
       const [docA, docB] = [new Y.Doc(), new Y.Doc()];

@@ -1,0 +1,156 @@
+import { requestResult } from '../idb-requests.js';
+import type { SnapshotEntry } from '../list-snapshot.js';
+import type { PrefetchedDocument, PrefetchedList } from '../persistence.js';
+import type { SingleDatabaseContext } from './context.js';
+import { BY_DOC, inList, listOf, listRange, META, metaByDocument, metaRange, SNAPSHOTS, UPDATES, type SnapshotRecord, type UpdateRecord } from './database.js';
+import type { ListSnapshots } from './list-snapshots.js';
+
+/** What one prefetch read of a list, served to binds until released (a document's parts are put together when bound). */
+interface PrefetchedScope {
+  readonly snapshot: ReadonlyMap<string, SnapshotEntry>;
+  readonly records: Map<string, Uint8Array[]>;
+  readonly meta: Map<string, Map<string, Uint8Array>>;
+}
+
+/** What storage holds of one document, as a bind needs it. */
+export interface StoredDocument {
+  /** Its updates: the snapshot's entry first, then the records stored since. */
+  readonly updates: Uint8Array[];
+  /** Every metadata entry. */
+  readonly meta: Map<string, Uint8Array>;
+}
+
+const NO_ENTRIES: ReadonlyMap<string, SnapshotEntry> = new Map();
+
+/**
+ * Reads: a whole list ahead of binding its documents (one transaction, served to binds until released), and single
+ * documents outside a prefetched list.
+ */
+export class Prefetcher {
+  private readonly scopes = new Map<string, PrefetchedScope>();
+
+  constructor(
+    private readonly context: SingleDatabaseContext,
+    private readonly snapshots: ListSnapshots,
+    /** A list's prefetch was released: its documents are all bound, so it may be snapshotted. */
+    private readonly released: (listId: string) => void,
+  ) {}
+
+  isPrefetched(listId: string): boolean {
+    return this.scopes.has(listId);
+  }
+
+  /**
+   * Reads the list's snapshot and every record and metadata entry stored since (`listId` and `listId/…`) in one
+   * transaction. Only while the caller loads the list: a task another tab creates later is read from the database when
+   * bound, not taken as empty.
+   */
+  async prefetch(listId: string): Promise<PrefetchedList> {
+    const db = await this.context.db();
+    const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readonly');
+    const [snapshot, keys, records, metaKeys, metaValues] = await Promise.all([
+      requestResult(transaction.objectStore(SNAPSHOTS).get(listId)) as Promise<SnapshotRecord | undefined>,
+      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAllKeys(listRange(listId))),
+      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAll(listRange(listId))) as Promise<UpdateRecord[]>,
+      requestResult(transaction.objectStore(META).getAllKeys(metaRange(listId))),
+      requestResult(transaction.objectStore(META).getAll(metaRange(listId))) as Promise<unknown[]>,
+    ]);
+    const entries = this.snapshots.decode(listId, snapshot) ?? NO_ENTRIES;
+    const scope: PrefetchedScope = { snapshot: entries, records: new Map(), meta: metaByDocument(listId, metaKeys, metaValues) };
+    const documents = new Map<string, PrefetchedDocument>();
+    for (const [name, entry] of entries) documents.set(name, entry.view === undefined ? {} : { view: entry.view });
+    keys.forEach((key, i) => this.context.ownKeys.set(key, records[i]?.doc ?? ''));
+    for (const record of records) {
+      if (!inList(listId, record.doc)) continue;
+      let updates = scope.records.get(record.doc);
+      if (!updates) scope.records.set(record.doc, (updates = []));
+      updates.push(record.update);
+      // The snapshot's view no longer describes this document.
+      documents.set(record.doc, {});
+    }
+    this.scopes.set(listId, scope);
+    this.snapshots.opened(listId, snapshot, records.length + metaKeys.length);
+    return {
+      documents,
+      release: () => {
+        if (this.scopes.get(listId) !== scope) return;
+        this.scopes.delete(listId);
+        this.released(listId);
+      },
+    };
+  }
+
+  /** What a prefetch read of the document, or null when it was not read with its list (or the list is released). */
+  prefetched(name: string): StoredDocument | null {
+    const scope = this.scopes.get(listOf(name));
+    if (!scope) return null;
+    const stored = scope.snapshot.get(name);
+    if (stored === undefined && !scope.records.has(name) && !scope.meta.has(name)) return null;
+    return {
+      updates: [...(stored ? [stored.update] : []), ...(scope.records.get(name) ?? [])],
+      meta: new Map([...(stored?.meta ?? []), ...(scope.meta.get(name) ?? [])]),
+    };
+  }
+
+  /**
+   * A document's entry in its list's snapshot (if any), its records and its metadata. Every document asked for in one
+   * turn is read in one transaction, each list's snapshot once: a list arriving from the relay binds its thousand
+   * new tasks with one read, not a thousand.
+   */
+  read(name: string): Promise<StoredDocument> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ name, resolve, reject });
+      if (this.batch.length === 1) queueMicrotask(() => void this.readBatch());
+    });
+  }
+
+  private batch: Array<{ name: string; resolve: (stored: StoredDocument) => void; reject: (cause: unknown) => void }> = [];
+
+  private async readBatch(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    try {
+      const db = await this.context.db();
+      const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readonly');
+      const index = transaction.objectStore(UPDATES).index(BY_DOC);
+      const lists = [...new Set(batch.map(({ name }) => listOf(name)))];
+      const [snapshots, documents] = await Promise.all([
+        Promise.all(lists.map((listId) => requestResult(transaction.objectStore(SNAPSHOTS).get(listId)) as Promise<SnapshotRecord | undefined>)),
+        Promise.all(
+          batch.map(({ name }) =>
+            Promise.all([
+              requestResult(index.getAllKeys(IDBKeyRange.only(name))),
+              requestResult(index.getAll(IDBKeyRange.only(name))) as Promise<UpdateRecord[]>,
+              requestResult(transaction.objectStore(META).getAllKeys(IDBKeyRange.bound([name], [name, []]))),
+              requestResult(transaction.objectStore(META).getAll(IDBKeyRange.bound([name], [name, []]))) as Promise<unknown[]>,
+            ]),
+          ),
+        ),
+      ]);
+      const entries = new Map(lists.map((listId, i) => [listId, this.snapshots.decode(listId, snapshots[i])]));
+      batch.forEach(({ name, resolve }, i) => {
+        const [keys, records, metaKeys, metaValues] = documents[i]!;
+        for (const key of keys) this.context.ownKeys.set(key, name);
+        const entry = entries.get(listOf(name))?.get(name);
+        resolve({
+          updates: [...(entry ? [entry.update] : []), ...records.map((record) => record.update)],
+          meta: new Map([...(entry?.meta ?? []), ...(metaByDocument(listOf(name), metaKeys, metaValues).get(name) ?? [])]),
+        });
+      });
+    } catch (cause) {
+      for (const { reject } of batch) reject(cause);
+    }
+  }
+
+  /** One metadata entry: the `meta` store's value, else the one in the list's snapshot. */
+  async readMeta(name: string, key: string): Promise<Uint8Array | undefined> {
+    const db = await this.context.db();
+    const transaction = db.transaction([META, SNAPSHOTS], 'readonly');
+    const [value, snapshot] = await Promise.all([
+      requestResult(transaction.objectStore(META).get([name, key])) as Promise<unknown>,
+      requestResult(transaction.objectStore(SNAPSHOTS).get(listOf(name))) as Promise<SnapshotRecord | undefined>,
+    ]);
+    if (value instanceof Uint8Array) return value;
+    return this.snapshots.decode(listOf(name), snapshot)?.get(name)?.meta.get(key)?.slice();
+  }
+}
