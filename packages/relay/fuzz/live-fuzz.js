@@ -135,13 +135,13 @@ function hostileFrame(random, evil, honestUpdates, endpoint) {
   }
   const source = random();
   let update;
-  if (source < 0.4) {
+  if (source < 0.6) {
     const before = Y.encodeStateVector(evil);
     const text = evil.getText('t');
     if (random() < 0.3 && text.length > 2) text.delete(pick(text.length - 1), 1 + pick(2));
     else text.insert(pick(text.length + 1), 'evil');
     update = Y.encodeStateAsUpdate(evil, before);
-  } else if (source < 0.8 && honestUpdates.length > RECENT) {
+  } else if (source < 0.95 && honestUpdates.length > RECENT) {
     // Copies of what the honest people wrote, as anyone subscribed sees it: once the relay has forwarded it, so not
     // the newest few (an attacker cannot see an edit before the relay stored it and bound its client id).
     update = /** @type {Uint8Array} */ (honestUpdates[pick(honestUpdates.length - RECENT)]);
