@@ -60,7 +60,7 @@ describe('connection limits (real relay process)', () => {
     const response = await fetch(`${fixture.relay.url.replace(/^ws:/, 'http:')}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
-    for (const name of ['concord_relay_connections', 'concord_relay_documents_loaded', 'concord_relay_updates_in_total', 'concord_relay_update_bytes_in_total', 'concord_relay_updates_out_total', 'concord_relay_bytes_out_total', 'concord_relay_persist_seconds_bucket', 'concord_relay_compactions_total']) {
+    for (const name of ['concord_relay_connections', 'concord_relay_documents_loaded', 'concord_relay_updates_in_total', 'concord_relay_update_bytes_in_total', 'concord_relay_updates_out_total', 'concord_relay_bytes_out_total', 'concord_relay_persist_seconds_bucket', 'concord_relay_compactions_total', 'concord_relay_event_loop_delay_seconds_bucket{le="0.005"}', '# TYPE concord_relay_event_loop_pause_seconds histogram']) {
       expect(text).toContain(name);
     }
   });

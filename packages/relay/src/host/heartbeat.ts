@@ -21,6 +21,8 @@ export interface HeartbeatActions<T extends HeartbeatPeer> {
   expire(peer: T): void;
 }
 
+import { timed, type PauseCause } from '../metrics/pauses.js';
+
 /** Ticks per period at most: 100 ms apart at the default 30 s period. */
 export const MAX_HEARTBEAT_SLOTS = 300;
 /** Ticks closer than this would wake the relay for nothing: short periods get fewer slots. */
@@ -95,9 +97,12 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
     }
   }
 
-  /** Runs `tick()` every `tickMs` until the returned function is called (the timer does not keep the process alive). */
-  start(): () => void {
-    const timer = setInterval(() => this.tick(), this.tickMs);
+  /**
+   * Runs `tick()` every `tickMs` (as work of `cause` for the event-loop pause metrics) until the returned function is
+   * called; the timer does not keep the process alive.
+   */
+  start(cause: PauseCause): () => void {
+    const timer = setInterval(() => timed(cause, () => this.tick()), this.tickMs);
     timer.unref();
     return () => clearInterval(timer);
   }

@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
 import { tokenAccess, verifyToken } from '../auth/tokens.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
+import { timed } from '../metrics/pauses.js';
 import { reasonOfCloseCode, type RefusalReason, type RelayMetrics } from '../metrics/relay-metrics.js';
 import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';
@@ -116,7 +117,7 @@ export class HttpHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners below get the socket as `this`
     const host = this;
     this.#onMessage = function (data) {
-      host.#message(this, data);
+      timed('message', () => host.#message(this, data));
     };
     this.#onPong = function () {
       const connection = host.#sockets.get(this);
@@ -128,7 +129,7 @@ export class HttpHost {
     };
     this.#onUpgradeError = (error) => logger.debug({ err: error }, 'upgrade socket error');
     this.server = createServer(httpRoutes(options));
-    this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
+    this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => timed('connect', () => this.#upgrade(request, socket, head)));
     const heartbeatMs = options.heartbeatMs ?? 0;
     this.#heartbeat =
       heartbeatMs > 0
@@ -142,7 +143,7 @@ export class HttpHost {
             },
           })
         : null;
-    this.#stopHeartbeat = this.#heartbeat?.start() ?? (() => undefined);
+    this.#stopHeartbeat = this.#heartbeat?.start('heartbeat') ?? (() => undefined);
   }
 
   get connections(): number {
