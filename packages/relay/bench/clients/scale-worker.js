@@ -102,3 +102,5 @@ process.on('message', (/** @type {Request} */ request) => {
     (error) => process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });
+// A harness that died (or was interrupted) must not leave its load processes and their sockets behind.
+process.on('disconnect', () => process.exit(0));
