@@ -190,13 +190,14 @@ describe('WriteAheadStorage', () => {
     const target = new MemoryStorage();
     const append = target.appendUpdates.bind(target);
     const load = target.loadUpdates.bind(target);
-    let releaseWrite = (): void => undefined;
-    let landed: Promise<void> = Promise.resolve();
-    let writesStarted = 0;
-    // The background write (LevelDB's batch) is held until the test releases it.
+    // Background writes (LevelDB's batches) are held, in order, until the test releases them.
+    let holding = true;
+    const held: { release: () => void; landed: Promise<void> }[] = [];
     target.appendUpdates = (entries) => {
-      writesStarted++;
-      landed = new Promise<void>((resolve) => (releaseWrite = resolve)).then(() => append(entries));
+      if (!holding) return append(entries);
+      let release = (): void => undefined;
+      const landed = new Promise<void>((resolve) => (release = resolve)).then(() => append(entries));
+      held.push({ release, landed });
       return landed;
     };
     let releaseRead = (): void => undefined;
@@ -209,7 +210,7 @@ describe('WriteAheadStorage', () => {
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(update) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     await storage.appendUpdates([{ doc: 'x', update: a }, { doc: 'y', update: update('other') }]);
     await storage.appendUpdates([{ doc: 'x', update: b }]);
-    await expect.poll(() => writesStarted).toBe(1);
+    await expect.poll(() => held.length).toBe(1);
     await storage.appendUpdates([{ doc: 'x', update: c }]);
     // The write of a and b is in flight and held: a load answers anyway, from memory for what is not stored yet.
     expect(await storage.loadUpdates('x')).toEqual([a, b, c]);
@@ -217,11 +218,13 @@ describe('WriteAheadStorage', () => {
     readGate = new Promise<void>((resolve) => (releaseRead = resolve));
     const loading = storage.loadUpdates('x');
     await storage.appendUpdates([{ doc: 'x', update: d }]);
-    releaseWrite();
-    await landed;
+    const first = held[0]!;
+    first.release();
+    await first.landed;
     releaseRead();
     expect(await loading).toEqual([a, b, c, d]);
-    releaseWrite();
+    holding = false;
+    for (const write of held) write.release();
     await storage.close();
     await rm(dir, { recursive: true, force: true });
   });
