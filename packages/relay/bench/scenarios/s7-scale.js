@@ -68,18 +68,31 @@ function concat(arrays) {
 }
 
 /**
- * Concord's event-loop pauses by cause, read from its /metrics (a note in the report).
+ * Concord's event-loop pauses by cause, read from its /metrics (a note in the report): per cause, how many, their mean,
+ * how many reached 50 ms, and the bucket the longest fell in.
  * @param {string} url
  */
 async function concordPauses(url) {
   const text = await (await fetch(`${url.replace(/^ws/, 'http')}/metrics`)).text();
-  const counts = [...text.matchAll(/^concord_relay_event_loop_pause_seconds_count\{cause="([^"]+)"\} (\d+)/gm)];
+  /** @type {Map<string, { le: number, count: number }[]>} */
+  const buckets = new Map();
+  for (const m of text.matchAll(/^concord_relay_event_loop_pause_seconds_bucket\{le="([^"]+)",cause="([^"]+)"\} (\d+)/gm)) {
+    const cause = m[2] ?? '';
+    buckets.set(cause, [...(buckets.get(cause) ?? []), { le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[3]) }]);
+  }
   const sums = new Map([...text.matchAll(/^concord_relay_event_loop_pause_seconds_sum\{cause="([^"]+)"\} ([\d.e+-]+)/gm)].map((m) => [m[1], Number(m[2])]));
-  const over = (/** @type {string} */ le) =>
-    [...text.matchAll(new RegExp(`^concord_relay_event_loop_pause_seconds_bucket\\{le="${le}",cause="([^"]+)"\\} (\\d+)`, 'gm'))].reduce((s, m) => s + Number(m[2]), 0);
-  const total = counts.reduce((s, m) => s + Number(m[2]), 0);
-  const byCause = counts.map((m) => `${m[1]} ${m[2]} (${(((sums.get(m[1]) ?? 0) * 1000) / Number(m[2])).toFixed(1)} ms mean)`).join(', ');
-  return total === 0 ? 'no pause of 5 ms or more' : `${total} pauses ≥ 5 ms (${total - over('0.05')} over 50 ms): ${byCause}`;
+  const lines = [];
+  let total = 0;
+  for (const [cause, list] of buckets) {
+    const count = list.at(-1)?.count ?? 0;
+    if (count === 0) continue;
+    total += count;
+    const under50 = list.find((b) => b.le === 0.05)?.count ?? 0;
+    const longest = list.find((b) => b.count === count)?.le ?? Infinity;
+    const mean = ((sums.get(cause) ?? 0) * 1000) / count;
+    lines.push(`${cause} ${count} (mean ${mean.toFixed(1)} ms, ${count - under50} ≥ 50 ms, longest ≤ ${longest === Infinity ? '∞' : `${longest * 1000} ms`})`);
+  }
+  return total === 0 ? 'no pause of 5 ms or more' : `${total} pauses ≥ 5 ms: ${lines.join('; ')}`;
 }
 
 /**
@@ -117,7 +130,7 @@ async function scale(target, clientCount, load) {
     );
     const cpu = server.cpuMicros() - cpuBefore;
     const rss = server.rssBytes();
-    const notes = target.id === 'concord' ? [`S7 ${n} clients, Concord's event loop: ${await concordPauses(url)}`] : [];
+    const notes = target.id === 'concord' ? [`S7 ${n} clients, Concord's event loop from start to the end of the load: ${await concordPauses(url)}`] : [];
     const heap = await server.heapUsed();
     const latencies = concat(loaded.map((l) => l.latencies));
     const delivered = loaded.reduce((s, l) => s + l.delivered, 0);
