@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { timed } from '../metrics/pauses.js';
+import { timed } from './pauses.js';
 
 /** Empty update: no structs, empty delete set. */
 export const EMPTY_UPDATE: Uint8Array = Uint8Array.of(0, 0);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { EngineClosedError, LoadFailedError } from '../errors.js';
-import { timed } from '../metrics/pauses.js';
+import { timed } from './pauses.js';
 import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { mergeUpdatesTree } from './merge-tree.js';
 import { Room } from './room.js';

@@ -1,4 +1,4 @@
-import { timed } from '../metrics/pauses.js';
+import { timed } from './pauses.js';
 import type { AppendEntry, DocumentStorage } from '../storage/document-storage.js';
 
 export interface PendingWrite<T> {

@@ -21,7 +21,7 @@ export interface HeartbeatActions<T extends HeartbeatPeer> {
   expire(peer: T): void;
 }
 
-import { timed, type PauseCause } from '../metrics/pauses.js';
+import { timed, type PauseCause } from '../engine/pauses.js';
 
 /** Ticks per period at most: 100 ms apart at the default 30 s period. */
 export const MAX_HEARTBEAT_SLOTS = 300;

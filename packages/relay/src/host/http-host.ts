@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
 import { tokenAccess, verifyToken } from '../auth/tokens.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
-import { timed } from '../metrics/pauses.js';
+import { timed } from '../engine/pauses.js';
 import { reasonOfCloseCode, type RefusalReason, type RelayMetrics } from '../metrics/relay-metrics.js';
 import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { timed } from '../metrics/pauses.js';
+import { timed } from '../engine/pauses.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { createStaticHandler } from './static-files.js';
 

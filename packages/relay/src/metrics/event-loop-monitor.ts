@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
-import { addPauseListener, PAUSE_MS, type PauseCause } from './pauses.js';
+import { addPauseListener, PAUSE_MS, type PauseCause } from '../engine/pauses.js';
 
 /** The delay histogram's sampling timer (ms): a sample is how late it fired. */
 export const DELAY_RESOLUTION_MS = 10;

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { DELAY_BUCKETS, EventLoopMonitor } from './event-loop-monitor.js';
-import type { PauseCause } from './pauses.js';
+import type { PauseCause } from '../engine/pauses.js';
 
 /** Why the relay refused a frame, a connection or a write: the `reason` label of `concord_relay_refused_total`. */
 export type RefusalReason =

@@ -10,6 +10,7 @@ import {
   type PickQuarantine,
   type QuarantinedUpdate,
 } from './document-storage.js';
+import { landedPrefix } from './held-entries.js';
 import { checkpointRecord, encodeEntries, readSegment } from './wal-records.js';
 
 export interface WriteAheadStorageOptions {
@@ -273,21 +274,6 @@ export class WriteAheadStorage implements DocumentStorage {
   #path(segment: number): string {
     return join(this.#directory, segmentName(segment));
   }
-}
-
-/**
- * How many of `held` (entries a read found in memory, oldest first) the inner read already returned: the longest prefix
- * of `held` equal, byte for byte, to the end of `stored`. Dropping an entry that was in fact stored earlier with the same
- * bytes loses nothing: applying a Yjs update twice changes nothing.
- */
-function landedPrefix(stored: readonly Uint8Array[], held: readonly AppendEntry[]): number {
-  for (let count = Math.min(stored.length, held.length); count > 0; count--) {
-    const offset = stored.length - count;
-    let equal = true;
-    for (let i = 0; i < count && equal; i++) equal = Buffer.compare(stored[offset + i]!, held[i]!.update) === 0;
-    if (equal) return count;
-  }
-  return 0;
 }
 
 const segmentName = (segment: number): string => `${String(segment).padStart(12, '0')}.wal`;
