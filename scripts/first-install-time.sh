@@ -17,7 +17,7 @@ export CONCORD_PORT=0 CONCORD_DATA="$work/relay-data"
 start=$(date +%s.%N)
 setsid bash -c 'npx -y pnpm@10.34.9 install && npx -y pnpm@10.34.9 start' >"$work/stdout.log" 2>"$work/stderr.log" &
 group=$!
-until grep -q 'concord-relay listening' "$work/stdout.log"; do
+until grep -qs 'concord-relay listening' "$work/stdout.log"; do
   if ! kill -0 "$group" 2>/dev/null; then
     echo "the first command ended before the ready line; see $work/stderr.log" >&2
     exit 1
@@ -28,4 +28,4 @@ end=$(date +%s.%N)
 kill -TERM -- "-$group" 2>/dev/null || true
 echo "ready after $(echo "$end - $start" | bc) s (rev $(git rev-parse --short HEAD); logs in $work)"
 grep -E 'Packages: |Done in ' "$work/stdout.log" || true
-if grep -q 'node-gyp rebuild' "$work/stdout.log"; then echo 'compiled from source:'; grep -o '[^ ]*node_modules/[^ ]* install\$ .*' "$work/stdout.log" | sort -u; fi
+if grep -q 'node-gyp rebuild' "$work/stdout.log"; then echo 'compiled from source:'; grep 'install\$ .*node-gyp rebuild' "$work/stdout.log" | sort -u; fi
