@@ -114,6 +114,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   } catch (error) {
     await replication?.close();
     await storage.close();
+    metrics?.close();
     throw error;
   }
   const address = host.server.address() as AddressInfo;
@@ -130,6 +131,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         await replication?.close(); // before the storage: it answers peers from it
         await engine.close();
         await storage.close();
+        metrics?.close();
         logger.info('relay closed');
       })()),
   };

@@ -28,13 +28,22 @@ describe('connection limits (real relay process)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
   });
 
-  it('terminates a socket that stops answering pings (server heartbeat)', async () => {
-    const socket = new WebSocket(`${fixture.relay.url}/heartbeat-doc`, { autoPong: false });
-    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-    socket.on('error', () => undefined);
+  it.each([
+    ['stock', (url: string) => new WebSocket(`${url}/heartbeat-doc`, { autoPong: false })],
+    ['concord.v1', (url: string) => new WebSocket(url, 'concord.v1', { autoPong: false })],
+  ])('terminates a %s socket that stops answering pings (server heartbeat), and keeps one that answers', async (_endpoint, open) => {
+    const silent = open(fixture.relay.url);
+    const answering = new WebSocket(`${fixture.relay.url}/heartbeat-live`);
+    const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+    silent.on('error', () => undefined);
+    let pings = 0;
+    answering.on('ping', () => pings++);
     const started = Date.now();
     expect(await closed).toBe(1006);
     expect(Date.now() - started).toBeLessThan(3000);
+    expect(pings).toBeGreaterThan(0);
+    expect(answering.readyState).toBe(WebSocket.OPEN);
+    answering.close();
   });
 
   it('serves Prometheus metrics, counting refusals by reason (the refusals this test causes)', async () => {
@@ -51,7 +60,7 @@ describe('connection limits (real relay process)', () => {
     const response = await fetch(`${fixture.relay.url.replace(/^ws:/, 'http:')}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
-    for (const name of ['concord_relay_connections', 'concord_relay_documents_loaded', 'concord_relay_updates_in_total', 'concord_relay_update_bytes_in_total', 'concord_relay_updates_out_total', 'concord_relay_bytes_out_total', 'concord_relay_persist_seconds_bucket', 'concord_relay_compactions_total']) {
+    for (const name of ['concord_relay_connections', 'concord_relay_documents_loaded', 'concord_relay_updates_in_total', 'concord_relay_update_bytes_in_total', 'concord_relay_updates_out_total', 'concord_relay_bytes_out_total', 'concord_relay_persist_seconds_bucket', 'concord_relay_compactions_total', 'concord_relay_event_loop_delay_seconds_bucket{le="0.005"}', '# TYPE concord_relay_event_loop_pause_seconds histogram']) {
       expect(text).toContain(name);
     }
   });

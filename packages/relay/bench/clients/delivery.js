@@ -9,8 +9,11 @@ export class DeliveryLog {
   /**
    * @param {number} editsPerClient
    * @param {number} receivers how many clients receive each edit
+   * @param {boolean} [deletions] edits are deletions (the `delete` shape): an edit is recognised by the clock of the
+   *   character it deleted, in the update's delete set, and the structs an update carries (the seeded text) are not edits
    */
-  constructor(editsPerClient, receivers) {
+  constructor(editsPerClient, receivers, deletions = false) {
+    this.deletions = deletions;
     this.editsPerClient = editsPerClient;
     this.receivers = receivers;
     /** @type {Map<number, Uint8Array>} per sender and clock, how many receivers have the edit */
@@ -52,16 +55,19 @@ export class DeliveryLog {
    */
   received(receiver, update) {
     const now = performance.now();
-    const meta = Y.parseUpdateMeta(update);
     let seenBySender = this.seen.get(receiver);
     if (seenBySender === undefined) this.seen.set(receiver, (seenBySender = /** @type {Map<number, Uint8Array>} */ (new Map())));
     let count = this.deliveredTo.get(receiver) ?? 0;
-    for (const [sender, to] of meta.to) {
+    /** @type {Iterable<[number, number, number]>} sender, first clock, clock after */
+    const ranges = this.deletions
+      ? [...Y.decodeUpdate(update).ds.clients].flatMap(([sender, items]) => items.map((item) => /** @type {[number, number, number]} */ ([sender, item.clock, item.clock + item.len])))
+      : metaRanges(Y.parseUpdateMeta(update));
+    for (const [sender, from, to] of ranges) {
       const times = this.sentAt.get(sender);
       if (times === undefined || sender === receiver.clientID) continue;
       let seen = seenBySender.get(sender);
       if (seen === undefined) seenBySender.set(sender, (seen = new Uint8Array(times.length)));
-      for (let clock = meta.from.get(sender) ?? 0; clock < to && clock < times.length; clock++) {
+      for (let clock = from; clock < to && clock < times.length; clock++) {
         if (seen[clock] === 1) continue;
         seen[clock] = 1;
         count++;
@@ -81,4 +87,12 @@ export class DeliveryLog {
   deliveredCount(receiver) {
     return this.deliveredTo.get(receiver) ?? 0;
   }
+}
+
+/**
+ * @param {{ from: Map<number, number>, to: Map<number, number> }} meta
+ * @returns {[number, number, number][]} sender, first clock, clock after
+ */
+function metaRanges(meta) {
+  return [...meta.to].map(([sender, to]) => [sender, meta.from.get(sender) ?? 0, to]);
 }

@@ -8,6 +8,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MSG_SYNC, MSG_SYNC_REPLY, MSG_SYNC_STATUS, codecFor } from './codec.js';
+import { deleteOwn, editMap, editText, remainingOf, seedText } from './shapes.js';
 
 const STEP1 = 0;
 const STEP2 = 1;
@@ -22,6 +23,7 @@ const CONNECT_TIMEOUT_MS = 15_000;
  * @property {string} docName
  * @property {import('./delivery.js').DeliveryLog} [log] records send and receipt times of every edit
  * @property {boolean} [deferApply] keep remote updates aside until flush(), so applying them does not slow receipt
+ * @property {import('./shapes.js').Shape} [shape] what `edit()` does (default `map`)
  */
 
 export class LightClient {
@@ -44,6 +46,9 @@ export class LightClient {
     /** @type {Set<() => void>} */
     this.watchers = new Set();
     this.sentClock = 0;
+    /** `delete` shape: the clock of the first seeded character, and how many of them `edit()` deleted so far */
+    this.seedStart = 0;
+    this.deleted = 0;
     /** @type {Error | null} */
     this.lastError = null;
     this.doc.on('update', (/** @type {Uint8Array} */ update, /** @type {unknown} */ origin) => {
@@ -51,7 +56,11 @@ export class LightClient {
       const clock = Y.getState(this.doc.store, this.doc.clientID);
       // Edits made while offline are sent by the handshake on reconnect, not here.
       if (this.ws?.readyState === WebSocket.OPEN) {
-        this.options.log?.sent(this.doc.clientID, this.sentClock, clock);
+        // A deletion carries no new clock: it is logged under the clock of the character it deleted.
+        if (this.options.shape === 'delete' && clock === this.sentClock) {
+          const deletedClock = this.seedStart + this.deleted - 1;
+          this.options.log?.sent(this.doc.clientID, deletedClock, deletedClock + 1);
+        } else this.options.log?.sent(this.doc.clientID, this.sentClock, clock);
         this.send(MSG_SYNC, UPDATE, update);
       }
       this.sentClock = clock;
@@ -160,13 +169,34 @@ export class LightClient {
     }, REMOTE);
   }
 
-  /** @param {number} count edits, each one transaction and one message, each advancing our clock by exactly 1 */
+  /**
+   * @param {number} count edits of the client's shape, each one transaction and one message; `map` and `text` advance
+   * our clock by exactly 1, `delete` deletes the next seeded character
+   */
   edit(count = 1) {
-    const tasks = this.doc.getMap('tasks');
     for (let i = 0; i < count; i++) {
-      const n = Y.getState(this.doc.store, this.clientID);
-      tasks.set(`${this.clientID}:${n}`, { title: `task ${n}`, done: false });
+      if (this.options.shape === 'text') editText(this.doc);
+      else if (this.options.shape === 'delete') deleteOwn(this.doc, this.seedStart + this.deleted++);
+      else editMap(this.doc);
     }
+  }
+
+  /**
+   * `delete` shape: types the `count` characters later edits delete (one message). Call once, before any edit.
+   * @param {number} count
+   */
+  seed(count) {
+    this.seedStart = seedText(this.doc, count);
+    this.deleted = 0;
+  }
+
+  /**
+   * How many of `clientID`'s edits this doc holds: for `delete`, how many of its seeded characters it holds deleted.
+   * @param {number} clientID
+   * @param {number} seeded how many characters that client seeded (`delete` only)
+   */
+  holdsEdits(clientID, seeded = 0) {
+    return this.options.shape === 'delete' ? seeded - remainingOf(this.doc, clientID) : this.held(clientID);
   }
 
   /** @param {number} clientID @returns {number} how many edits of that client this doc holds (contiguously) */

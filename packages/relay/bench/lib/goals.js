@@ -65,16 +65,27 @@ const exactly = (key, expected, unit) => (figure) => {
 };
 
 const STORING_PEERS = ['yws-mem', 'yws-leveldb', 'hocus-mem', 'hocus-sqlite'];
+/** Key prefix and name of each update shape S1 and S3 run (see clients/shapes.js). */
+const SHAPE_KEYS = [
+  ['', 'map sets'],
+  ['text.', 'text inserts'],
+  ['delete.', 'deletions'],
+];
 
 /** @type {Goal[]} */
 export const GOALS = [
-  { text: 'S1 paced: CPU per delivery ≤ y-websocket mem', check: atMostTimes('s1.paced.cpu', 'yws-mem', 1, 'µs') },
-  { text: 'S1 burst: CPU per delivery ≤ 1.33× raw ws', check: atMostTimes('s1.burst.cpu', 'raw', 1.33, 'µs') },
-  { text: 'S1 burst: latency p50 < 20 ms', check: atMost('s1.burst.p50', 20, 'ms') },
+  // For every update shape (keys: map sets unprefixed, then `text.` and `delete.`).
+  ...SHAPE_KEYS.flatMap(([prefix, shape]) => [
+    { text: `S1 paced (${shape}): CPU per delivery ≤ y-websocket mem`, check: atMostTimes(`s1.${prefix}paced.cpu`, 'yws-mem', 1, 'µs') },
+    { text: `S1 burst (${shape}): CPU per delivery ≤ 1.33× raw ws`, check: atMostTimes(`s1.${prefix}burst.cpu`, 'raw', 1.33, 'µs') },
+    { text: `S1 burst (${shape}): latency p50 < 20 ms`, check: atMost(`s1.${prefix}burst.p50`, 20, 'ms') },
+  ]),
   { text: 'S2: heap per loaded document ≤ 0.5× y-websocket mem', check: atMostTimes('s2.heapPerDoc', 'yws-mem', 0.5, 'KiB') },
   { text: 'S2: heap kept after clients left ≤ 25 %', check: atMost('s2.kept', 25, '%') },
-  { text: 'S3: fresh client no slower than the best peer', check: noSlowerThanBest('s3.fresh', STORING_PEERS) },
-  { text: 'S3: offline edits after reconnect no slower than the best peer', check: noSlowerThanBest('s3.offline', STORING_PEERS) },
+  ...SHAPE_KEYS.flatMap(([prefix, shape]) => [
+    { text: `S3 (${shape}): fresh client no slower than the best peer`, check: noSlowerThanBest(`s3.${prefix}fresh`, STORING_PEERS) },
+    { text: `S3 (${shape}): offline edits after reconnect no slower than the best peer`, check: noSlowerThanBest(`s3.${prefix}offline`, STORING_PEERS) },
+  ]),
   { text: 'S4: 0 acknowledged updates lost', check: atMost('s4.lost', 0, 'lost') },
   { text: 'S4: told synced only once holding every stored update', check: atMost('s4.missingAtSync', 0, 'missing at synced') },
   // Issue 3's figures for a 1,000-task list (absolute: there is no peer running the core client).
@@ -85,4 +96,12 @@ export const GOALS = [
   { text: 'S6: open the list from IndexedDB < 500 ms (IndexedDbPersistence)', check: atMost('s6.open.yidb', 500, 'ms') },
   { text: 'S6: no task content lost on reopen (SingleDatabasePersistence)', check: exactly('s6.lost.single', 0, 'tasks lost') },
   { text: 'S6: no task content lost on reopen (IndexedDbPersistence)', check: exactly('s6.lost.yidb', 0, 'tasks lost') },
+  // Many connections, with the heartbeat on (Concord's defaults), at the sizes run (`--s7-clients`).
+  ...[10_000, 19_000].flatMap((n) => [
+    { text: `S7 ${n}: latency p99 no worse than the best peer`, check: noSlowerThanBest(`s7.${n}.p99`, STORING_PEERS) },
+    { text: `S7 ${n}: latency max < 50 ms`, check: atMost(`s7.${n}.max`, 50, 'ms') },
+    { text: `S7 ${n}: every client connected and synced no slower than the best peer`, check: noSlowerThanBest(`s7.${n}.connectAll`, STORING_PEERS) },
+    { text: `S7 ${n}: CPU per delivery ≤ y-websocket mem`, check: atMostTimes(`s7.${n}.cpu`, 'yws-mem', 1, 'µs') },
+  ]),
+  { text: 'S7 19000: server RSS < 300 MiB', check: atMost('s7.19000.rss', 300, 'MiB') },
 ];

@@ -8,6 +8,7 @@ import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { SCENARIOS } from '../scenarios/index.js';
+import { setS7Sizes } from '../scenarios/s7-scale.js';
 import { TARGETS, dataDirs } from '../servers/targets.js';
 import { killAll } from './proc.js';
 import { renderReport } from './report.js';
@@ -19,13 +20,22 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     only: { type: 'string' },
     targets: { type: 'string' },
+    's7-clients': { type: 'string' },
   },
 });
 const smoke = values.smoke ?? false;
 const runs = Math.max(1, Number(values.runs ?? (smoke ? 1 : 3)));
 // Only a full run (every scenario and relay, 3 runs) writes the file that gets committed; a partial one must not replace it.
 const partial = !smoke && (values.only !== undefined || values.targets !== undefined || runs !== 3);
-const kind = smoke ? 'smoke' : partial ? 'partial' : 'full';
+const s7Sizes = values['s7-clients']?.split(',').map((size) => Number(size.trim()));
+if (s7Sizes !== undefined) {
+  if (s7Sizes.some((size) => !Number.isInteger(size) || size < 10 || size > 19_500)) {
+    console.error('bench: --s7-clients takes client counts from 10 to 19500, comma-separated (one relay process holds fewer than 20,000 sockets)');
+    process.exit(2);
+  }
+  setS7Sizes(s7Sizes);
+}
+const kind = smoke ? 'smoke' : partial || s7Sizes !== undefined ? 'partial' : 'full';
 /** A scenario on one relay that takes longer than this has hung; the run fails instead of waiting forever. */
 const SCENARIO_TIMEOUT_MS = smoke ? 30_000 : 240_000;
 
@@ -79,8 +89,9 @@ async function main() {
         const what = `${scenario.id} on ${target.label}${runs > 1 ? ` (run ${run}/${runs})` : ''}`;
         const started = Date.now();
         try {
-          const outcome = await withTimeout(scenario.run(target, smoke), SCENARIO_TIMEOUT_MS, what);
+          const outcome = await withTimeout(scenario.run(target, smoke), scenario.timeoutMs?.() ?? SCENARIO_TIMEOUT_MS, what);
           for (const failure of outcome.failures) failures.push(`${what}: ${failure}`);
+          for (const note of outcome.notes ?? []) notes.push(`${note}${runs > 1 ? ` (run ${run})` : ''}`);
           for (const metric of outcome.metrics) {
             if (!keys.has(metric.key)) keys.set(metric.key, metric);
             const id = `${metric.key}|${target.id}`;

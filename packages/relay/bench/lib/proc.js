@@ -113,6 +113,12 @@ export class ServerProcess {
     return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
   }
 
+  /** @returns {number} the server process's resident set size in bytes (VmRSS) */
+  rssBytes() {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
+  }
+
   /**
    * Wait until the server has used no CPU for a while (backlogs drained, debounced work done), at most maxMs, so the
    * next measurement starts from quiet. Resolves either way; the caller measures what it measures.

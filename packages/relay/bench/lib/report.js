@@ -39,7 +39,8 @@ export function renderReport({ date, kind, runs, targets, results, keys }) {
     '',
     `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
       `${runs === 1 ? 'One run' : `Median of ${runs} runs`}; every relay on 127.0.0.1 in a fresh process with a fresh data directory. ` +
-      'Absolute times are noisy on this kind of machine: compare ratios within this file, not across files.',
+      'Absolute times are noisy on this kind of machine: compare ratios within this file, not across files. ' +
+      `Load average when the report was written (1, 5, 15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (other work on the machine shows here).`,
     '',
     '## Figures',
     '',

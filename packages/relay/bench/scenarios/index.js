@@ -7,6 +7,7 @@ import { s4 } from './s4-crash.js';
 import { s5 } from './s5-list.js';
 import { s5Browser } from './s5-browser.js';
 import { s6 } from './s6-client-open.js';
+import { s7 } from './s7-scale.js';
 
 /** @type {import('./types.js').Scenario[]} */
-export const SCENARIOS = [s1, s2, s3, s4, s5, s5Browser, s6];
+export const SCENARIOS = [s1, s2, s3, s4, s5, s5Browser, s6, s7];

@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { LightClient } from '../clients/light-client.js';
 import { startServer } from '../servers/targets.js';
 import { median } from '../lib/stats.js';
+import { SHAPES, SHAPE_LABEL } from '../clients/shapes.js';
+import { shapeKey } from './s1-fanout.js';
 import { writeEdits } from './write.js';
 
 const FULL = { updates: 5000, offlineEdits: 500, warmUpRounds: 1, rounds: 11, quietMs: 5_000 };
@@ -24,62 +26,86 @@ export const s3 = {
   title: 'catch-up: a fresh client, and an offline client reconnecting',
   // The raw floor keeps no document to catch up from.
   appliesTo: (target) => target.protocol !== 'raw',
+  // Three shapes, each 2 × 12 rounds with a wait for the relay to be quiet before each.
+  timeoutMs: () => 600_000,
   async run(target, smoke) {
-    const size = smoke ? SMOKE : FULL;
-    const { server, url } = await startServer(target);
-    const client = () => new LightClient({ base: url, protocol: target.protocol, docName: 's3' });
-    const writer = client();
-    const observer = client();
-    /** @type {LightClient[]} */
-    const clients = [writer, observer];
-    try {
-      await writer.connect();
-      await observer.connect();
-      const id = writer.clientID;
-      await writeEdits(writer, size.updates);
-      await observer.until(() => observer.held(id) >= size.updates, TIMEOUT_MS, 'S3 observer to hold every update');
-
-      const freshMs = [];
-      let missingAtSync = 0;
-      /** @type {LightClient | null} */
-      let fresh = null;
-      for (let round = 1 - size.warmUpRounds; round <= size.rounds; round++) {
-        await fresh?.close();
-        await server.quiet(size.quietMs);
-        const newcomer = client();
-        fresh = newcomer;
-        clients.push(newcomer);
-        const started = performance.now();
-        await newcomer.connect();
-        missingAtSync = Math.max(missingAtSync, size.updates - (newcomer.heldAtSync?.get(id) ?? 0));
-        const held = await newcomer.until(() => newcomer.held(id) >= size.updates, TIMEOUT_MS, 'S3 fresh client to hold every update');
-        if (round > 0) freshMs.push(held - started);
-      }
-
-      // The last fresh client goes offline, edits, and comes back; its edits travel in the sync handshake.
-      const offline = /** @type {LightClient} */ (fresh);
-      const offlineMs = [];
-      for (let round = 1 - size.warmUpRounds; round <= size.rounds; round++) {
-        await offline.close();
-        offline.edit(size.offlineEdits);
-        await server.quiet(size.quietMs);
-        const reconnected = performance.now();
-        await offline.connect();
-        const expected = (round + size.warmUpRounds) * size.offlineEdits;
-        const seen = await observer.until(() => observer.held(offline.clientID) >= expected, TIMEOUT_MS, 'S3 offline edits to reach the observer');
-        if (round > 0) offlineMs.push(seen - reconnected);
-      }
-      return {
-        failures: [],
-        metrics: [
-          { key: 's3.fresh', label: `S3: fresh client holds all ${size.updates} updates (median of ${size.rounds} clients, after ${size.warmUpRounds} not counted)`, unit: 'ms', value: median(freshMs), digits: 1 },
-          { key: 's3.missingAtSync', label: 'S3: updates a fresh client still lacked when told synced (worst)', unit: 'updates', value: missingAtSync, digits: 0 },
-          { key: 's3.offline', label: `S3: ${size.offlineEdits} offline edits reach another client after reconnect (median of ${size.rounds} rounds, after ${size.warmUpRounds} not counted)`, unit: 'ms', value: median(offlineMs), digits: 1 },
-        ],
-      };
-    } finally {
-      await Promise.all(clients.map((c) => c.close()));
-      await server.stop();
-    }
+    /** @type {import('./types.js').Outcome} */
+    const outcome = { metrics: [], failures: [] };
+    for (const shape of SHAPES) outcome.metrics.push(...(await catchUp(target, smoke ? SMOKE : FULL, shape)));
+    return outcome;
   },
 };
+
+/**
+ * @param {import('../servers/targets.js').Target} target
+ * @param {typeof FULL} size
+ * @param {import('../clients/shapes.js').Shape} shape
+ * @returns {Promise<import('./types.js').Metric[]>}
+ */
+async function catchUp(target, size, shape) {
+  const { server, url } = await startServer(target);
+  const client = () => new LightClient({ base: url, protocol: target.protocol, docName: 's3', shape });
+  const writer = client();
+  const observer = client();
+  /** @type {LightClient[]} */
+  const clients = [writer, observer];
+  try {
+    await writer.connect();
+    await observer.connect();
+    const id = writer.clientID;
+    // `delete`: the writer's updates delete text it typed first (one update), so the document holds both.
+    if (shape === 'delete') writer.seed(size.updates);
+    const seeded = shape === 'delete' ? size.updates : 0;
+    await writeEdits(writer, size.updates);
+    await observer.until(() => observer.holdsEdits(id, seeded) >= size.updates, TIMEOUT_MS, 'S3 observer to hold every update');
+
+    const freshMs = [];
+    let missingAtSync = 0;
+    /** @type {LightClient | null} */
+    let fresh = null;
+    for (let round = 1 - size.warmUpRounds; round <= size.rounds; round++) {
+      await fresh?.close();
+      await server.quiet(size.quietMs);
+      const newcomer = client();
+      fresh = newcomer;
+      clients.push(newcomer);
+      const started = performance.now();
+      await newcomer.connect();
+      const heldAtSync = shape === 'delete' ? newcomer.holdsEdits(id, seeded) : (newcomer.heldAtSync?.get(id) ?? 0);
+      missingAtSync = Math.max(missingAtSync, size.updates - heldAtSync);
+      const held = await newcomer.until(() => newcomer.holdsEdits(id, seeded) >= size.updates, TIMEOUT_MS, 'S3 fresh client to hold every update');
+      if (round > 0) freshMs.push(held - started);
+    }
+
+    // The last fresh client goes offline, edits, and comes back; its edits travel in the sync handshake.
+    const offline = /** @type {LightClient} */ (fresh);
+    const totalRounds = size.rounds + size.warmUpRounds;
+    const offlineSeeded = shape === 'delete' ? totalRounds * size.offlineEdits : 0;
+    if (shape === 'delete') {
+      // What its offline rounds delete, typed (and delivered) while it is online, outside the measured rounds.
+      offline.seed(offlineSeeded);
+      await observer.until(() => observer.held(offline.clientID) >= offlineSeeded, TIMEOUT_MS, 'S3 offline client\'s text to reach the observer');
+    }
+    const offlineMs = [];
+    for (let round = 1 - size.warmUpRounds; round <= size.rounds; round++) {
+      await offline.close();
+      offline.edit(size.offlineEdits);
+      await server.quiet(size.quietMs);
+      const reconnected = performance.now();
+      await offline.connect();
+      const expected = (round + size.warmUpRounds) * size.offlineEdits;
+      const seen = await observer.until(() => observer.holdsEdits(offline.clientID, offlineSeeded) >= expected, TIMEOUT_MS, 'S3 offline edits to reach the observer');
+      if (round > 0) offlineMs.push(seen - reconnected);
+    }
+    const key = (/** @type {string} */ what) => `s3.${shapeKey(shape)}${what}`;
+    const shapeLabel = SHAPE_LABEL[shape];
+    return [
+      { key: key('fresh'), label: `S3 (${shapeLabel}): fresh client holds all ${size.updates} updates (median of ${size.rounds} clients, after ${size.warmUpRounds} not counted)`, unit: 'ms', value: median(freshMs), digits: 1 },
+      { key: key('missingAtSync'), label: `S3 (${shapeLabel}): updates a fresh client still lacked when told synced (worst)`, unit: 'updates', value: missingAtSync, digits: 0 },
+      { key: key('offline'), label: `S3 (${shapeLabel}): ${size.offlineEdits} offline edits reach another client after reconnect (median of ${size.rounds} rounds, after ${size.warmUpRounds} not counted)`, unit: 'ms', value: median(offlineMs), digits: 1 },
+    ];
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.stop();
+  }
+}

@@ -15,6 +15,7 @@
  * @typedef {object} Outcome
  * @property {Metric[]} metrics
  * @property {string[]} failures convergence or correctness problems that must fail the run
+ * @property {string[]} [notes] lines for the report's notes (what a figure alone does not show)
  */
 
 /**
@@ -23,6 +24,7 @@
  * @property {string} title
  * @property {(target: import('../servers/targets.js').Target) => boolean} appliesTo
  * @property {(target: import('../servers/targets.js').Target, smoke: boolean) => Promise<Outcome>} run
+ * @property {() => number} [timeoutMs] how long one run on one relay may take before it counts as hung (default 240 s)
  */
 
 export {};

@@ -28,6 +28,11 @@ const CONCORD_BIN = path.join(relayRoot, 'bin/concord-relay.js');
 
 const always = () => null;
 const local = (/** @type {string} */ file) => path.join(here, file);
+/** The other relays' packages live in peers/, with a lockfile of their own, installed by `pnpm bench` (`pnpm bench:peers`). */
+const PEERS = path.resolve(here, '../peers');
+const peer = (/** @type {string} */ file) => path.join(PEERS, file);
+const peersInstalled = () =>
+  existsSync(path.join(PEERS, 'node_modules/.modules.yaml')) ? null : 'the peers are not installed (run `pnpm bench:peers` in packages/relay, or `pnpm bench`)';
 
 /** @type {Target[]} */
 export const TARGETS = [
@@ -49,8 +54,8 @@ export const TARGETS = [
     protocol: 'yws',
     persistent: false,
     peer: true,
-    command: () => ({ script: local('y-websocket.js'), args: ['--host', '127.0.0.1'] }),
-    unavailable: always,
+    command: () => ({ script: peer('y-websocket.js'), args: ['--host', '127.0.0.1'] }),
+    unavailable: peersInstalled,
   },
   {
     id: 'yws-leveldb',
@@ -58,8 +63,8 @@ export const TARGETS = [
     protocol: 'yws',
     persistent: true,
     peer: true,
-    command: (dir) => ({ script: local('y-websocket.js'), args: ['--host', '127.0.0.1', '--data', dir] }),
-    unavailable: always,
+    command: (dir) => ({ script: peer('y-websocket.js'), args: ['--host', '127.0.0.1', '--data', dir] }),
+    unavailable: peersInstalled,
   },
   {
     id: 'hocus-mem',
@@ -67,8 +72,8 @@ export const TARGETS = [
     protocol: 'hocuspocus',
     persistent: false,
     peer: true,
-    command: () => ({ script: local('hocuspocus.js'), args: ['--host', '127.0.0.1'] }),
-    unavailable: always,
+    command: () => ({ script: peer('hocuspocus.js'), args: ['--host', '127.0.0.1'] }),
+    unavailable: peersInstalled,
   },
   {
     id: 'hocus-sqlite',
@@ -76,8 +81,8 @@ export const TARGETS = [
     protocol: 'hocuspocus',
     persistent: true,
     peer: true,
-    command: (dir) => ({ script: local('hocuspocus.js'), args: ['--host', '127.0.0.1', '--data', dir] }),
-    unavailable: always,
+    command: (dir) => ({ script: peer('hocuspocus.js'), args: ['--host', '127.0.0.1', '--data', dir] }),
+    unavailable: peersInstalled,
   },
   {
     id: 'raw',

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { timed } from './pauses.js';
 
 /** Empty update: no structs, empty delete set. */
 export const EMPTY_UPDATE: Uint8Array = Uint8Array.of(0, 0);
@@ -13,6 +14,10 @@ export const FAN_IN = 32;
  */
 export function mergeUpdatesTree(updates: readonly Uint8Array[]): Uint8Array {
   if (updates.length === 0) return EMPTY_UPDATE;
+  return updates.length === 1 ? (updates[0] as Uint8Array) : timed('merge', () => mergeLevels(updates));
+}
+
+function mergeLevels(updates: readonly Uint8Array[]): Uint8Array {
   let level: readonly Uint8Array[] = updates;
   while (level.length > 1) {
     const next: Uint8Array[] = [];
@@ -41,6 +46,10 @@ export function isEmptyStateVector(stateVector: Uint8Array): boolean {
  * Y.Doc per document would cost the heap the relay exists to save.
  */
 export function squashUpdate(merged: Uint8Array): Uint8Array {
+  return timed('squash', () => squashInDoc(merged));
+}
+
+function squashInDoc(merged: Uint8Array): Uint8Array {
   const doc = new Y.Doc({ gc: true });
   try {
     Y.applyUpdate(doc, merged);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { EngineClosedError, LoadFailedError } from '../errors.js';
+import { timed } from './pauses.js';
 import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { mergeUpdatesTree } from './merge-tree.js';
 import { Room } from './room.js';
@@ -109,7 +110,7 @@ export class RoomRegistry {
   #load(doc: string): void {
     const loaded = this.#readLog(doc).then(
       (updates) => {
-        const room = new Room(doc, updates);
+        const room = timed('load', () => new Room(doc, updates));
         this.#slots.set(doc, { state: 'ready', room });
         this.options.onLoaded(doc, updates.length);
         this.#compactIfDue(room);
@@ -209,7 +210,7 @@ export class RoomRegistry {
   #compactIfDue(room: Room): void {
     if (room.compaction !== null || !this.#compactionDue(room)) return;
     const bytesAtStart = room.bytesSinceCompaction;
-    room.compaction = this.options.storage.compact(room.doc, (stored) => compactionResult(room, stored)).then(
+    room.compaction = this.options.storage.compact(room.doc, (stored) => timed('compaction', () => compactionResult(room, stored))).then(
       (result) => {
         room.storedUpdates -= Math.max(0, result.replaced - 1);
         room.bytesSinceCompaction = Math.max(0, room.bytesSinceCompaction - bytesAtStart);

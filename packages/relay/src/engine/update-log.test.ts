@@ -215,13 +215,14 @@ describe('UpdateLog', () => {
     expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 1))));
   });
 
-  it('after a few appends to a merged log, prepares only the state vector, from the tail, once writes settle', () => {
+  it('after a few appends to a merged log, keeps the state vector without a full merge', () => {
     vi.useFakeTimers();
     const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 4);
     const log = new UpdateLog(updates.slice(0, PRECOMPUTE_AFTER_UPDATES * 3));
     log.precompute();
+    // The merged log has no gap: each append extends its state vector at once.
     for (const update of updates.slice(PRECOMPUTE_AFTER_UPDATES * 3, PRECOMPUTE_AFTER_UPDATES * 3 + 3)) log.append(update);
-    expect(log.stateVectorReady).toBe(false);
+    expect(log.stateVectorReady).toBe(true);
     vi.advanceTimersByTime(SETTLE_MS);
     expect(log.stateVectorReady).toBe(true);
     expect(log.pendingEntries).toBe(4); // the base and three raw updates: no full merge
@@ -240,6 +241,8 @@ describe('UpdateLog', () => {
     let folded = false;
     for (const batch of batches) {
       log.append(batch);
+      // The reconnecting client is answered (its sync step 1) before the writes settle.
+      log.diff(log.stateVector());
       tailBytes += batch.byteLength;
       vi.advanceTimersByTime(SETTLE_MS);
       folded = log.pendingEntries === 1;
@@ -247,6 +250,26 @@ describe('UpdateLog', () => {
       if (folded) break;
     }
     expect(folded).toBe(true);
+  });
+
+  it('with every client connected and nobody catching up, settled writes keep the state vector without merging the log', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(10 * PRECOMPUTE_AFTER_UPDATES);
+    const log = new UpdateLog();
+    log.diff(Uint8Array.of(0)); // the clients' first sync
+    for (const [i, update] of updates.entries()) {
+      log.append(update);
+      vi.advanceTimersByTime(SETTLE_MS);
+      expect(log.stateVectorReady).toBe(true);
+      // One preparation for the catch-up answered before the writes, then none: no one asked again.
+      if (i > PRECOMPUTE_AFTER_UPDATES) expect(log.pendingEntries).toBeGreaterThan(1);
+    }
+    expect(Y.decodeStateVector(log.stateVector())).toEqual(Y.decodeStateVector(Y.encodeStateVectorFromUpdate(mergeUpdatesTree(updates))));
+    // A client asks: the next settled write prepares again.
+    log.diff(log.stateVector());
+    log.append(mapEntries(1, 99)[0]!);
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(log.pendingEntries).toBe(1);
   });
 
   it('a merge in the middle of a stream of writes (a compaction) does not let the preparation run before they settle', () => {

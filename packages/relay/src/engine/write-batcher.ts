@@ -1,3 +1,4 @@
+import { timed } from './pauses.js';
 import type { AppendEntry, DocumentStorage } from '../storage/document-storage.js';
 
 export interface PendingWrite<T> {
@@ -43,7 +44,7 @@ export class WriteBatcher<T> {
 
   enqueue(write: PendingWrite<T>): void {
     this.#pending.push(write);
-    this.#scheduled ??= setImmediate(() => this.#writePending());
+    this.#scheduled ??= setImmediate(() => timed('persist', () => this.#writePending()));
   }
 
   /** Writes what is queued now and resolves once every write so far has completed and been handled. */
@@ -71,7 +72,7 @@ export class WriteBatcher<T> {
     // Chain the handling (not the write) so batches complete in order even if a storage resolves out of order.
     this.#completions = this.#completions.then(() =>
       written.then(
-        () => this.#complete(batch, null),
+        () => timed('forward', () => this.#complete(batch, null)),
         (error: unknown) => this.#complete(batch, error ?? new Error('write failed')),
       ),
     );

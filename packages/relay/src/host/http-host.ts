@@ -6,10 +6,12 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
 import { tokenAccess, verifyToken } from '../auth/tokens.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
+import { timed } from '../engine/pauses.js';
 import { reasonOfCloseCode, type RefusalReason, type RelayMetrics } from '../metrics/relay-metrics.js';
 import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';
 import type { Session, SessionContext } from '../sessions/wire-socket.js';
+import { HeartbeatWheel, type HeartbeatPeer } from './heartbeat.js';
 import { fireAt, TokenBucket } from './limits.js';
 import { httpRoutes } from './http-routes.js';
 import { pickProtocol, refuseUpgrade, stockDocumentName } from './upgrade.js';
@@ -41,15 +43,17 @@ type RawMessage = Buffer | ArrayBuffer | Buffer[];
  * contexts they keep alive) were most of what a connection cost the relay's heap beyond `ws` itself, with thousands of
  * idle connections.
  */
-class Connection {
+class Connection implements HeartbeatPeer {
   /** Set by any sign of life (a message or a pong), cleared by each heartbeat. */
   alive = true;
+  heartbeatSlot = -1;
   /** Messages read over the rate limit, handled as the bucket refills (created when first needed). */
   held: Uint8Array[] | null = null;
   draining: NodeJS.Timeout | null = null;
   cancelExpiry: (() => void) | null = null;
 
   constructor(
+    readonly ws: WebSocket,
     readonly session: Session,
     readonly rate: TokenBucket | null,
     readonly protocolLabel: string,
@@ -73,7 +77,8 @@ export class HttpHost {
   readonly #onError: (this: WebSocket, error: Error) => void;
   readonly #onClose: (this: WebSocket) => void;
   readonly #onUpgradeError: (error: Error) => void;
-  readonly #heartbeat: NodeJS.Timeout | null;
+  readonly #heartbeat: HeartbeatWheel<Connection> | null;
+  readonly #stopHeartbeat: () => void;
 
   constructor(private readonly options: HttpHostOptions) {
     const { metrics, logger } = options;
@@ -112,7 +117,7 @@ export class HttpHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners below get the socket as `this`
     const host = this;
     this.#onMessage = function (data) {
-      host.#message(this, data);
+      timed('message', () => host.#message(this, data));
     };
     this.#onPong = function () {
       const connection = host.#sockets.get(this);
@@ -124,10 +129,21 @@ export class HttpHost {
     };
     this.#onUpgradeError = (error) => logger.debug({ err: error }, 'upgrade socket error');
     this.server = createServer(httpRoutes(options));
-    this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
+    this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => timed('connect', () => this.#upgrade(request, socket, head)));
     const heartbeatMs = options.heartbeatMs ?? 0;
-    this.#heartbeat = heartbeatMs > 0 ? setInterval(() => this.#beat(), heartbeatMs) : null;
-    this.#heartbeat?.unref();
+    this.#heartbeat =
+      heartbeatMs > 0
+        ? new HeartbeatWheel<Connection>(heartbeatMs, {
+            ping: (connection) => connection.ws.ping(),
+            // It would pin its rooms (and their memory) until the OS noticed the dead peer.
+            expire: (connection) => {
+              logger.info('terminating a connection that missed its heartbeat');
+              metrics?.refuse('heartbeat_timeout');
+              connection.ws.terminate();
+            },
+          })
+        : null;
+    this.#stopHeartbeat = this.#heartbeat?.start('heartbeat') ?? (() => undefined);
   }
 
   get connections(): number {
@@ -136,7 +152,7 @@ export class HttpHost {
 
   /** Closes every socket with 1001 (going away) and stops accepting; resolves once the sockets are gone or after `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
-    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    this.#stopHeartbeat();
     this.server.close();
     const closed = [...this.#sockets.keys()].map(
       (socket) =>
@@ -204,8 +220,9 @@ export class HttpHost {
     const wire = wireSocket(ws, this.#wireOptions);
     const context: SessionContext = access === ALLOW_ALL ? this.#context : { ...this.#context, access };
     const session: Session = ws.protocol === PROTOCOL_V1 ? new ConcordSession(context, wire) : new StockSession(context, wire, doc ?? '');
-    const connection = new Connection(session, rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : null, label);
+    const connection = new Connection(ws, session, rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : null, label);
     this.#sockets.set(ws, connection);
+    this.#heartbeat?.add(connection);
     metrics?.connections.inc({ protocol: label });
     metrics?.connectionsTotal.inc({ protocol: label });
     if (expiresAt !== null) connection.cancelExpiry = fireAt(expiresAt, () => wire.close(CloseCode.Unauthorized, 'token expired'));
@@ -253,24 +270,11 @@ export class HttpHost {
     const connection = this.#sockets.get(ws);
     if (connection === undefined) return;
     this.#sockets.delete(ws);
+    this.#heartbeat?.delete(connection);
     connection.cancelExpiry?.();
     if (connection.draining !== null) clearTimeout(connection.draining);
     connection.held = null;
     this.options.metrics?.connections.dec({ protocol: connection.protocolLabel });
     connection.session.handleClose();
-  }
-
-  /** Pings every socket; one that has not shown life since the previous beat is terminated (it would pin its rooms). */
-  #beat(): void {
-    for (const [ws, connection] of this.#sockets) {
-      if (!connection.alive) {
-        this.options.logger.info('terminating a connection that missed its heartbeat');
-        this.options.metrics?.refuse('heartbeat_timeout');
-        ws.terminate();
-        continue;
-      }
-      connection.alive = false;
-      ws.ping();
-    }
   }
 }

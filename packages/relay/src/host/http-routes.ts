@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { timed } from '../engine/pauses.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { createStaticHandler } from './static-files.js';
 
@@ -23,7 +24,7 @@ export function httpRoutes(options: {
       const metrics = options.metrics;
       if (pathname === '/metrics' && readOnly && metrics) {
         metrics.documentsLoaded.set(options.engine.loadedDocuments.length);
-        const text = await metrics.text();
+        const text = await timed('metrics', () => metrics.text());
         response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
         response.end(request.method === 'HEAD' ? undefined : text);
         return;

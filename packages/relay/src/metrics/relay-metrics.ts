@@ -1,4 +1,6 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { DELAY_BUCKETS, EventLoopMonitor } from './event-loop-monitor.js';
+import type { PauseCause } from '../engine/pauses.js';
 
 /** Why the relay refused a frame, a connection or a write: the `reason` label of `concord_relay_refused_total`. */
 export type RefusalReason =
@@ -56,6 +58,24 @@ export class RelayMetrics {
   readonly compactions = new Counter({ name: 'concord_relay_compactions_total', help: 'Document logs compacted', registers: [this.registry] });
   readonly compactedUpdates = new Counter({ name: 'concord_relay_compacted_updates_total', help: 'Stored updates replaced by compaction', registers: [this.registry] });
 
+  readonly eventLoopPauses = new Histogram({
+    name: 'concord_relay_event_loop_pause_seconds',
+    help: 'Event-loop pauses of 5 ms or more, by what held the loop',
+    labelNames: ['cause'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly #eventLoop = new EventLoopMonitor((cause: PauseCause, seconds: number) => this.eventLoopPauses.observe({ cause }, seconds));
+
+  constructor() {
+    this.registry.registerMetric(eventLoopDelayMetric(this.#eventLoop) as unknown as Metric);
+  }
+
+  /** Stops watching the event loop (its timer and observers). */
+  close(): void {
+    this.#eventLoop.stop();
+  }
+
   /** Counts `bytes` sent (cheap: folded into `bytesOut` when it is read). */
   sent(bytes: number): void {
     this.#bytesOutPending += bytes;
@@ -104,4 +124,34 @@ export function reasonOfCloseCode(code: number, reason = ''): RefusalReason | nu
     default:
       return null;
   }
+}
+
+/**
+ * `concord_relay_event_loop_delay_seconds`, a Prometheus histogram built from `monitorEventLoopDelay` at each scrape
+ * (prom-client's Histogram takes one observation at a time; the monitor hands over a whole distribution).
+ */
+function eventLoopDelayMetric(monitor: EventLoopMonitor) {
+  const name = 'concord_relay_event_loop_delay_seconds';
+  return {
+    name,
+    help: 'Event-loop delay: how late a 10 ms timer fired (perf_hooks.monitorEventLoopDelay)',
+    type: 'histogram',
+    aggregator: 'sum',
+    get: () => {
+      const { buckets, sumSeconds } = monitor.delay();
+      const total = buckets.at(-1) ?? 0;
+      return {
+        name,
+        help: 'Event-loop delay',
+        type: 'histogram',
+        aggregator: 'sum',
+        values: [
+          ...DELAY_BUCKETS.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le }, value: buckets[i] ?? 0 })),
+          { metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: total },
+          { metricName: `${name}_sum`, labels: {}, value: sumSeconds },
+          { metricName: `${name}_count`, labels: {}, value: total },
+        ],
+      };
+    },
+  };
 }

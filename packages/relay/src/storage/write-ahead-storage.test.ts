@@ -184,4 +184,48 @@ describe('WriteAheadStorage', () => {
     expect(await readdir(dir)).toEqual([]);
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('a load does not wait for a background write in flight, and returns each entry once however the write lands', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concord-wal-'));
+    const target = new MemoryStorage();
+    const append = target.appendUpdates.bind(target);
+    const load = target.loadUpdates.bind(target);
+    // Background writes (LevelDB's batches) are held, in order, until the test releases them.
+    let holding = true;
+    const held: { release: () => void; landed: Promise<void> }[] = [];
+    target.appendUpdates = (entries) => {
+      if (!holding) return append(entries);
+      let release = (): void => undefined;
+      const landed = new Promise<void>((resolve) => (release = resolve)).then(() => append(entries));
+      held.push({ release, landed });
+      return landed;
+    };
+    let releaseRead = (): void => undefined;
+    let readGate: Promise<void> = Promise.resolve();
+    target.loadUpdates = async (doc) => {
+      await readGate;
+      return load(doc);
+    };
+    const storage = await WriteAheadStorage.open(target, dir, { flushIntervalMs: 1 });
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(update) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    await storage.appendUpdates([{ doc: 'x', update: a }, { doc: 'y', update: update('other') }]);
+    await storage.appendUpdates([{ doc: 'x', update: b }]);
+    await expect.poll(() => held.length).toBe(1);
+    await storage.appendUpdates([{ doc: 'x', update: c }]);
+    // The write of a and b is in flight and held: a load answers anyway, from memory for what is not stored yet.
+    expect(await storage.loadUpdates('x')).toEqual([a, b, c]);
+    // A load whose inner read happens after that write landed must not return a and b twice.
+    readGate = new Promise<void>((resolve) => (releaseRead = resolve));
+    const loading = storage.loadUpdates('x');
+    await storage.appendUpdates([{ doc: 'x', update: d }]);
+    const first = held[0]!;
+    first.release();
+    await first.landed;
+    releaseRead();
+    expect(await loading).toEqual([a, b, c, d]);
+    holding = false;
+    for (const write of held) write.release();
+    await storage.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

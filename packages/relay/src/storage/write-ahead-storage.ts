@@ -10,6 +10,7 @@ import {
   type PickQuarantine,
   type QuarantinedUpdate,
 } from './document-storage.js';
+import { landedPrefix } from './held-entries.js';
 import { checkpointRecord, encodeEntries, readSegment } from './wal-records.js';
 
 export interface WriteAheadStorageOptions {
@@ -35,8 +36,10 @@ const SEGMENT_BYTES = 8 * 1024 * 1024;
  * storage) is appended, so a replay skips them; a segment past SEGMENT_BYTES is replaced by a fresh one and deleted once
  * its entries are in the inner storage. At open, what segments a crash left past their checkpoints is replayed into the
  * inner storage first (an entry written twice is harmless: applying a Yjs update again changes nothing).
- * Reads, compactions and background writes are serialised, so a read sees each entry once: from the inner storage, or
- * from memory while it waits there.
+ * Compactions and background writes are serialised. Reads are not: a document load waiting behind a background write of
+ * thousands of updates (or a compaction) made every connect at scale wait for it. A read takes the inner storage's
+ * updates plus the entries held in memory (pending or being written) when it started or when it ended; those of a
+ * background write that landed before the inner read are the inner log's tail, and are dropped from the memory part.
  */
 export class WriteAheadStorage implements DocumentStorage {
   readonly #inner: DocumentStorage;
@@ -47,6 +50,8 @@ export class WriteAheadStorage implements DocumentStorage {
   #segmentBytes = 0;
   /** Appended to the current segment, not yet handed to the inner storage. */
   #pending: AppendEntry[] = [];
+  /** The entries of the background write in flight (empty when none): reads still need them from memory. */
+  #writing: readonly AppendEntry[] = [];
   #pendingBytes = 0;
   #timer: NodeJS.Timeout | null = null;
   /** Reads, compactions and background writes, one at a time. */
@@ -117,11 +122,22 @@ export class WriteAheadStorage implements DocumentStorage {
 
   loadUpdates(doc: string): Promise<Uint8Array[]> {
     if (this.#closed) return Promise.reject(new StorageClosedError());
-    return this.#serial(async () => {
-      const stored = await this.#inner.loadUpdates(doc);
-      for (const entry of this.#pending) if (entry.doc === doc) stored.push(entry.update.slice());
+    const before = this.#held(doc);
+    return this.#inner.loadUpdates(doc).then((stored) => {
+      // Appends are stored in order, so the entries held at the start that have landed since are a prefix of `held`.
+      const seen = new Set(before);
+      const held = [...before, ...this.#held(doc).filter((entry) => !seen.has(entry))];
+      for (const entry of held.slice(landedPrefix(stored, held))) stored.push(entry.update.slice());
       return stored;
     });
+  }
+
+  /** The document's entries in memory, oldest first: those of the background write in flight, then those pending. */
+  #held(doc: string): AppendEntry[] {
+    const held: AppendEntry[] = [];
+    for (const entry of this.#writing) if (entry.doc === doc) held.push(entry);
+    for (const entry of this.#pending) if (entry.doc === doc) held.push(entry);
+    return held;
   }
 
   compact(doc: string, merge: MergeUpdates): Promise<CompactionResult> {
@@ -215,6 +231,7 @@ export class WriteAheadStorage implements DocumentStorage {
     }
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#writing = batch;
     try {
       await this.#inner.appendUpdates(batch);
       this.#failure = null;
@@ -226,6 +243,8 @@ export class WriteAheadStorage implements DocumentStorage {
       this.#failure = error instanceof StorageError ? error : new StorageError(`write failed: ${describe(error)}`, { cause: error });
       this.#flushSoon(1_000);
       return;
+    } finally {
+      this.#writing = [];
     }
     // Every entry of older segments was in this batch (or an earlier successful one).
     for (let old = this.#segment - 1; old >= 0 && tryUnlink(this.#path(old)); old--);

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { HeartbeatWheel, MAX_HEARTBEAT_SLOTS, type HeartbeatPeer } from './heartbeat.js';
+
+class Peer implements HeartbeatPeer {
+  alive = true;
+  heartbeatSlot = -1;
+  pings = 0;
+  expired = false;
+  constructor(readonly id: number) {}
+}
+
+function wheel(periodMs: number) {
+  const pingedThisTick: Peer[] = [];
+  const expired: Peer[] = [];
+  const heartbeat = new HeartbeatWheel<Peer>(periodMs, {
+    ping: (peer) => {
+      peer.pings++;
+      pingedThisTick.push(peer);
+    },
+    expire: (peer) => {
+      peer.expired = true;
+      expired.push(peer);
+    },
+  });
+  /** Runs one tick and returns the peers it pinged. */
+  const tick = (): Peer[] => {
+    pingedThisTick.length = 0;
+    heartbeat.tick();
+    return [...pingedThisTick];
+  };
+  return { heartbeat, tick, expired };
+}
+
+describe('HeartbeatWheel', () => {
+  it('pings every peer exactly once per period, and no tick pings more than its share of them', () => {
+    const { heartbeat, tick } = wheel(30_000);
+    expect(heartbeat.slotCount).toBe(MAX_HEARTBEAT_SLOTS);
+    expect(heartbeat.tickMs).toBe(100);
+    // All at once, as after a restart when every client reconnects in the same second.
+    const peers = Array.from({ length: 10_000 }, (_, id) => new Peer(id));
+    for (const peer of peers) heartbeat.add(peer);
+    const share = Math.ceil(peers.length / heartbeat.slotCount);
+    for (let period = 0; period < 2; period++) {
+      for (let t = 0; t < heartbeat.slotCount; t++) {
+        const pinged = tick();
+        expect(pinged.length).toBeLessThanOrEqual(share);
+        // A pong (or any message) before the peer's next slot keeps it alive.
+        for (const peer of pinged) peer.alive = true;
+      }
+      for (const peer of peers) expect(peer.pings).toBe(period + 1);
+    }
+  });
+
+  it('keeps the share bounded when connections come and go', () => {
+    const { heartbeat, tick } = wheel(1_000);
+    const live = new Set<Peer>();
+    let next = 0;
+    for (let round = 0; round < 30; round++) {
+      // Connections arrive in bursts (a reconnect wave) and the oldest leave.
+      for (let i = 0; i < 200; i++) {
+        const peer = new Peer(next++);
+        live.add(peer);
+        heartbeat.add(peer);
+      }
+      for (const peer of [...live].slice(0, 80)) {
+        live.delete(peer);
+        heartbeat.delete(peer);
+      }
+      for (let t = 0; t < 10; t++) {
+        const pinged = tick();
+        for (const peer of pinged) peer.alive = true;
+        expect(pinged.length).toBeLessThanOrEqual(Math.ceil(live.size / heartbeat.slotCount) + 1);
+      }
+    }
+    expect(heartbeat.size).toBe(live.size);
+  });
+
+  it('expires a peer that showed no life since its previous ping, at its own slot, and only that one', () => {
+    const { heartbeat, tick, expired } = wheel(1_000);
+    const peers = Array.from({ length: 100 }, (_, id) => new Peer(id));
+    for (const peer of peers) heartbeat.add(peer);
+    const silent = peers[42]!;
+    for (let t = 0; t < 2 * heartbeat.slotCount; t++) {
+      for (const peer of tick()) if (peer !== silent) peer.alive = true;
+    }
+    expect(expired).toEqual([silent]);
+    expect(silent.pings).toBe(1);
+    expect(heartbeat.size).toBe(99);
+  });
+
+  it('uses fewer slots for short periods, ticking no closer than 20 ms', () => {
+    expect(wheel(200).heartbeat.slotCount).toBe(10);
+    expect(wheel(10).heartbeat.slotCount).toBe(1);
+    expect(() => wheel(0)).toThrow(RangeError);
+  });
+});

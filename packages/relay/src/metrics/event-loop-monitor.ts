@@ -1,0 +1,105 @@
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { addPauseListener, PAUSE_MS, type PauseCause } from '../engine/pauses.js';
+
+/** The delay histogram's sampling timer (ms): a sample is how late it fired. */
+export const DELAY_RESOLUTION_MS = 10;
+/** Upper bounds (seconds) of the exported delay histogram's buckets. */
+export const DELAY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Pauses wait this long (ms) before they are counted: Node reports a garbage collection after it ends, asynchronously. */
+const SETTLE_MS = 100;
+
+interface Pause {
+  cause: PauseCause;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface DelaySnapshot {
+  /** Cumulative sample counts at or below each of DELAY_BUCKETS, then the total (+Inf). */
+  readonly buckets: readonly number[];
+  readonly sumSeconds: number;
+}
+
+/**
+ * Watches the relay's event loop: `perf_hooks.monitorEventLoopDelay` for the delay histogram (read and reset at each
+ * scrape, accumulated here so the exported buckets only grow), and the pauses of `timed` calls, relabelled `gc` when a
+ * garbage collection took at least half of one; a collection of PAUSE_MS or more outside any such call is a `gc` pause
+ * of its own.
+ */
+export class EventLoopMonitor {
+  readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+  readonly #buckets: number[] = new Array<number>(DELAY_BUCKETS.length + 1).fill(0);
+  #sumSeconds = 0;
+  readonly #pending: Pause[] = [];
+  readonly #collections: { start: number; end: number }[] = [];
+  readonly #observer: PerformanceObserver;
+  readonly #removeListener: () => void;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(private readonly onPause: (cause: PauseCause, seconds: number) => void) {
+    this.#delay.enable();
+    this.#removeListener = addPauseListener((cause, ms, end) => this.#pending.push({ cause, start: end - ms, end }));
+    this.#observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) this.#collections.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+    });
+    this.#observer.observe({ entryTypes: ['gc'] });
+    this.#timer = setInterval(() => this.#settle(performance.now() - SETTLE_MS), SETTLE_MS);
+    this.#timer.unref();
+  }
+
+  /** Samples taken since the last `delay()`. */
+  get unreadSamples(): number {
+    return this.#delay.count;
+  }
+
+  /**
+   * The delay histogram so far (the samples since the previous call are folded in). Node's reset drops the sample in
+   * progress, so one sampling interval per call is not counted.
+   */
+  delay(): DelaySnapshot {
+    const histogram = this.#delay;
+    const count = histogram.count;
+    if (count > 0) {
+      const resolutionNs = DELAY_RESOLUTION_MS * 1e6;
+      // A sample is the interval between two ticks of the sampling timer; the delay is what exceeds its resolution.
+      // The histogram gives its distribution as (percentile, value) points: a bucket holds the share of samples up to
+      // the highest point at or below its bound.
+      const points = [...histogram.percentiles];
+      DELAY_BUCKETS.forEach((bound, i) => {
+        let share = 0;
+        for (const [percentile, value] of points) if (value - resolutionNs <= bound * 1e9) share = Math.max(share, percentile);
+        this.#buckets[i]! += Math.round((count * share) / 100);
+      });
+      this.#buckets[DELAY_BUCKETS.length]! += count;
+      this.#sumSeconds += (Math.max(0, histogram.mean - resolutionNs) * count) / 1e9;
+      histogram.reset();
+    }
+    return { buckets: [...this.#buckets], sumSeconds: this.#sumSeconds };
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#removeListener();
+    this.#observer.disconnect();
+    this.#delay.disable();
+    this.#settle(Number.POSITIVE_INFINITY);
+  }
+
+  /** Counts the pauses that ended before `before`, now that the collections that overlapped them are known. */
+  #settle(before: number): void {
+    const collections = this.#collections.filter((gc) => gc.end <= before);
+    const settled = this.#pending.filter((pause) => pause.end <= before);
+    for (const pause of settled) {
+      const ms = pause.end - pause.start;
+      let inCollections = 0;
+      for (const gc of collections) inCollections += Math.max(0, Math.min(gc.end, pause.end) - Math.max(gc.start, pause.start));
+      this.onPause(inCollections * 2 >= ms ? 'gc' : pause.cause, ms / 1000);
+    }
+    for (const gc of collections) {
+      const alone = !settled.some((pause) => gc.start < pause.end && gc.end > pause.start);
+      if (alone && gc.end - gc.start >= PAUSE_MS) this.onPause('gc', (gc.end - gc.start) / 1000);
+    }
+    this.#pending.splice(0, this.#pending.length, ...this.#pending.filter((pause) => pause.end > before));
+    this.#collections.splice(0, this.#collections.length, ...this.#collections.filter((gc) => gc.end > before));
+  }
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DELAY_BUCKETS, EventLoopMonitor } from './event-loop-monitor.js';
+import { addPauseListener, timed, type PauseCause } from '../engine/pauses.js';
+import { RelayMetrics } from './relay-metrics.js';
+
+/** Holds the event loop for `ms`: the behaviour under test is a blocked loop. */
+function block(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function collectPauses(): { cause: PauseCause; ms: number }[] {
+  const pauses: { cause: PauseCause; ms: number }[] = [];
+  cleanups.push(addPauseListener((cause, ms) => pauses.push({ cause, ms })));
+  return pauses;
+}
+
+describe('timed: pause attribution', () => {
+  it('charges a pause to the cause that spent most of it itself, nested calls included', () => {
+    const pauses = collectPauses();
+    timed('message', () => {
+      block(1);
+      timed('merge', () => block(12));
+    });
+    timed('forward', () => {
+      block(15);
+      timed('merge', () => block(2));
+    });
+    expect(pauses.map((pause) => pause.cause)).toEqual(['merge', 'forward']);
+    expect(pauses[0]!.ms).toBeGreaterThanOrEqual(13);
+  });
+
+  it('ignores calls under 5 ms, and returns what the function returns', () => {
+    const pauses = collectPauses();
+    // A call that does nothing: on a busy machine even a 1 ms call can be descheduled past 5 ms of wall time.
+    expect(timed('message', () => 42)).toBe(42);
+    expect(pauses).toEqual([]);
+  });
+});
+
+describe('EventLoopMonitor', () => {
+  it('counts a pause once settled, and exports the loop delay a blocked loop caused as histogram buckets', async () => {
+    const seen: { cause: PauseCause; seconds: number }[] = [];
+    const monitor = new EventLoopMonitor((cause, seconds) => seen.push({ cause, seconds }));
+    cleanups.push(() => monitor.stop());
+    // The sampling timer starts with the loop's next turn: wait for its first sample, then block the loop.
+    const before = monitor.delay();
+    await expect.poll(() => monitor.unreadSamples).toBeGreaterThan(0);
+    const samples = monitor.unreadSamples;
+    const above10ms = (snapshot: typeof before) => snapshot.buckets.at(-1)! - snapshot.buckets[DELAY_BUCKETS.indexOf(0.01)]!;
+    timed('compaction', () => block(40));
+    // The first sample once the loop is free again is about 30 ms late.
+    await expect.poll(() => monitor.unreadSamples).toBeGreaterThan(samples);
+    const { buckets, sumSeconds } = monitor.delay();
+    expect(above10ms({ buckets, sumSeconds }) - above10ms(before)).toBeGreaterThanOrEqual(1);
+    expect(sumSeconds - before.sumSeconds).toBeGreaterThanOrEqual(0.02);
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
+    monitor.stop();
+    // The blocked call is counted once, as itself (or as a collection, had one taken most of it).
+    expect(seen.filter((pause) => pause.cause === 'compaction').length).toBeLessThanOrEqual(1);
+    expect(seen.some((pause) => (pause.cause === 'compaction' || pause.cause === 'gc') && pause.seconds >= 0.04)).toBe(true);
+  });
+
+  it('serves both in the Prometheus text', async () => {
+    const metrics = new RelayMetrics();
+    cleanups.push(() => metrics.close());
+    await expect.poll(async () => (await metrics.text()).match(/concord_relay_event_loop_delay_seconds_count (\d+)/)?.[1] ?? '0').not.toBe('0');
+    timed('load', () => block(30));
+    const text = await metrics.text();
+    expect(text).toContain('# TYPE concord_relay_event_loop_delay_seconds histogram');
+    expect(text).toMatch(/concord_relay_event_loop_delay_seconds_bucket\{le="0.005"\} \d+/);
+    expect(text).toMatch(/concord_relay_event_loop_delay_seconds_bucket\{le="\+Inf"\} [1-9]/);
+    metrics.close();
+    expect(await metrics.text()).toMatch(/concord_relay_event_loop_pause_seconds_count\{cause="(load|gc)"\} 1/);
+  });
+});
