@@ -15,8 +15,9 @@ export class ClockTable implements ClockReader {
   #clock = 0;
   #map: Map<number, number> | null = null;
 
-  constructor(stateVector: Uint8Array) {
-    this.reset(stateVector);
+  /** From a state vector (encoded, or decoded); empty without one. */
+  constructor(stateVector?: Uint8Array | ReadonlyMap<number, number>) {
+    if (stateVector !== undefined) this.reset(stateVector);
   }
 
   get(client: number): number | undefined {
@@ -38,10 +39,16 @@ export class ClockTable implements ClockReader {
   }
 
   /** Replaces every clock with those of `stateVector` (after a failed write, which the clocks had counted). */
-  reset(stateVector: Uint8Array): void {
+  reset(stateVector: Uint8Array | ReadonlyMap<number, number>): void {
     this.#client = Number.NaN;
     this.#clock = 0;
     this.#map = null;
-    for (const [client, clock] of Y.decodeStateVector(stateVector)) this.set(client, clock);
+    for (const [client, clock] of stateVector instanceof Uint8Array ? Y.decodeStateVector(stateVector) : stateVector) this.set(client, clock);
+  }
+
+  /** The clocks as a state vector. */
+  encode(): Uint8Array {
+    if (this.#map !== null) return Y.encodeStateVector(this.#map);
+    return Y.encodeStateVector(Number.isNaN(this.#client) ? new Map() : new Map([[this.#client, this.#clock]]));
   }
 }

@@ -1,6 +1,8 @@
 // What the update log computes about a full merge and its tail: the merge's facts read once (state vector, highest
 // clocks, gaps, delete set), and state vectors extended by further structs.
 import * as Y from 'yjs';
+import type { ClockTable } from './clock-table.js';
+import type { DecodedUpdate } from './update-screen.js';
 
 /**
  * A full merge and what catch-ups ask of it, each read once: reading any of them walks every struct of the document.
@@ -71,8 +73,8 @@ export function extendStateVector(stateVector: ReadonlyMap<number, number>, tail
  * Extends `clocks` by the structs of one update, in place, if each of them starts at or before its client's clock
  * (false, leaving `clocks` partly extended, when one does not: a gap, which a later update may fill).
  */
-export function extendWithoutGap(clocks: Map<number, number>, update: Uint8Array): boolean {
-  for (const struct of Y.decodeUpdate(update).structs) {
+export function extendWithoutGap(clocks: ClockTable, structs: DecodedUpdate['structs']): boolean {
+  for (const struct of structs) {
     if (struct instanceof Y.Skip) return false;
     const clock = clocks.get(struct.id.client) ?? 0;
     if (struct.id.clock > clock) return false;

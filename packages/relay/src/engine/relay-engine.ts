@@ -26,7 +26,7 @@ import type { Room, WriteContext } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
-import { decodeExact, type DecodedUpdate } from './update-screen.js';
+import { decodeExact } from './update-screen.js';
 import { WriteGate, type GateHandlers, type GateRefusal, type GateWrite } from './write-gate.js';
 import type { Replication } from './replication.js';
 
@@ -180,7 +180,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     if (isEmptyUpdate(exact)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       room.pendingWrites++;
-      this.#enter(room, exact, decoded, { room, from: member, resolve, reject });
+      this.#enter(room, exact, { room, decoded, from: member, resolve, reject });
     });
   }
 
@@ -188,19 +188,19 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
    * Hands a write to the room's gate, in arrival order. An authenticated writer's first write in a room waits for the
    * room's client bindings to be read (later writes queue behind it).
    */
-  #enter(room: Room, update: Uint8Array, decoded: DecodedUpdate, context: WriteContext): void {
+  #enter(room: Room, update: Uint8Array, context: WriteContext): void {
     if (room.intake !== null) {
-      room.intake.push({ update, decoded, context });
+      room.intake.push({ update, context });
       return;
     }
     if (room.bindings === null && context.from.author !== undefined) {
-      room.intake = [{ update, decoded, context }];
+      room.intake = [{ update, context }];
       this.#storage.loadClientBindings(room.doc).then(
         (bindings) => {
           room.bindings = bindings;
           const waiting = room.intake ?? [];
           room.intake = null;
-          for (const write of waiting) this.#enter(room, write.update, write.decoded, write.context);
+          for (const write of waiting) this.#enter(room, write.update, write.context);
         },
         (error: unknown) => {
           const waiting = room.intake ?? [];
@@ -210,7 +210,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
       );
       return;
     }
-    this.#gateOf(room).submit(update, decoded, context);
+    this.#gateOf(room).submit(update, context.decoded, context);
   }
 
   /**
@@ -303,7 +303,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     if (isEmptyUpdate(exact)) return true;
     return new Promise<void>((resolve, reject) => {
       room.pendingWrites++;
-      this.#enter(room, exact, decoded, { room, from: PEER, resolve, reject });
+      this.#enter(room, exact, { room, decoded, from: PEER, resolve, reject });
     }).then(
       () => true,
       (error: unknown) => {
@@ -370,11 +370,11 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
   }
 
   /** The write is durable: the room's log and counters take it in. */
-  #stored({ update, context: { room } }: PendingWrite<WriteContext>): void {
+  #stored({ update, context: { room, decoded } }: PendingWrite<WriteContext>): void {
     room.pendingWrites--;
     room.storedUpdates++;
     room.bytesSinceCompaction += update.byteLength;
-    room.log.append(update);
+    room.log.append(update, decoded.structs);
   }
 
   /** After forwarding: publish to other relays, report, acknowledge, and let the room compact or idle. */

@@ -68,6 +68,8 @@ const SMALL_ROOM = 8;
 /** An update on its way through the engine: where it goes, who wrote it, and its writer's promise. */
 export interface WriteContext {
   readonly room: Room;
+  /** The update, decoded once when it arrived: the room's log reads its clocks from it once it is durable. */
+  readonly decoded: DecodedUpdate;
   readonly from: RoomMember;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -93,7 +95,7 @@ export class Room implements RoomView {
   /** Which user each Yjs client id belongs to; read from storage on the first write of an authenticated writer. */
   bindings: Map<number, string> | null = null;
   /** Writes waiting, in arrival order, for `bindings` to be read. */
-  intake: { update: Uint8Array; decoded: DecodedUpdate; context: WriteContext }[] | null = null;
+  intake: { update: Uint8Array; context: WriteContext }[] | null = null;
   idleTimer: NodeJS.Timeout | null = null;
   /** A compaction due, waiting for the room's writes to pause (RoomRegistry.maybeCompact). */
   compactTimer: NodeJS.Timeout | null = null;

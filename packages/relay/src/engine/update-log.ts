@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { EMPTY_STATE_VECTOR, EMPTY_UPDATE, FAN_IN, isEmptyStateVector, mergeUpdatesTree } from './merge-tree.js';
+import { ClockTable } from './clock-table.js';
 import { covers, extendStateVector, extendWithoutGap, MergedUpdate } from './merged-update.js';
+import type { DecodedUpdate } from './update-screen.js';
 
 /** Updates appended since the last full merge before the log prepares its catch-up answers in the background. */
 export const PRECOMPUTE_AFTER_UPDATES = FAN_IN;
@@ -53,7 +55,7 @@ export class UpdateLog {
    * updates. Re-deriving it after every settled write (merging the whole tail, then decoding it) was a tenth of the
    * relay's CPU with 1,000 documents written ten times a second each.
    */
-  #clocks: Map<number, number> | null = new Map();
+  #clocks: ClockTable | null = new ClockTable();
   #count = 0;
   #sinceMerge = 0;
   /** Bytes appended since the last full merge. */
@@ -91,7 +93,8 @@ export class UpdateLog {
     return this.#settle !== null;
   }
 
-  append(update: Uint8Array): void {
+  /** `structs`: the update decoded, when the caller has it (the engine decoded every update it admitted). */
+  append(update: Uint8Array, structs?: DecodedUpdate['structs']): void {
     this.#count++;
     this.#sinceMerge++;
     this.#tailBytes += update.byteLength;
@@ -99,7 +102,7 @@ export class UpdateLog {
     this.#stateVector = null;
     // A loading log reads its state vector when first asked, as before: decoding every stored update now would cost
     // the load what the first catch-up may never need.
-    if (this.#loading || (this.#clocks !== null && !extendWithoutGap(this.#clocks, update))) this.#clocks = null;
+    if (this.#loading || (this.#clocks !== null && !extendWithoutGap(this.#clocks, structs ?? Y.decodeUpdate(update).structs))) this.#clocks = null;
     let carry = update;
     const levels = (this.#levels ??= []);
     for (let level = 0; ; level++) {
@@ -130,7 +133,7 @@ export class UpdateLog {
   }
 
   stateVector(): Uint8Array {
-    if (this.#stateVector === null && this.#clocks !== null) this.#stateVector = Y.encodeStateVector(this.#clocks);
+    if (this.#stateVector === null && this.#clocks !== null) this.#stateVector = this.#clocks.encode();
     if (this.#stateVector === null) {
       const base = this.#base;
       const tail = this.#tailMerged();
@@ -148,7 +151,7 @@ export class UpdateLog {
   /** After a full merge: the state vector can follow appends from here if the document has no gap. */
   #keepClocks(): void {
     const base = this.#base;
-    if (base !== null && this.#tail === null && base.gapFree()) this.#clocks = new Map(base.decodedStateVector());
+    if (base !== null && this.#tail === null && base.gapFree()) this.#clocks = new ClockTable(base.decodedStateVector());
   }
 
   /** What a client with `stateVector` lacks. A brand-new client gets the merged update as is (no diff to compute). */
