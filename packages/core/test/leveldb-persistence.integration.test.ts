@@ -74,4 +74,22 @@ describe('LevelDbPersistence with the real relay', () => {
     const fresh = await reader.concord.openList('chores');
     await waitFor(() => synced(fresh)() && titles(fresh).join() === offlineTitles.join(), { what: 'another client to see the offline edits' });
   });
+
+  it("reports 'synced' only once the relay holds the tasks just created, and a reader's only once it holds them", async () => {
+    const relay = await startRelayProcess({ dataDir: await tempDirectory('concord-relay-') });
+    const writer = session(relay.url, await LevelDbPersistence.open({ directory: await tempDirectory('concord-node-client-') }), 'bot');
+    const list = await writer.concord.openList('errands');
+    await waitFor(synced(list), { what: 'the empty list to sync' });
+    // Each task's document is bound (a LevelDB read) before the transport knows it: 'synced' must wait for that.
+    for (const title of ['Post office', 'Bank', 'Pharmacy']) list.create({ title });
+    expect(list.status.state).not.toBe('synced');
+    expect(list.status.pendingChanges).toBeGreaterThanOrEqual(3);
+    await waitFor(synced(list), { what: 'the new tasks to sync' });
+    await writer.concord.close();
+
+    const reader = session(relay.url, new MemoryPersistence(), 'reader');
+    const fresh = await reader.concord.openList('errands');
+    await waitFor(synced(fresh), { what: 'the reader to sync' });
+    expect(titles(fresh).sort()).toEqual(['[ ] Bank', '[ ] Pharmacy', '[ ] Post office']);
+  });
 });
