@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@concord\/core\/protocol$/, replacement: src('core/src/protocol/index.ts') },
+      { find: /^@concord\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+      { find: /^@concord\/core\/node$/, replacement: src('core/src/node/index.ts') },
       { find: /^@concord\/core$/, replacement: src('core/src/index.ts') },
     ],
   },

@@ -28,4 +28,3 @@ export {
   type IndexedDbPersistenceOptions,
 } from './persistence/indexeddb-persistence.js';
 export * from './transport/index.js';
-export { InMemoryRelay, InMemoryTransport } from './transport/in-memory.js';

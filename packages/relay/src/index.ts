@@ -22,6 +22,7 @@ export type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } fro
 export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
+export { createToken, verifyToken, TokenError, type CreateTokenOptions, type TokenClaims } from './auth/tokens.js';
 export { HttpHost, type HttpHostOptions } from './host/http-host.js';
 export { pickProtocol, stockDocumentName } from './host/upgrade.js';
 export { ConcordSession } from './sessions/concord-session.js';

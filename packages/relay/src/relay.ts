@@ -28,7 +28,9 @@ export interface RelayOptions {
   readonly staticDir?: string | null;
   /** fsync every LevelDB write (see LevelDbStorageOptions.sync). */
   readonly fsync?: boolean;
+  /** Unload a document from memory once it has had no subscriber and no write for this long (ms). */
   readonly idleUnloadMs?: number;
+  /** Compact a document's stored log once this many updates were stored since its last compaction. */
   readonly compactThreshold?: number;
   /** Compact a document's stored log once the bytes stored since its last compaction exceed this (with `compactThreshold`, whichever first). */
   readonly compactBytes?: number;

@@ -4,6 +4,8 @@ export const ConcordErrorCode = {
   UnknownTask: 'ERR_UNKNOWN_TASK',
   ListClosed: 'ERR_LIST_CLOSED',
   PersistenceFailed: 'ERR_PERSISTENCE_FAILED',
+  /** Local storage is held by another process (a LevelDB directory is locked while open). */
+  StorageLocked: 'ERR_STORAGE_LOCKED',
 } as const;
 export type ConcordErrorCodeValue = (typeof ConcordErrorCode)[keyof typeof ConcordErrorCode];
 

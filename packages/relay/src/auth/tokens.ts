@@ -38,6 +38,14 @@ export class TokenError extends Error {
 const encoder = new TextEncoder();
 const key = (secret: string): Uint8Array => encoder.encode(secret);
 
+/**
+ * Signs an access token for the relay started with `--auth-secret` (or `startRelay({ authSecret })`): the same secret.
+ * @example
+ * ```ts
+ * const token = await createToken({ secret, lists: ['groceries'], mode: 'rw', ttlSeconds: 3600, sub: 'ann' });
+ * new WebSocketTransport({ url, token }); // or token: () => fetchFreshToken()
+ * ```
+ */
 export async function createToken(options: CreateTokenOptions): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   return new SignJWT({ lists: options.lists === '*' ? '*' : [...options.lists], mode: options.mode ?? 'rw' })
