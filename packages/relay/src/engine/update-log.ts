@@ -8,6 +8,9 @@ import type { DecodedUpdate } from './update-screen.js';
 export const PRECOMPUTE_AFTER_UPDATES = FAN_IN;
 /** A tail this many times smaller than the base is folded into it once writes settle (see `#tailOutgrewBase`). */
 export const TAIL_SHARE_BEFORE_MERGE = 8;
+/** The clocks of a log nothing was appended to: shared (and never written), so a document only read costs nothing here. */
+const NO_CLOCKS_YET = new ClockTable();
+
 /** How long the log waits without an append before preparing them: a burst of writes pays for one preparation. */
 export const SETTLE_MS = 50;
 
@@ -55,7 +58,7 @@ export class UpdateLog {
    * updates. Re-deriving it after every settled write (merging the whole tail, then decoding it) was a tenth of the
    * relay's CPU with 1,000 documents written ten times a second each.
    */
-  #clocks: ClockTable | null = new ClockTable();
+  #clocks: ClockTable | null = NO_CLOCKS_YET;
   #count = 0;
   #sinceMerge = 0;
   /** Bytes appended since the last full merge. */
@@ -102,6 +105,7 @@ export class UpdateLog {
     this.#stateVector = null;
     // A loading log reads its state vector when first asked, as before: decoding every stored update now would cost
     // the load what the first catch-up may never need.
+    if (this.#clocks === NO_CLOCKS_YET) this.#clocks = new ClockTable();
     if (this.#loading || (this.#clocks !== null && !extendWithoutGap(this.#clocks, structs ?? Y.decodeUpdate(update).structs))) this.#clocks = null;
     let carry = update;
     const levels = (this.#levels ??= []);
