@@ -11,6 +11,7 @@ import { WebSocketTransport } from '../src/transport/websocket-transport.js';
 import { countingWebSocket, newCounter } from './support/counting-websocket.js';
 import { killAllRelays, startRelayProcess, type RelayProcess } from './support/relay-process.js';
 import { CountingProxy } from './support/tcp-proxy.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 // The WebSocket transport against the REAL relay process (packages/relay, built), on loopback with a temporary
 // LevelDB directory. Waits poll a condition with a deadline; nothing sleeps for a fixed time.
@@ -57,17 +58,6 @@ const allSynced = (replicas: readonly Replica[]) => () =>
 const snapshot = ({ docs }: Replica): Record<string, unknown> =>
   Object.fromEntries([...docs].map(([name, doc]) => [name, { title: doc.getText('title').toString(), fields: doc.getMap('fields').toJSON() }]));
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomEdit(doc: Y.Doc, random: () => number, label: string): void {
   const title = doc.getText('title');
@@ -83,7 +73,7 @@ describe('WebSocketTransport against the real relay', () => {
     const names = Array.from({ length: 20 }, (_, i) => `list-a/${i}`);
     const replicas = [replica(url, names), replica(url, names)];
     await waitFor(allSynced(replicas), { what: 'initial sync' });
-    const random = prng(1);
+    const random = seededRandom(1);
     for (let i = 0; i < 200; i++) {
       const r = replicas[i % 2]!;
       randomEdit(r.docs.get(names[Math.floor(random() * names.length)]!)!, random, `${i % 2}`);
@@ -141,7 +131,7 @@ describe('WebSocketTransport against the real relay', () => {
     const replicas = [0, 1, 2].map(() => replica(first.url, names));
     await waitFor(allSynced(replicas));
     const seed = Date.now() % 1_000_000;
-    const random = prng(seed);
+    const random = seededRandom(seed);
     let edits = 0;
     const editor = setInterval(() => {
       for (const [i, r] of replicas.entries()) randomEdit(r.docs.get(names[Math.floor(random() * names.length)]!)!, random, `${i}`);

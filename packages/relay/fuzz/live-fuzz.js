@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { encodeMessage, MessageType } from '@concord/core/protocol';
+import { seededRandom } from '@concord/core/testing';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -27,17 +28,6 @@ const READY = /listening on (ws:\/\/[^\s/]+)/;
 /** Honest edits too recent for an attacker to have seen through the relay. */
 const RECENT = 4;
 
-/** mulberry32: a small seeded PRNG, so a seed replays the same frames. @param {number} seed */
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * @param {string[]} args
@@ -180,7 +170,7 @@ async function refusals(url) {
  * @param {{ frames: number, seed: number, attackers?: number, editEvery?: number, log?: (line: string) => void }} options
  */
 export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100, log = () => undefined }) {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const data = await mkdtemp(join(tmpdir(), 'concord-fuzz-'));
   const auth = ['--auth-secret', SECRET];
   let relay = await startRelay(['--data', data, '--rate-limit', '0', ...auth]);

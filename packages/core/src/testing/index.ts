@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export { InMemoryRelay, InMemoryTransport } from '../transport/in-memory.js';
+export { seededRandom } from './seeded-random.js';
