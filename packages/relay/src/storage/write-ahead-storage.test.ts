@@ -174,6 +174,8 @@ describe('WriteAheadStorage', () => {
     const storage = await WriteAheadStorage.open(target, dir, { flushIntervalMs: 1 });
     await storage.appendUpdates([{ doc: 'a', update: update('held') }]);
     await expect.poll(() => attempts).toBeGreaterThan(0);
+    // The failed write is handled in the promise callbacks that follow it: one turn of the event loop later it is.
+    await new Promise((resolve) => setImmediate(resolve));
     await expect(storage.appendUpdates([{ doc: 'a', update: update('refused') }])).rejects.toThrow(/disk full/);
     expect(await storage.loadUpdates('a')).toEqual([update('held')]);
     failing = false;
