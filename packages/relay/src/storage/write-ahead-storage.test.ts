@@ -180,7 +180,8 @@ describe('WriteAheadStorage', () => {
     expect(await storage.loadUpdates('a')).toEqual([update('held')]);
     failing = false;
     await expect.poll(() => target.loadUpdates('a').then((stored) => stored.length), { timeout: 5_000 }).toBe(1);
-    await storage.appendUpdates([{ doc: 'a', update: update('after') }]);
+    // Appends are accepted again once the retried write has completed (a refused append stores nothing: retrying is safe).
+    await expect.poll(() => storage.appendUpdates([{ doc: 'a', update: update('after') }]).then(() => 'accepted', () => 'refused')).toBe('accepted');
     await expect.poll(() => target.loadUpdates('a')).toEqual([update('held'), update('after')]);
     await storage.close();
     expect(await readdir(dir)).toEqual([]);
