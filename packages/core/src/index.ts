@@ -2,7 +2,8 @@
  * @concord/core — offline-first, conflict-free task lists on Yjs.
  * @packageDocumentation
  */
-export { Concord, type ConcordOptions } from './store/concord.js';
+export { Concord, type ConcordOptions, type ConcordEvents } from './store/concord.js';
+export type { ConcordStatus } from './store/client-status.js';
 export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/task-list.js';
 export type { ListSyncStatus } from './store/list-status.js';
 export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
