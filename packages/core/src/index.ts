@@ -29,3 +29,15 @@ export {
   type IndexedDbPersistenceOptions,
 } from './persistence/indexeddb-persistence.js';
 export * from './transport/index.js';
+export { bindTextInput, TextInputBinding, type TaskTextField } from './bindings/text-input.js';
+export {
+  Presence,
+  parsePresence,
+  presenceColor,
+  PRESENCE_COLORS,
+  MAX_PRESENCE_NAME,
+  type PresenceState,
+  type PresenceUser,
+  type EditingField,
+  type Peer,
+} from './bindings/presence.js';
