@@ -32,6 +32,7 @@ export * from './transport/index.js';
 export { bindTextInput, TextInputBinding, type TaskTextField } from './bindings/text-input.js';
 export {
   Presence,
+  editorsByTask,
   parsePresence,
   presenceColor,
   PRESENCE_COLORS,

@@ -94,14 +94,7 @@ export class Presence {
 
   /** The others editing each task (and which field), by task id. */
   editorsByTask(): Map<TaskId, Peer[]> {
-    const byTask = new Map<TaskId, Peer[]>();
-    for (const peer of this.peers()) {
-      if (peer.self || !peer.editing) continue;
-      const editors = byTask.get(peer.editing.taskId);
-      if (editors) editors.push(peer);
-      else byTask.set(peer.editing.taskId, [peer]);
-    }
-    return byTask;
+    return editorsByTask(this.peers());
   }
 
   /** Calls `listener` whenever someone joins, leaves or changes their state; returns the function that stops it. */
@@ -109,6 +102,18 @@ export class Presence {
     this.awareness.on('change', listener);
     return () => this.awareness.off('change', listener);
   }
+}
+
+/** The others among `peers` editing each task (and which field), by task id. */
+export function editorsByTask(peers: readonly Peer[]): Map<TaskId, Peer[]> {
+  const byTask = new Map<TaskId, Peer[]>();
+  for (const peer of peers) {
+    if (peer.self || !peer.editing) continue;
+    const editors = byTask.get(peer.editing.taskId);
+    if (editors) editors.push(peer);
+    else byTask.set(peer.editing.taskId, [peer]);
+  }
+  return byTask;
 }
 
 /** A state in the awareness schema, or null for one that does not fit it. */

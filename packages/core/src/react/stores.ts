@@ -3,7 +3,7 @@ import { sameClientStatus, type ConcordStatus } from '../store/client-status.js'
 import { sameStatus, type ListSyncStatus } from '../store/list-status.js';
 import type { Task, TaskList } from '../store/task-list.js';
 import type { TaskId } from '../model/ids.js';
-import { Presence, type Peer } from '../bindings/presence.js';
+import { editorsByTask, Presence, type Peer } from '../bindings/presence.js';
 
 /**
  * External stores for `useSyncExternalStore`, free of React: each holds one immutable snapshot that changes identity
@@ -185,12 +185,7 @@ export class PresenceStore extends TurnStore<PresenceSnapshot> {
 function readPresence(presence: Presence, list: TaskList): PresenceSnapshot {
   const offline = list.isClosed || list.status.state === 'offline';
   const peers = offline ? presence.peers().filter((peer) => peer.self) : presence.peers();
-  const editorsByTask = new Map<TaskId, Peer[]>();
-  for (const peer of peers) {
-    if (peer.self || !peer.editing) continue;
-    editorsByTask.set(peer.editing.taskId, [...(editorsByTask.get(peer.editing.taskId) ?? []), peer]);
-  }
-  return { peers, editorsByTask };
+  return { peers, editorsByTask: editorsByTask(peers) };
 }
 
 /** One store per list (or client), shared by every component that reads it. */
