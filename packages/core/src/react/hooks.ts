@@ -61,8 +61,8 @@ export interface TaskListState extends ListSnapshot {
 
 /**
  * Opens a list of the provider's client and follows it: tasks in order, the trash, the list's sync status. Renders
- * once per burst of changes (the edits made in one go, or the messages applied in one turn). The list stays open, and syncing, until
- * the client is closed; opening it again (here or with `concord.openList`) returns the same list at once.
+ * once per burst of changes (the edits made in one go, or the messages applied in one turn). The list stays open, and
+ * syncing, until the client is closed; opening it again (here or with `concord.openList`) returns the same list at once.
  */
 export function useTaskList(listId: string): TaskListState {
   const concord = useConcord();

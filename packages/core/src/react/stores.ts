@@ -98,7 +98,10 @@ export class ListStore extends TurnStore<ListSnapshot> {
   }
 }
 
-/** A task's object is kept from the previous snapshot while its content is the same: `useTask` and memoised rows render only for their own task. */
+/**
+ * A task's object is kept from the previous snapshot while its content is the same, so `useTask` and memoised rows
+ * render only for their own task.
+ */
 function readList(list: TaskList, previous: ListSnapshot | null): ListSnapshot {
   const status = previous && sameStatus(previous.status, list.status) ? previous.status : list.status;
   const byId = new Map<TaskId, Task>();
