@@ -2,7 +2,8 @@
  * @concord/core — offline-first, conflict-free task lists on Yjs.
  * @packageDocumentation
  */
-export { Concord, type ConcordOptions } from './store/concord.js';
+export { Concord, type ConcordOptions, type ConcordEvents } from './store/concord.js';
+export type { ConcordStatus } from './store/client-status.js';
 export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/task-list.js';
 export type { ListSyncStatus } from './store/list-status.js';
 export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
@@ -28,3 +29,16 @@ export {
   type IndexedDbPersistenceOptions,
 } from './persistence/indexeddb-persistence.js';
 export * from './transport/index.js';
+export { bindTextInput, TextInputBinding, type TaskTextField } from './bindings/text-input.js';
+export {
+  Presence,
+  editorsByTask,
+  parsePresence,
+  presenceColor,
+  PRESENCE_COLORS,
+  MAX_PRESENCE_NAME,
+  type PresenceState,
+  type PresenceUser,
+  type EditingField,
+  type Peer,
+} from './bindings/presence.js';

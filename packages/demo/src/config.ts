@@ -1,9 +1,7 @@
 /** Reads who and what the page is about from its URL, with remembered defaults. */
+import { presenceColor, type PresenceUser } from '@concord/core';
 
-export interface User {
-  readonly name: string;
-  readonly color: string;
-}
+export type User = PresenceUser;
 
 export interface PageConfig {
   readonly listId: string;
@@ -15,9 +13,6 @@ export interface PageConfig {
 }
 
 export type StorageChoice = 'default' | 'y-indexeddb' | 'single';
-
-/** Dark enough for white text on them (WCAG AA) and for a 2px outline on white. */
-export const USER_COLORS = ['#b42318', '#1d4ed8', '#047857', '#7c3aed', '#a14f0a', '#be185d', '#0e7490', '#4d7c0f'] as const;
 
 const ADJECTIVES = ['Amber', 'Brisk', 'Calm', 'Deft', 'Eager', 'Fleet', 'Gentle', 'Hardy', 'Keen', 'Lucid', 'Merry', 'Nimble'];
 const ANIMALS = ['Otter', 'Heron', 'Lynx', 'Badger', 'Finch', 'Marten', 'Ibex', 'Wren', 'Puffin', 'Gecko', 'Koala', 'Tapir'];
@@ -48,12 +43,8 @@ export function rememberWorkOffline(session: Storage, offline: boolean): void {
   else session.removeItem(OFFLINE_KEY);
 }
 
-/** A stable colour per name, so everyone sees the same person in the same colour. */
-export function colorFor(name: string): string {
-  let hash = 0;
-  for (let i = 0; i < name.length; i++) hash = (Math.imul(hash, 31) + name.charCodeAt(i)) >>> 0;
-  return USER_COLORS[hash % USER_COLORS.length]!;
-}
+/** A stable colour per name (core's presence colours), so everyone sees the same person in the same colour. */
+export const colorFor = presenceColor;
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);

@@ -3,7 +3,7 @@ import { Concord, IndexedDbPersistence, isValidId, SingleDatabasePersistence, ty
 import { readConfig, type StorageChoice } from './config.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
-import { createTransport } from './transport.js';
+import { relayUrl } from './relay-url.js';
 import './ui/concord-app.js';
 
 /** Handles for tests and benchmarks (`window.concordDemo`). */
@@ -26,9 +26,9 @@ async function start(): Promise<void> {
     return;
   }
   document.title = `${config.listId} · Concord`;
-  const transport = createTransport(location);
   const persistence = createPersistence(config.storage);
-  const concord = new Concord({ userId: config.user.name, ...(transport && { transport }), ...(persistence && { persistence }) });
+  // Not yet connected: the page decides, from the "Work offline" switch, once the list is open.
+  const concord = new Concord({ url: relayUrl(location), connect: false, userId: config.user.name, ...(persistence && { persistence }) });
   window.concordDemo = { concord, list: null };
   const list = await concord.openList(config.listId);
   performance.mark('concord:list-opened');
@@ -43,8 +43,8 @@ async function start(): Promise<void> {
     requestAnimationFrame(() => setTimeout(() => performance.mark('concord:rows-painted'), 0));
   };
   // Connecting first: the first frame says "connecting" (and "Loading this list…"), not "offline".
-  if (!config.workOffline) transport?.connect();
-  app.attach(config, list, transport);
+  if (!config.workOffline) concord.connect();
+  app.attach(config, list, concord);
   // Leave the others' presence lists at once when the window closes, rather than after the 30 s awareness timeout.
   window.addEventListener('pagehide', () => app.setPresent(false));
   window.addEventListener('pageshow', (event) => event.persisted && app.setPresent(true));

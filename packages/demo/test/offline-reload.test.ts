@@ -29,8 +29,12 @@ describe('reload with no network', () => {
     await addTask(page, 'Written offline');
     await page.evaluate(() => window.concordDemo?.list?.flush());
     const before = await readList(page);
-    const pendingBefore = (await syncState(page)).pending;
-    expect(pendingBefore).toBeGreaterThan(0);
+    // The page shows core's count at its next frame: wait for it, rather than read a frame that may be one edit behind.
+    const pendingBefore = await until(async () => {
+      const shown = (await syncState(page)).pending;
+      const core = await page.evaluate(() => window.concordDemo?.list?.status.pendingChanges);
+      return shown === core && shown > 0 ? shown : null;
+    }, 'the page to show every change not yet saved');
     await screenshot(page, 'reload-1-before');
 
     await page.reload();

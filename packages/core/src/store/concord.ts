@@ -1,9 +1,13 @@
+import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { asListId, listDocName, type ListId } from '../model/ids.js';
 import { MemoryPersistence } from '../persistence/memory-persistence.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { SingleDatabasePersistence } from '../persistence/single-database-persistence.js';
+import type { TokenSource, WebSocketConstructor } from '../transport/options.js';
 import type { Transport } from '../transport/transport.js';
+import { WebSocketTransport } from '../transport/websocket-transport.js';
+import { combineStatus, sameClientStatus, type ConcordStatus } from './client-status.js';
 import { TaskList } from './task-list.js';
 
 export interface ConcordOptions {
@@ -12,7 +16,22 @@ export interface ConcordOptions {
    * exists, else in memory. `IndexedDbPersistence` (y-indexeddb, a database per document) remains available.
    */
   readonly persistence?: PersistenceAdapter;
-  /** How documents reach a relay; omit for a local-only client. One transport carries every open list. */
+  /**
+   * The relay's URL(s), `ws:` or `wss:`: the client builds its `WebSocketTransport` and owns it. With several, a failed
+   * attempt moves on to the next. Give either `url` or `transport`; with neither, the client is local-only.
+   */
+  readonly url?: string | readonly string[];
+  /** With `url`: a token, or a function returning a fresh one before each connection attempt (sent as `?token=`). */
+  readonly token?: TokenSource;
+  /** With `url`: the WebSocket implementation. Default: `globalThis.WebSocket` (browsers, Node 22+); `ws`'s in Node 20. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** With `url`: connect at once. Default true; false starts offline by choice, until `connect()`. */
+  readonly connect?: boolean;
+  /**
+   * How documents reach a relay, built by the caller (another transport, or a `WebSocketTransport` with non-default
+   * options). One transport carries every open list. Go online and offline through `concord.connect()` and
+   * `concord.disconnect()`, so `concord.online` stays true to the choice.
+   */
   readonly transport?: Transport;
   /** Who makes the changes; recorded on deletions. */
   readonly userId?: string;
@@ -25,30 +44,87 @@ export interface ConcordOptions {
   readonly syncTabs?: boolean;
 }
 
+export interface ConcordEvents {
+  /**
+   * The status across every open list (`concord.status`) changed: a list's state or counts, the connection, the
+   * choice to be online, or a list opened or closed. At most once per microtask, and only when something changed.
+   */
+  status: (status: ConcordStatus) => void;
+}
+
 /**
- * The entry point: opens task lists over one local storage and one transport.
+ * The entry point: owns the connection to a relay and opens task lists over one local storage.
  *
  * @example
- * const concord = new Concord({ transport: new WebSocketTransport({ url: 'ws://127.0.0.1:1234' }) });
+ * const concord = new Concord({ url: 'ws://127.0.0.1:1234' });
  * const list = await concord.openList('groceries');
  * const id = list.create({ title: 'Milk' });
  * list.update(id, { completed: true });
  * list.subscribe((tasks) => render(tasks));
+ * concord.on('status', ({ state, pendingChanges }) => show(state, pendingChanges));
+ * concord.disconnect(); // work offline; concord.connect() to come back
  */
-export class Concord {
+export class Concord extends ObservableV2<ConcordEvents> {
   readonly persistence: PersistenceAdapter;
   readonly transport: Transport | null;
   private readonly userId: string;
   private readonly now: () => number;
   private readonly syncTabs: boolean;
   private readonly open = new Map<ListId, Promise<TaskList>>();
+  /** Open lists whose status `status` combines. */
+  private readonly opened = new Set<TaskList>();
+  private wantOnline: boolean;
+  private emitted: ConcordStatus;
+  private statusQueued = false;
+  private readonly statusChanged = (): void => {
+    if (this.statusQueued) return;
+    this.statusQueued = true;
+    queueMicrotask(() => {
+      this.statusQueued = false;
+      const status = this.status;
+      if (sameClientStatus(status, this.emitted)) return;
+      this.emitted = status;
+      this.emit('status', [status]);
+    });
+  };
 
   constructor(options: ConcordOptions = {}) {
+    super();
     this.persistence = options.persistence ?? (typeof indexedDB === 'undefined' ? new MemoryPersistence() : new SingleDatabasePersistence());
-    this.transport = options.transport ?? null;
+    this.transport = createTransport(options);
+    // A given transport built with `connect: false` is offline by choice; one built connecting is trying to be online.
+    this.wantOnline = this.transport !== null && (options.url !== undefined ? options.connect !== false : this.transport.status.state !== 'offline');
+    this.transport?.on('status', this.statusChanged);
+    this.emitted = this.status;
     this.userId = options.userId ?? 'anonymous';
     this.now = options.now ?? Date.now;
     this.syncTabs = options.syncTabs ?? typeof document !== 'undefined';
+  }
+
+  /** Whether the client means to be online: false after `disconnect()` (working offline by choice) or with no relay. */
+  get online(): boolean {
+    return this.wantOnline;
+  }
+
+  /** Where the client stands across every open list (see `ConcordStatus`); a `status` event follows each change. */
+  get status(): ConcordStatus {
+    const connection = this.transport?.status ?? { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
+    return combineStatus(connection, [...this.opened].map((list) => list.status), this.wantOnline);
+  }
+
+  /** Goes online (reconnecting with backoff until `disconnect()`), or retries at once if already trying. */
+  connect(): void {
+    if (!this.transport) throw new TypeError('Concord has no relay to connect to: pass `url` (or `transport`) to new Concord()');
+    this.wantOnline = true;
+    this.transport.connect();
+    this.statusChanged();
+  }
+
+  /** Works offline by choice until `connect()`: edits are kept locally and counted as pending, then sent on connect. */
+  disconnect(): void {
+    this.wantOnline = false;
+    this.transport?.disconnect();
+    this.statusChanged();
   }
 
   /**
@@ -65,9 +141,21 @@ export class Concord {
         userId: this.userId,
         now: this.now,
         syncTabs: this.syncTabs,
-        onClose: () => this.open.delete(listId),
+        onClose: () => {
+          this.open.delete(listId);
+          this.opened.delete(list);
+          list.off('status', this.statusChanged);
+          this.statusChanged();
+        },
       });
-      opening = list.load().then(() => list);
+      opening = list.load().then(() => {
+        if (!list.isClosed) {
+          this.opened.add(list);
+          list.on('status', this.statusChanged);
+          this.statusChanged();
+        }
+        return list;
+      });
       opening.catch(() => this.open.delete(listId));
       this.open.set(listId, opening);
     }
@@ -78,7 +166,21 @@ export class Concord {
   async close(): Promise<void> {
     const lists = await Promise.allSettled([...this.open.values()]);
     await Promise.all(lists.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : [])));
+    this.transport?.off('status', this.statusChanged);
     this.transport?.destroy();
+    this.wantOnline = false;
     await this.persistence.close();
   }
+}
+
+function createTransport(options: ConcordOptions): Transport | null {
+  const { url, token, WebSocket, connect, transport } = options;
+  if (url !== undefined && transport !== undefined) {
+    throw new TypeError('new Concord(): give either `url` (the client builds its transport) or `transport`, not both');
+  }
+  if (url === undefined && (token !== undefined || WebSocket !== undefined || connect !== undefined)) {
+    throw new TypeError('new Concord(): `token`, `WebSocket` and `connect` need `url`; a given transport takes them itself');
+  }
+  if (url === undefined) return transport ?? null;
+  return new WebSocketTransport({ url, ...(token !== undefined && { token }), ...(WebSocket && { WebSocket }), ...(connect !== undefined && { connect }) });
 }

@@ -1,11 +1,11 @@
 // Over 300 lines: the page's one stateful element (its state, event handlers and chunked first render); the views it
 // renders live in chrome.ts, panels.ts and task-row.ts, drag and drop in drag-reorder.ts, the status shown in
 // status-display.ts.
-import type { ListSyncStatus, Task, TaskId, TaskList, Transport } from '@concord/core';
+import { Presence, type Concord, type ListSyncStatus, type Peer, type Task, type TaskId, type TaskList } from '@concord/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { colorFor, rememberName, rememberWorkOffline, type PageConfig } from '../config.js';
-import { Presence, trackEditing, type Peer } from '../presence.js';
+import { trackEditing } from '../presence.js';
 import { DragReorder } from './drag-reorder.js';
 import { errorList, footer, toastView, topbar, type Toast } from './chrome.js';
 import { emptyList, explainer, presenceBar, syncStatus, trashPanel } from './panels.js';
@@ -24,7 +24,7 @@ const CHUNK_ROWS = 250;
 export class ConcordApp extends LitElement {
   private config: PageConfig | null = null;
   private list: TaskList | null = null;
-  private transport: Transport | null = null;
+  private concord: Concord | null = null;
   private presence: Presence | null = null;
   private tasks: readonly Task[] = [];
   private trash: readonly Task[] = [];
@@ -56,10 +56,10 @@ export class ConcordApp extends LitElement {
   }
 
   /** Shows a list: subscribes to its tasks, status, errors and presence. */
-  attach(config: PageConfig, list: TaskList, transport: Transport | null): void {
+  attach(config: PageConfig, list: TaskList, concord: Concord): void {
     this.config = config;
     this.list = list;
-    this.transport = transport;
+    this.concord = concord;
     this.workOffline = config.workOffline;
     this.presence = new Presence(list.awareness);
     this.presence.setUser(config.user);
@@ -110,7 +110,7 @@ export class ConcordApp extends LitElement {
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
   setPresent(present: boolean): void {
     if (!this.list || !this.presence || !this.config) return;
-    if (!present) this.list.awareness.setLocalState(null);
+    if (!present) this.presence.leave();
     else {
       this.presence.setUser(this.config.user);
       this.presence.setEditing(null);
@@ -177,8 +177,8 @@ export class ConcordApp extends LitElement {
       step: (id, by, focused) => this.step(id, by, focused),
     };
     return html`
-      ${topbar(config?.listId, this.workOffline, this.transport !== null, (offline) => this.setWorkOffline(offline))}
-      <div class="statusbar">${syncStatus(this.status.status, this.status.unreachable)}${this.transport ? nothing : html`<span class="muted">local only</span>`}</div>
+      ${topbar(config?.listId, this.workOffline, this.concord?.transport != null, (offline) => this.setWorkOffline(offline))}
+      <div class="statusbar">${syncStatus(this.status.status, this.status.unreachable)}${this.concord && !this.concord.transport ? html`<span class="muted">local only</span>` : nothing}</div>
       ${errorList(this.errors, (message) => this.dismissError(message))}
       ${list && config && rows
         ? html`${presenceBar(this.peers, offline, this.tasks, (name) => this.rename(name))}
@@ -206,13 +206,10 @@ export class ConcordApp extends LitElement {
     `;
   }
 
-  private editorsCache: { peers: Peer[]; map: Map<TaskId, Peer[]> } | null = null;
+  private editorsCache: { peers: Peer[]; map: ReadonlyMap<TaskId, readonly Peer[]> } | null = null;
   private editorsByTask(): ReadonlyMap<TaskId, readonly Peer[]> {
     if (this.editorsCache?.peers === this.peers) return this.editorsCache.map;
-    const map = new Map<TaskId, Peer[]>();
-    if (this.status.status.state !== 'offline') {
-      for (const peer of this.peers) if (!peer.self && peer.editing) map.set(peer.editing, [...(map.get(peer.editing) ?? []), peer]);
-    }
+    const map = this.status.status.state !== 'offline' && this.presence ? this.presence.editorsByTask() : new Map<TaskId, Peer[]>();
     this.editorsCache = { peers: this.peers, map };
     return map;
   }
@@ -281,8 +278,8 @@ export class ConcordApp extends LitElement {
   private setWorkOffline(offline: boolean): void {
     this.workOffline = offline;
     if (this.config) rememberWorkOffline(sessionStorage, offline);
-    if (offline) this.transport?.disconnect();
-    else this.transport?.connect();
+    if (offline) this.concord?.disconnect();
+    else this.concord?.connect();
     this.requestUpdate();
   }
 

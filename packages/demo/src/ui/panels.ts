@@ -1,7 +1,6 @@
-import type { ListSyncStatus, SyncStatus, Task, TaskId } from '@concord/core';
+import type { ListSyncStatus, Peer, SyncStatus, Task, TaskId } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { initials } from '../config.js';
-import type { Peer } from '../presence.js';
 import { label } from './task-row.js';
 
 const STATE_HINT: Record<SyncStatus['state'], string> = {
@@ -81,8 +80,8 @@ export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: rea
                   @change=${(event: Event) => onRename((event.target as HTMLInputElement).value)}
                 /><span class="peer-note">(you)</span>`
             : html`<span class="peer-name">${peer.user.name}</span>`}
-          ${!peer.self && peer.editing && titleOf(peer.editing) !== undefined
-            ? html`<span class="peer-note">editing “${titleOf(peer.editing)}”</span>`
+          ${!peer.self && peer.editing && titleOf(peer.editing.taskId) !== undefined
+            ? html`<span class="peer-note">editing “${titleOf(peer.editing.taskId)}”</span>`
             : nothing}
         </li>`,
       )}

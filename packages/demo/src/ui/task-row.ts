@@ -1,8 +1,7 @@
-import type { Task, TaskId, TaskList } from '@concord/core';
+import type { Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { initials } from '../config.js';
-import type { Peer } from '../presence.js';
 import { bindText } from './bind-text.js';
 
 /** What a row needs from the page around it. */
@@ -66,7 +65,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         placeholder="Untitled task"
         autocomplete="off"
         spellcheck="false"
-        ${bindText(() => ctx.list.text(task.id, 'title'), task.title)}
+        ${bindText(ctx.list, task.id, 'title', task.title)}
         @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.target as HTMLElement).blur()}
       />
       ${editors.length
@@ -110,7 +109,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
             data-testid="task-description"
             rows="3"
             placeholder="Add details…"
-            ${bindText(() => ctx.list.text(task.id, 'description'), task.description)}
+            ${bindText(ctx.list, task.id, 'description', task.description)}
           ></textarea>
         </div>`
       : nothing}

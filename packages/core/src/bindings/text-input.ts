@@ -1,7 +1,27 @@
 import type * as Y from 'yjs';
+import type { TaskId } from '../model/ids.js';
+import type { TaskList } from '../store/task-list.js';
 import { diffSplice, transformPosition, transformSplice, type DeltaOp } from './text-splice.js';
 
+/** The text fields of a task an editor can bind to. */
+export type TaskTextField = 'title' | 'description';
+
 type Field = HTMLInputElement | HTMLTextAreaElement;
+
+/**
+ * Binds an `<input>` or `<textarea>` to the title or description of a task, both ways, until `destroy()`: typing makes
+ * the smallest splice of the task's `Y.Text` (so concurrent typing merges by character), and an edit from elsewhere
+ * updates the field with the caret and selection carried through it. An IME composition in progress is never
+ * disturbed: remote edits wait for its end. Throws `ERR_UNKNOWN_TASK` for a task not in the list.
+ *
+ * @example
+ * const binding = bindTextInput(document.querySelector('input')!, list, taskId, 'title');
+ * // later: binding.destroy();
+ */
+export function bindTextInput(element: Field, list: TaskList, taskId: TaskId, field: TaskTextField): TextInputBinding {
+  if (field !== 'title' && field !== 'description') throw new TypeError(`bindTextInput: field must be 'title' or 'description', not ${String(field)}`);
+  return new TextInputBinding(element, list.text(taskId, field));
+}
 
 /**
  * Binds an <input> or <textarea> to a Y.Text, both ways:
@@ -10,7 +30,7 @@ type Field = HTMLInputElement | HTMLTextAreaElement;
  * - a remote edit updates the field and carries the caret and selection through the change's delta.
  * While an IME composition is in progress the field is left alone; remote changes wait and are merged at its end.
  */
-export class TextBinding {
+export class TextInputBinding {
   /** What the field showed after the last sync with the Y.Text. */
   private shown: string;
   private composing = false;
@@ -51,8 +71,10 @@ export class TextBinding {
     if (doc) doc.transact(apply, this);
     else apply();
     if (this.held.length > 0) {
+      // The remote edits held during a composition move the caret too (typing at the end stays at the end).
+      const held = this.held;
       this.held = [];
-      this.refresh([]);
+      this.refresh(held);
     } else {
       this.shown = value;
     }

@@ -1,5 +1,3 @@
-import { WebSocketTransport, type Transport } from '@concord/core';
-
 /**
  * The relay serves this page and speaks Concord's sync protocol on the same host and port, so the WebSocket URL is the
  * page's own origin with ws: or wss:. `?relay=ws://…` overrides it (e.g. under `vite` dev, with a relay elsewhere).
@@ -8,9 +6,4 @@ export function relayUrl(location: Location): string {
   const override = new URLSearchParams(location.search).get('relay');
   if (override && /^wss?:\/\/[^\s]+$/.test(override)) return override;
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
-}
-
-/** The transport to the relay, not yet connected (the page decides, from the "Work offline" switch). */
-export function createTransport(location: Location): Transport {
-  return new WebSocketTransport({ url: relayUrl(location), connect: false });
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { applySplice, diffSplice, transformPosition, type DeltaOp } from '../src/text-splice.js';
+import { applySplice, diffSplice, transformPosition, type DeltaOp } from './text-splice.js';
 
-// Pure logic of the title binding, in Node (no browser needed).
+// Pure logic of the text input binding, in Node (no browser needed).
 describe('diffSplice', () => {
   it('turns any string into any other with one splice', () => {
     fc.assert(
