@@ -1,5 +1,6 @@
 import { StorageError } from '../../src/errors.js';
-import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates, PickQuarantine, QuarantinedUpdate } from '../../src/storage/document-storage.js';
+import { DelegatingStorage } from '../../src/storage/delegating-storage.js';
+import type { AppendEntry, CompactionResult, MergeUpdates } from '../../src/storage/document-storage.js';
 import { MemoryStorage } from '../../src/storage/memory-storage.js';
 
 /** A deferred promise, to hold a storage operation until the test lets it go. */
@@ -13,8 +14,8 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
  * MemoryStorage with test controls: count calls, hold appends/loads/compactions behind a gate, fail appends.
  * Appends are applied to the inner storage only after the gate opens and only if they do not fail.
  */
-export class ControlledStorage implements DocumentStorage {
-  readonly inner = new MemoryStorage();
+export class ControlledStorage extends DelegatingStorage {
+  declare readonly inner: MemoryStorage;
   readonly appendCalls: AppendEntry[][] = [];
   loadCalls = 0;
   appendGate: Promise<void> | null = null;
@@ -22,13 +23,17 @@ export class ControlledStorage implements DocumentStorage {
   compactGate: Promise<void> | null = null;
   failAppends = false;
 
-  async loadUpdates(doc: string): Promise<Uint8Array[]> {
+  constructor() {
+    super(new MemoryStorage());
+  }
+
+  override async loadUpdates(doc: string): Promise<Uint8Array[]> {
     this.loadCalls++;
     await this.loadGate;
     return this.inner.loadUpdates(doc);
   }
 
-  async appendUpdates(entries: readonly AppendEntry[]): Promise<void> {
+  override async appendUpdates(entries: readonly AppendEntry[]): Promise<void> {
     this.appendCalls.push([...entries]);
     const fail = this.failAppends;
     await this.appendGate;
@@ -36,32 +41,8 @@ export class ControlledStorage implements DocumentStorage {
     await this.inner.appendUpdates(entries);
   }
 
-  async compact(doc: string, merge: MergeUpdates): Promise<CompactionResult> {
+  override async compact(doc: string, merge: MergeUpdates): Promise<CompactionResult> {
     await this.compactGate;
     return this.inner.compact(doc, merge);
-  }
-
-  quarantine(doc: string, pick: PickQuarantine): Promise<QuarantinedUpdate[]> {
-    return this.inner.quarantine(doc, pick);
-  }
-
-  listQuarantine(doc?: string): Promise<QuarantinedUpdate[]> {
-    return this.inner.listQuarantine(doc);
-  }
-
-  releaseQuarantined(doc: string, id: number): Promise<boolean> {
-    return this.inner.releaseQuarantined(doc, id);
-  }
-
-  loadClientBindings(doc: string): Promise<Map<number, string>> {
-    return this.inner.loadClientBindings(doc);
-  }
-
-  listDocuments(): Promise<string[]> {
-    return this.inner.listDocuments();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
