@@ -144,9 +144,11 @@ describe('hostile clients on the stock endpoint, two honest people editing the s
     await new Promise((resolve) => newcomer.once('open', resolve));
     newcomer.send(stockSyncFrame(0, Uint8Array.of(0)));
     await editTogether(honest, 3, 'x');
-    const metrics = async () => (await fetch(`${relay.url.replace('ws:', 'http:')}/metrics`)).text();
+    // The 15 MiB frame takes a while to arrive and be read: poll the relay's count of it.
+    await expect
+      .poll(async () => (await fetch(`${relay.url.replace('ws:', 'http:')}/metrics`)).text(), { timeout: 15_000, interval: 20 })
+      .toContain('concord_relay_refused_total{reason="awareness_refused"} 1');
     await waitFor(() => largest > 0, 'the newcomer synced');
-    expect(await metrics()).toContain('concord_relay_refused_total{reason="awareness_refused"} 1');
     expect(largest).toBeLessThan(64 * 1024);
     expect(attacker.ws.readyState).toBe(WebSocket.OPEN);
     newcomer.terminate();

@@ -7,14 +7,12 @@ import { pino, type Logger } from 'pino';
 import * as Y from 'yjs';
 import {
   AwarenessLimitRefusedError,
-  ClientIdTakenError,
-  CorruptUpdateError,
   EngineClosedError,
   MalformedAwarenessError,
   MalformedUpdateError,
   NotSubscribedError,
+  RelayError,
   StorageError,
-  UnmetDependencyError,
 } from '../errors.js';
 import type { CompactionResult, DocumentStorage, QuarantinedUpdate } from '../storage/document-storage.js';
 import { withDefaults } from '../defaults.js';
@@ -27,7 +25,8 @@ import { RoomRegistry } from './room-registry.js';
 import { WriteBatcher, type PendingWrite } from './write-batcher.js';
 import { UpdateLog } from './update-log.js';
 import { decodeExact } from './update-screen.js';
-import { WriteGate, type GateHandlers, type GateRefusal, type GateWrite } from './write-gate.js';
+import { RoomAdmission } from './room-admission.js';
+import type { GateRefusal, GateWrite } from './write-gate.js';
 import type { Replication } from './replication.js';
 
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
@@ -78,13 +77,15 @@ export interface RelayEngineEvents {
 
 /**
  * Rooms per document, with no knowledge of HTTP or of any wire protocol. Holds encoded updates only (no Y.Doc).
- * The update path: validate an exact-size copy → batch per event-loop turn → write → forward + acknowledge.
- * Room lifecycles (single-flight load and unload) live in RoomRegistry.
+ * The update path: decode an exact-size copy → admit (RoomAdmission: the screen, held-back updates, client ids) →
+ * batch per event-loop turn → write → forward + acknowledge. Room lifecycles (single-flight load and unload) live in
+ * RoomRegistry.
  */
 export class RelayEngine extends EventEmitter<RelayEngineEvents> implements MemberEngine {
   readonly #logger: Logger;
   readonly #rooms: RoomRegistry;
   readonly #batcher: WriteBatcher<WriteContext>;
+  readonly #admission: RoomAdmission;
   readonly #storage: DocumentStorage;
   readonly #replication: Replication | undefined;
   readonly #awarenessLimits: AwarenessLimits;
@@ -117,6 +118,11 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     this.#batcher = new WriteBatcher(storage, {
       durable: (batch) => this.#durable(batch),
       failed: (batch, error) => this.#failed(batch, error),
+    });
+    this.#admission = new RoomAdmission(storage, PEER, {
+      admitted: (write) => this.#batcher.enqueue(write),
+      refused: (write, error, reason) => this.#refuseAtGate(write, error, reason),
+      failed: (writes, error) => this.#failed(writes, error),
     });
   }
 
@@ -180,74 +186,12 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     if (isEmptyUpdate(exact)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       room.pendingWrites++;
-      this.#enter(room, exact, { room, decoded, from: member, resolve, reject });
+      this.#admission.enter(room, exact, { room, decoded, from: member, resolve, reject });
     });
   }
 
-  /**
-   * Hands a write to the room's gate, in arrival order. An authenticated writer's first write in a room waits for the
-   * room's client bindings to be read (later writes queue behind it).
-   */
-  #enter(room: Room, update: Uint8Array, context: WriteContext): void {
-    if (room.intake !== null) {
-      room.intake.push({ update, context });
-      return;
-    }
-    if (room.bindings === null && context.from.author !== undefined) {
-      room.intake = [{ update, context }];
-      this.#storage.loadClientBindings(room.doc).then(
-        (bindings) => {
-          room.bindings = bindings;
-          const waiting = room.intake ?? [];
-          room.intake = null;
-          for (const write of waiting) this.#enter(room, write.update, write.context);
-        },
-        (error: unknown) => {
-          const waiting = room.intake ?? [];
-          room.intake = null;
-          this.#failed(waiting.map((write) => ({ doc: room.doc, ...write })), error);
-        },
-      );
-      return;
-    }
-    this.#gateOf(room).submit(update, context.decoded, context);
-  }
-
-  /**
-   * The room's gate, created on its first write from the clocks of its stored log. Every update passes it before the
-   * write batcher: nothing is stored, merged with other updates or forwarded unless it applies cleanly.
-   */
-  #gateOf(room: Room): WriteGate<WriteContext> {
-    return (room.gate ??= new WriteGate<WriteContext>(room.log.stateVector(), this.#gateHandlers));
-  }
-
-  /** One set of handlers for every room's gate (each write's context names its room): a loaded room costs no closures. */
-  readonly #gateHandlers: GateHandlers<WriteContext> = {
-    admit: (writes) => {
-      for (const { update, context, binds } of writes) {
-        const doc = context.room.doc;
-        this.#batcher.enqueue(binds === undefined ? { doc, update, context } : { doc, update, context, binds });
-      }
-    },
-    refuse: (write, reason) => this.#refuseAtGate(write.context.room, write, reason),
-    mayFill: (filler, held) => filler.from === held.from || filler.from === PEER,
-    authorize: ({ room, from }, advances) => (from.author === undefined || room.bindings === null ? undefined : bindClientIds(room.bindings, advances, from.author)),
-    mayWrite: ({ room, from }, clients) => {
-      const { bindings } = room;
-      if (from.author === undefined || bindings === null) return true;
-      for (const client of clients) if ((bindings.get(client) ?? from.author) !== from.author) return false;
-      return true;
-    },
-  };
-
-  #refuseAtGate(room: Room, { update, context }: GateWrite<WriteContext>, reason: GateRefusal): void {
-    const corrupt = reason === 'empty_delete_range' || reason === 'empty_struct' || reason === 'self_reference' || reason === 'repeated_client';
-    const error =
-      reason === 'client_id_taken'
-        ? new ClientIdTakenError(room.doc)
-        : corrupt
-          ? new CorruptUpdateError(room.doc, reason)
-          : new UnmetDependencyError(room.doc, reason);
+  #refuseAtGate({ update, context }: GateWrite<WriteContext>, error: RelayError, reason: GateRefusal): void {
+    const { room } = context;
     room.pendingWrites--;
     this.#logger.warn({ doc: room.doc, code: error.code, reason, bytes: update.byteLength, peer: context.from === PEER }, 'update refused');
     this.emit('updateRefused', room.doc, error.code, reason);
@@ -303,11 +247,12 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     if (isEmptyUpdate(exact)) return true;
     return new Promise<void>((resolve, reject) => {
       room.pendingWrites++;
-      this.#enter(room, exact, { room, decoded, from: PEER, resolve, reject });
+      this.#admission.enter(room, exact, { room, decoded, from: PEER, resolve, reject });
     }).then(
       () => true,
       (error: unknown) => {
-        if (error instanceof CorruptUpdateError || error instanceof UnmetDependencyError) return false;
+        // Refused at the gate (counted and logged there): the peer's update is dropped, not an engine failure.
+        if (error instanceof RelayError && (error.code === 'ERR_CORRUPT_UPDATE' || error.code === 'ERR_UNMET_DEPENDENCY' || error.code === 'ERR_CLIENT_ID_TAKEN')) return false;
         throw error;
       },
     );
@@ -434,17 +379,3 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
   }
 }
 
-/**
- * The client ids in `advances` that `author` is the first to write with, now bound to it in `bindings`; undefined when
- * there is none; 'client_id_taken' (and nothing bound) when one of them belongs to another user.
- */
-function bindClientIds(bindings: Map<number, string>, advances: ReadonlyMap<number, number>, author: string): 'client_id_taken' | Map<number, string> | undefined {
-  let binds: Map<number, string> | undefined;
-  for (const client of advances.keys()) {
-    const owner = bindings.get(client);
-    if (owner === undefined) (binds ??= new Map()).set(client, author);
-    else if (owner !== author) return 'client_id_taken';
-  }
-  if (binds !== undefined) for (const [client, user] of binds) bindings.set(client, user);
-  return binds;
-}
