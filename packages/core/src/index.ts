@@ -29,7 +29,7 @@ export {
   type IndexedDbPersistenceOptions,
 } from './persistence/indexeddb-persistence.js';
 export * from './transport/index.js';
-export { bindTextInput, TextInputBinding, type TaskTextField } from './bindings/text-input.js';
+export { bindTextInput, TextInputBinding, type TaskTextField, type TextInputElement } from './bindings/text-input.js';
 export {
   Presence,
   editorsByTask,

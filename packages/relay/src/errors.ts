@@ -18,6 +18,7 @@ export type RelayErrorCode =
   | 'ERR_INVALID_OPTION'
   | 'ERR_DATA_DIR';
 
+/** The base of every error the relay raises; `code` is stable and names the kind. */
 export class RelayError extends Error {
   constructor(
     readonly code: RelayErrorCode,

@@ -14,11 +14,22 @@
  * @packageDocumentation
  */
 export { startRelay, type Relay, type RelayOptions } from './relay.js';
-export { RELAY_DEFAULTS, RELAY_OPTIONS } from './options.js';
+export { RELAY_DEFAULTS, RELAY_OPTIONS, type OptionName, type RelayDefaults } from './options.js';
 export { RelayEngine, ENGINE_DEFAULTS, type RelayEngineEvents, type RelayEngineOptions } from './engine/relay-engine.js';
-export type { RoomMember, RoomView } from './engine/member.js';
+export type { MemberEngine, RoomMember, RoomView } from './engine/member.js';
+export type { Replication } from './engine/replication.js';
+export type { RedisReplicationOptions } from './cluster/redis-replication.js';
+export type { RefusalReason, RelayMetrics } from './metrics/relay-metrics.js';
+export type { SessionRefusal } from './sessions/wire-socket.js';
 export { mergeUpdatesTree } from './engine/merge-tree.js';
-export type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates } from './storage/document-storage.js';
+export type {
+  AppendEntry,
+  CompactionResult,
+  DocumentStorage,
+  MergeUpdates,
+  PickQuarantine,
+  QuarantinedUpdate,
+} from './storage/document-storage.js';
 export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';

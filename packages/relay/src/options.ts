@@ -19,6 +19,7 @@ interface Spec {
   readonly max?: number;
 }
 
+/** Every relay option: its command-line flag, environment variable, type, bounds, default and help line (the CLI, `startRelay` and the README are built from this table). */
 export const RELAY_OPTIONS = {
   host: { flag: 'host', env: 'CONCORD_HOST', arg: '<addr>', type: 'string', default: '127.0.0.1', help: 'interface to listen on' },
   port: { flag: 'port', env: 'CONCORD_PORT', arg: '<n>', type: 'integer', min: 0, max: 65535, default: 1234, help: 'TCP port, 0 = any free port' },
@@ -99,9 +100,19 @@ export const RELAY_OPTIONS = {
   metrics: { flag: null, env: null, type: 'boolean', default: true, help: 'serve Prometheus metrics at GET /metrics' },
 } as const satisfies Record<string, Spec>;
 
+/** The name of a relay option, as `startRelay` takes it. */
 export type OptionName = keyof typeof RELAY_OPTIONS;
-type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T;
-export type RelayDefaults = { readonly [K in OptionName]: Widen<(typeof RELAY_OPTIONS)[K]['default']> };
+/** The default value of every relay option. */
+export type RelayDefaults = {
+  // Each literal default widened to its type: a default of 1234 stands for any number.
+  readonly [K in OptionName]: (typeof RELAY_OPTIONS)[K]['default'] extends number
+    ? number
+    : (typeof RELAY_OPTIONS)[K]['default'] extends string
+      ? string
+      : (typeof RELAY_OPTIONS)[K]['default'] extends boolean
+        ? boolean
+        : (typeof RELAY_OPTIONS)[K]['default'];
+};
 
 /** Every option's default. */
 export const RELAY_DEFAULTS = Object.fromEntries(Object.entries(RELAY_OPTIONS).map(([name, spec]) => [name, spec.default])) as RelayDefaults;

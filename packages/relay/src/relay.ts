@@ -60,6 +60,7 @@ export interface RelayOptions {
 }
 
 
+/** A running relay, as `startRelay` returns it. */
 export interface Relay {
   readonly host: string;
   /** The actual port (useful with port 0). */

@@ -19,6 +19,7 @@ export interface PresenceState {
   readonly editing: EditingField | null;
 }
 
+/** Who a person is in presence: the name and colour others see. */
 export interface PresenceUser {
   readonly name: string;
   readonly color: string;

@@ -6,7 +6,8 @@ import { diffSplice, transformPosition, transformSplice, type DeltaOp } from './
 /** The text fields of a task an editor can bind to. */
 export type TaskTextField = 'title' | 'description';
 
-type Field = HTMLInputElement | HTMLTextAreaElement;
+/** The elements `bindTextInput` binds: a single-line or a multi-line text field. */
+export type TextInputElement = HTMLInputElement | HTMLTextAreaElement;
 
 /**
  * Binds an `<input>` or `<textarea>` to the title or description of a task, both ways, until `destroy()`: typing makes
@@ -18,7 +19,7 @@ type Field = HTMLInputElement | HTMLTextAreaElement;
  * const binding = bindTextInput(document.querySelector('input')!, list, taskId, 'title');
  * // later: binding.destroy();
  */
-export function bindTextInput(element: Field, list: TaskList, taskId: TaskId, field: TaskTextField): TextInputBinding {
+export function bindTextInput(element: TextInputElement, list: TaskList, taskId: TaskId, field: TaskTextField): TextInputBinding {
   if (field !== 'title' && field !== 'description') throw new TypeError(`bindTextInput: field must be 'title' or 'description', not ${String(field)}`);
   return new TextInputBinding(element, list.text(taskId, field));
 }
@@ -38,7 +39,7 @@ export class TextInputBinding {
   private held: DeltaOp[][] = [];
 
   constructor(
-    readonly field: Field,
+    readonly field: TextInputElement,
     readonly text: Y.Text,
   ) {
     this.shown = text.toString();
@@ -49,6 +50,7 @@ export class TextInputBinding {
     field.addEventListener('compositionend', this.onCompositionEnd);
   }
 
+  /** Stops the binding: removes its listeners and observers; the element keeps its text. */
   destroy(): void {
     this.text.unobserve(this.onRemote);
     this.field.removeEventListener('input', this.onInput);

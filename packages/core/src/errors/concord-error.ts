@@ -7,6 +7,7 @@ export const ConcordErrorCode = {
   /** Local storage is held by another process (a LevelDB directory is locked while open). */
   StorageLocked: 'ERR_STORAGE_LOCKED',
 } as const;
+/** One of the stable codes of `ConcordErrorCode`. */
 export type ConcordErrorCodeValue = (typeof ConcordErrorCode)[keyof typeof ConcordErrorCode];
 
 /** Every error that `@concord/core` throws on purpose; branch on `code`, not on the message. */

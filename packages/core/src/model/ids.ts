@@ -8,10 +8,12 @@ export type TaskId = string & { readonly __brand: 'TaskId' };
 // A '/' would make `<listId>/<taskId>` ambiguous; the rest keeps ids safe in URLs, file names and IndexedDB names.
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** Whether `value` can be a list or task id: 1-128 of A-Z a-z 0-9 _ -. */
 export function isValidId(value: string): boolean {
   return ID_PATTERN.test(value);
 }
 
+/** Checks `value` as a list id; throws a ConcordError with code ERR_INVALID_ID otherwise. */
 export function asListId(value: string): ListId {
   if (!isValidId(value)) {
     throw new ConcordError(ConcordErrorCode.InvalidId, `invalid list id ${JSON.stringify(value)}: use 1-128 of A-Z a-z 0-9 _ -`);
@@ -19,6 +21,7 @@ export function asListId(value: string): ListId {
   return value as ListId;
 }
 
+/** Checks `value` as a task id; throws a ConcordError with code ERR_INVALID_ID otherwise. */
 export function asTaskId(value: string): TaskId {
   if (!isValidId(value)) {
     throw new ConcordError(ConcordErrorCode.InvalidId, `invalid task id ${JSON.stringify(value)}: use 1-128 of A-Z a-z 0-9 _ -`);

@@ -17,6 +17,7 @@ export interface TaskFields {
   readonly updatedAt: number;
 }
 
+/** The fields of a task `list.update` can change; absent fields stay as they are. */
 export type TaskPatch = Partial<Pick<TaskFields, 'title' | 'description' | 'completed'>>;
 
 type FieldValue = boolean | number | string;

@@ -6,6 +6,7 @@ import { closeDb, getValue, readRange, writeBatch, type BatchOperation, type Lev
 import { asConcordError, openDatabase, type Opened } from './leveldb-open.js';
 import { COUNTER_KEY, encodeSeq, metaKey, metaPrefix, prefixRange, updateKey, updatePrefix } from './leveldb-keys.js';
 
+/** Options of `LevelDbPersistence`. */
 export interface LevelDbPersistenceOptions {
   /** The database's directory (created if missing). LevelDB lets one process at a time hold it. */
   readonly directory: string;
@@ -18,6 +19,7 @@ export interface LevelDbPersistenceOptions {
   readonly compactAfterRecords?: number;
 }
 
+/** The defaults of `LevelDbPersistenceOptions`. */
 export const LEVELDB_PERSISTENCE_DEFAULTS = {
   sync: false,
   compactAfterRecords: 100,
@@ -135,6 +137,7 @@ export class LevelDbPersistence extends ObservableV2<PersistenceEvents> implemen
   }
 
   /** @internal Queues an update; every update queued in one turn is written in one batch. */
+  /** @internal */
   append(binding: LevelDbBinding, update: Uint8Array): void {
     this.queue.push({ binding, update });
     if (this.writeQueued) return;

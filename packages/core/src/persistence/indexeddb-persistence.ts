@@ -4,11 +4,13 @@ import type * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
 import type { PersistedDocument, PersistenceAdapter, PersistenceEvents, PrefetchedList } from './persistence.js';
 
+/** Options of `IndexedDbPersistence` (y-indexeddb, one database per document). */
 export interface IndexedDbPersistenceOptions {
   /** Prefix of every database name, so Concord's databases never clash with another app's on the same origin. */
   readonly databasePrefix?: string;
 }
 
+/** The defaults of `IndexedDbPersistenceOptions`. */
 export const INDEXEDDB_PERSISTENCE_DEFAULTS = { databasePrefix: 'concord:' } as const satisfies IndexedDbPersistenceOptions;
 
 /** Persistence through y-indexeddb: one IndexedDB database per document. Needs a global `indexedDB`. */

@@ -16,6 +16,7 @@ const inList = (listId: string, name: string) => name === listId || name.startsW
  * tests stand for a page reload.
  */
 export class MemoryPersistenceStore {
+  /** @internal */
   readonly documents = new Map<string, StoredDocument>();
 
   /** Total bytes of stored updates, for tests that check storage stays bounded. */

@@ -1,6 +1,7 @@
 import type { ObservableV2 } from 'lib0/observable';
 import type * as Y from 'yjs';
 
+/** Events of a persistence adapter. */
 export interface PersistenceEvents {
   /** A write failed (e.g. the storage quota is full). The change is kept in memory and retried; nothing is lost. */
   error: (error: Error) => void;
@@ -41,6 +42,7 @@ export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>
   close(): Promise<void>;
 }
 
+/** How a document is bound to storage. */
 export interface BindOptions {
   /**
    * A plain, JSON-serialisable rendering of the document (a task's fields, say). Adapters that snapshot lists store it
@@ -55,6 +57,7 @@ export interface PrefetchedDocument {
   readonly view?: unknown;
 }
 
+/** What `prefetch` read of a list's documents in one pass, served to the binds that follow. */
 export interface PrefetchedList {
   /** Every document of the list this read found in storage, by name. */
   readonly documents: ReadonlyMap<string, PrefetchedDocument>;
@@ -67,6 +70,7 @@ export interface PersistedDocument {
   readonly name: string;
   /** Small values kept beside the document's updates, e.g. the clocks the relay confirmed. */
   getMeta(key: string): Promise<Uint8Array | undefined>;
+  /** Stores a small value beside the document's updates (replacing any under the same key). */
   setMeta(key: string, value: Uint8Array): Promise<void>;
   /** Resolves once every update made so far is durably stored. */
   flush(): Promise<void>;

@@ -12,6 +12,7 @@ import { ListSnapshots } from './single-database/list-snapshots.js';
 import { Prefetcher } from './single-database/prefetch.js';
 import { WriteQueue } from './single-database/write-queue.js';
 
+/** Options of `SingleDatabasePersistence` (every document in one IndexedDB database). */
 export interface SingleDatabasePersistenceOptions {
   /** The app's one IndexedDB database. */
   readonly databaseName?: string;
@@ -23,6 +24,7 @@ export interface SingleDatabasePersistenceOptions {
   readonly snapshotAfterChanges?: number;
 }
 
+/** The defaults of `SingleDatabasePersistenceOptions`. */
 export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
   databaseName: 'concord',
   compactAfterRecords: 100,

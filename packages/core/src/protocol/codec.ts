@@ -20,6 +20,7 @@ export class ProtocolError extends Error {
 /** Longest document name accepted on the wire, in UTF-8 bytes' worth of characters. */
 export const MAX_DOC_NAME_LENGTH = 512;
 
+/** Encodes a message as one binary frame (the layout in PROTOCOL.md); the inverse of `decodeMessage`. */
 export function encodeMessage(message: Message): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, message.type);

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 
+/** A Yjs delete set as `Y.decodeUpdate` returns it. */
 export type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
 type DeleteItem = { readonly clock: number; readonly len: number };
 

@@ -27,6 +27,7 @@ export const MessageType = {
   /** relay → client: heartbeat answer. */
   Pong: 8,
 } as const;
+/** One of the wire tags of `MessageType`. */
 export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType];
 
 /** A state vector as Yjs encodes it (`Y.encodeStateVector`). */
@@ -34,12 +35,14 @@ export type EncodedStateVector = Uint8Array;
 /** A Yjs update in the v1 encoding. */
 export type EncodedUpdate = Uint8Array;
 
+/** One document of a Subscribe, with the client's state vector for it. */
 export interface SubscribeEntry {
   readonly doc: string;
   /** The client's state vector for the document: the relay answers with what the client lacks. */
   readonly stateVector: EncodedStateVector;
 }
 
+/** One document of a SyncReply: what the client lacks, and the relay's state vector. */
 export interface SyncReplyEntry {
   readonly doc: string;
   /** Everything the relay durably holds that the client's state vector lacks. */
@@ -48,51 +51,63 @@ export interface SyncReplyEntry {
   readonly stateVector: EncodedStateVector;
 }
 
+/** client → relay: start syncing these documents (batched sync step 1). */
 export interface SubscribeMessage {
   readonly type: typeof MessageType.Subscribe;
   readonly entries: readonly SubscribeEntry[];
 }
+/** relay → client: the answer to a Subscribe (batched sync step 2). */
 export interface SyncReplyMessage {
   readonly type: typeof MessageType.SyncReply;
   readonly entries: readonly SyncReplyEntry[];
 }
+/** client → relay: stop receiving these documents' updates and awareness. */
 export interface UnsubscribeMessage {
   readonly type: typeof MessageType.Unsubscribe;
   readonly docs: readonly string[];
 }
+/** Either way: a Yjs update of one document. */
 export interface UpdateMessage {
   readonly type: typeof MessageType.Update;
   readonly doc: string;
   readonly update: EncodedUpdate;
 }
+/** relay → client: the relay durably holds the document's updates up to these clocks. */
 export interface AckMessage {
   readonly type: typeof MessageType.Ack;
   readonly doc: string;
   /** Clocks the relay now holds durably for this document, as an encoded state vector (per client: next clock). */
   readonly clocks: EncodedStateVector;
 }
+/** Either way: a y-protocols awareness update of one document. */
 export interface AwarenessMessage {
   readonly type: typeof MessageType.Awareness;
   readonly doc: string;
   readonly update: Uint8Array;
 }
+/** relay → client: a request about one document was refused; the connection stays open. */
 export interface ErrorMessage {
   readonly type: typeof MessageType.Error;
   readonly doc: string;
   readonly code: ErrorCodeValue;
   readonly message: string;
 }
+/** client → relay: a heartbeat probe. */
 export interface PingMessage {
   readonly type: typeof MessageType.Ping;
   readonly nonce: number;
 }
+/** relay → client: the answer to a Ping, with its nonce. */
 export interface PongMessage {
   readonly type: typeof MessageType.Pong;
   readonly nonce: number;
 }
 
+/** Every message a client sends. */
 export type ClientMessage = SubscribeMessage | UnsubscribeMessage | UpdateMessage | AwarenessMessage | PingMessage;
+/** Every message a relay sends. */
 export type RelayMessage = SyncReplyMessage | UpdateMessage | AckMessage | AwarenessMessage | ErrorMessage | PongMessage;
+/** Every concord.v1 message. */
 export type Message = ClientMessage | RelayMessage;
 
 /** Codes carried by an Error message: a refusal about one document; the connection stays open. */
@@ -132,6 +147,7 @@ export const ErrorCode = {
    */
   ClientIdTaken: 11,
 } as const;
+/** One of the stable codes of `ErrorCode`. */
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
@@ -164,8 +180,10 @@ export const CloseCode = {
   /** An unexpected relay failure while serving this connection. */
   InternalError: 4500,
 } as const;
+/** One of the WebSocket close codes of `CloseCode`. */
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** WebSocket subprotocol names, newest first. A client offers all it speaks; the relay picks the newest it speaks. */
 export const PROTOCOL_V1 = 'concord.v1';
+/** The WebSocket subprotocols this version speaks, preferred first. */
 export const SUPPORTED_PROTOCOLS: readonly string[] = [PROTOCOL_V1];

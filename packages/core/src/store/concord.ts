@@ -10,6 +10,7 @@ import { WebSocketTransport } from '../transport/websocket-transport.js';
 import { combineStatus, sameClientStatus, type ConcordStatus } from './client-status.js';
 import { TaskList } from './task-list.js';
 
+/** How a `Concord` client stores and syncs: every option is optional (a local-only client by default). */
 export interface ConcordOptions {
   /**
    * Local storage. Default: every document in one IndexedDB database (`SingleDatabasePersistence`) where IndexedDB
@@ -44,6 +45,7 @@ export interface ConcordOptions {
   readonly syncTabs?: boolean;
 }
 
+/** Events of a `Concord` client. */
 export interface ConcordEvents {
   /**
    * The status across every open list (`concord.status`) changed: a list's state or counts, the connection, the

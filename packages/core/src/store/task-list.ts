@@ -23,6 +23,7 @@ export interface Task extends TaskFields {
   readonly deleted?: { readonly at: number; readonly by: string };
 }
 
+/** The fields and place of a task `list.create` makes; every field is optional. */
 export interface NewTask {
   readonly title?: string;
   readonly description?: string;
@@ -31,6 +32,7 @@ export interface NewTask {
   readonly after?: TaskId | null;
 }
 
+/** Events of an open `TaskList`. */
 export interface TaskListEvents {
   /** The tasks changed, by a local edit or one from elsewhere. Fires at most once per microtask. */
   change: (tasks: readonly Task[]) => void;
@@ -74,7 +76,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private readonly origin = { list: this };
   private readonly forwardError = (error: Error): void => this.emit('error', [error]);
 
-  /** Use `Concord.openList`. */
+  /** Use `Concord.openList`.
+   * @internal
+   */
   constructor(
     readonly id: ListId,
     private readonly listDoc: Y.Doc,
@@ -122,6 +126,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return super.on(name, listener);
   }
 
+  /** Removes a listener added with `on`. */
   override off<N extends keyof TaskListEvents>(name: N, listener: TaskListEvents[N]): void {
     if (name === 'change') this.changeListeners.delete(listener);
     super.off(name, listener);
@@ -176,11 +181,13 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return this.snapshotNow().trash;
   }
 
+  /** The task with this id (live or in the trash), or undefined when the list has none. */
   get(id: TaskId): Task | undefined {
     const entry = this.list.entries().find((candidate) => candidate.id === id);
     return entry && this.toTask(entry);
   }
 
+  /** Creates a task (last in the list, or right after `input.after`) and returns its id; it is stored and synced in the background. */
   create(input: NewTask = {}): TaskId {
     this.assertOpen();
     void this.hydrator.hydrateList();
@@ -193,6 +200,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return id;
   }
 
+  /** Changes a task's fields. Texts change by the smallest splice, so a concurrent edit of the same text merges with this one. */
   update(id: TaskId, patch: TaskPatch): void {
     this.slotOf(id).task.update(patch, this.context.now(), this.origin);
   }
@@ -212,6 +220,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin);
   }
 
+  /** Brings a task back from the trash to its place in the list, with every edit made to it meanwhile. */
   restore(id: TaskId): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
@@ -244,6 +253,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     await this.context.persistence.flush();
   }
 
+  /** Stops syncing the list and releases its documents; what is stored stays. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

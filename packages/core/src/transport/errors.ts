@@ -21,8 +21,10 @@ export const TransportErrorCode = {
   /** The relay closed the connection with a code that signals a fault (4400, 4413, 4429, 4500, 4503, …). */
   ConnectionClosed: 'ERR_CONNECTION_CLOSED',
 } as const;
+/** One of the stable codes of `TransportErrorCode`. */
 export type TransportErrorCodeValue = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
+/** What a `TransportError` is about, where it applies. */
 export interface TransportErrorDetails {
   /** The document concerned, when the error is about one. */
   readonly doc?: string;

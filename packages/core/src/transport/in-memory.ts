@@ -111,6 +111,7 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
     return this.toRelayQueue.length + this.toClientQueue.length;
   }
 
+  /** The connection's queues that hold undelivered messages (for the relay's `deliverAll`). */
   nonEmptyQueues(): Array<Array<() => void>> {
     return [this.toRelayQueue, this.toClientQueue].filter((queue) => queue.length > 0);
   }

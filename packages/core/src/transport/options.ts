@@ -7,25 +7,35 @@ export interface WebSocketLike {
   readonly readyState: number;
   /** The subprotocol the server selected. */
   readonly protocol: string;
+  /** Sends one binary frame. */
   send(data: Uint8Array): void;
+  /** Closes the socket. */
   close(code?: number, reason?: string): void;
+  /** Called once the socket is open. */
   onopen: Handler<unknown> | null;
+  /** Called with each inbound frame. */
   onmessage: Handler<{ readonly data: unknown }> | null;
+  /** Called once the socket closed, with the close code and reason. */
   onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
+  /** Called on a socket error (a close follows). */
   onerror: Handler<unknown> | null;
 }
 
+/** A WebSocket class: the browser's, Node 22's, or the `ws` package's. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 /** Where `online`/`offline` events come from: `window` in browsers. */
 export interface ConnectivitySource {
+  /** Calls `listener` on each `online` or `offline` event. */
   addEventListener(type: 'online' | 'offline', listener: () => void): void;
+  /** Stops calling a listener added with `addEventListener`. */
   removeEventListener(type: 'online' | 'offline', listener: () => void): void;
 }
 
 /** A token, or a function returning a fresh one before each connection attempt (sent as `?token=`). */
 export type TokenSource = string | (() => string | Promise<string>);
 
+/** Options of `WebSocketTransport`: where the relay is, how to authenticate, and how to retry. */
 export interface WebSocketTransportOptions {
   /** Relay URL(s), `ws:` or `wss:`. With several, a failed attempt moves on to the next, in order, wrapping around. */
   readonly url: string | readonly string[];

@@ -37,7 +37,9 @@ export interface DocumentSyncState {
   readonly pending: boolean;
 }
 
+/** Events of a transport. */
 export interface TransportEvents {
+  /** The connection's status changed. */
   status: (status: SyncStatus) => void;
   /** The sync state (`documentState`) of one or more documents may have changed. At most once per microtask. */
   documents: () => void;

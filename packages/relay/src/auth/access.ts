@@ -5,7 +5,9 @@
  */
 export type AccessMode = 'rw' | 'ro' | 'none';
 
+/** What one connection may do with each document, and who it is. */
 export interface DocumentAccess {
+  /** The access this connection has to `doc`: read-write, read-only or none. */
   mode(doc: string): AccessMode;
   /**
    * The authenticated user (the token's `sub`) when authentication is on: the relay binds each Yjs client id to the
@@ -14,4 +16,5 @@ export interface DocumentAccess {
   readonly author?: string;
 }
 
+/** Full read-write access to every document, anonymous: what every connection gets without `--auth-secret`. */
 export const ALLOW_ALL: DocumentAccess = { mode: () => 'rw' };

@@ -15,6 +15,7 @@ export interface TokenClaims {
   readonly exp: number;
 }
 
+/** The claims and lifetime of a token made by `createToken`. */
 export interface CreateTokenOptions {
   readonly secret: string;
   readonly lists: readonly string[] | '*';

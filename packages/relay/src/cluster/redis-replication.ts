@@ -14,6 +14,7 @@ import { bringsNews, deleteSetOf } from './delete-set.js';
 import { ClusterMessageType, decodeClusterMessage, encodeClusterMessage, type ClusterMessage, type SyncAnswer } from './messages.js';
 import type { Replication } from '../engine/replication.js';
 
+/** How relays sharing documents reach each other through Redis. */
 export interface RedisReplicationOptions {
   /** `redis://HOST:PORT` (or `rediss://`), optionally with a database and credentials. */
   readonly url: string;

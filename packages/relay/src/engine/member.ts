@@ -40,6 +40,7 @@ export interface RoomView {
 export interface MemberEngine {
   /** Loads the document if needed and adds the member. Rejects with LoadFailedError or EngineClosedError. */
   join(doc: string, member: RoomMember): Promise<RoomView>;
+  /** Removes the member from the document's room; the room unloads once idle. */
   leave(doc: string, member: RoomMember): void;
   /** Resolves with the clocks now durably held once the update is stored and forwarded. */
   submitUpdate(doc: string, member: RoomMember, update: Uint8Array): Promise<Uint8Array>;

@@ -32,6 +32,7 @@ import type { Replication } from './replication.js';
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
 const PEER: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined };
 
+/** The relay engine's storage, logger and limits. */
 export interface RelayEngineOptions {
   readonly storage: DocumentStorage;
   readonly logger?: Logger;

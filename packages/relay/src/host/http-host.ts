@@ -17,6 +17,7 @@ import { httpRoutes } from './http-routes.js';
 import { pickProtocol, refuseUpgrade, stockDocumentName } from './upgrade.js';
 import { messageBytes, wireSocket, type WireSocketOptions } from './ws-socket.js';
 
+/** How the HTTP host serves WebSocket upgrades, `/metrics`, health checks and static files. */
 export interface HttpHostOptions {
   readonly engine: RelayEngine;
   readonly logger: Logger;

@@ -87,10 +87,12 @@ export class RelayMetrics {
     this.#bytesOutPending = 0;
   }
 
+  /** Counts one refused message or connection under its reason. */
   refuse(reason: RefusalReason): void {
     this.refused.inc({ reason });
   }
 
+  /** Every metric in the Prometheus text format, as `/metrics` serves it. */
   text(): Promise<string> {
     return this.registry.metrics();
   }

@@ -45,6 +45,7 @@ export class ConcordSession implements Session, RoomMember {
     private readonly socket: WireSocket,
   ) {}
 
+  /** Handles one inbound concord.v1 frame. */
   handleMessage(data: Uint8Array): void {
     if (this.#closed) return;
     let message: Message;
@@ -74,6 +75,7 @@ export class ConcordSession implements Session, RoomMember {
     }
   }
 
+  /** The socket closed: leave every document the session subscribed to. */
   handleClose(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -70,11 +70,13 @@ export class StockSession implements Session, RoomMember {
     );
   }
 
+  /** Handles one inbound y-websocket frame (sync or awareness). */
   handleMessage(data: Uint8Array): void {
     if (this.#phase === 'joining') (this.#queue ??= []).push(data);
     else if (this.#phase === 'active') this.#process(data);
   }
 
+  /** The socket closed: leave the document's room. */
   handleClose(): void {
     const wasActive = this.#phase === 'active';
     this.#phase = 'closed';

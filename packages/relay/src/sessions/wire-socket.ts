@@ -7,19 +7,24 @@ import type { MemberEngine } from '../engine/member.js';
  * socket is already closing (the host's adapter drops the frame).
  */
 export interface WireSocket {
+  /** Queues one binary frame. */
   send(data: Uint8Array): void;
+  /** Closes the socket with a WebSocket close code and reason. */
   close(code: number, reason: string): void;
 }
 
 /** A protocol session over one socket: the host feeds it frames and tells it when the socket closed. */
 export interface Session {
+  /** Handles one inbound binary frame. */
   handleMessage(data: Uint8Array): void;
+  /** The socket closed: leave every room and release what the session holds. */
   handleClose(): void;
 }
 
 /** Refusals a session reports without closing the connection (the metrics count them by this name). */
 export type SessionRefusal = 'forbidden' | 'read_only' | 'not_subscribed' | 'storage_failed';
 
+/** What a session needs from its host: the engine, a logger and the connection's access. */
 export interface SessionContext {
   readonly engine: MemberEngine;
   readonly logger: Logger;

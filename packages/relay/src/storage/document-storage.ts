@@ -16,6 +16,7 @@ export interface AppendEntry {
   readonly binds?: ReadonlyMap<number, string>;
 }
 
+/** What one compaction of a document's stored log did. */
 export interface CompactionResult {
   /** How many stored updates were replaced (0: nothing to do, the log already had at most one update). */
   readonly replaced: number;
@@ -40,6 +41,7 @@ export type PickQuarantine = (updates: readonly Uint8Array[]) => ReadonlyMap<num
 /** Merges a document's updates into one (for example `Y.mergeUpdates`, in a tree). */
 export type MergeUpdates = (updates: readonly Uint8Array[]) => Uint8Array;
 
+/** Where the relay keeps each document's log of updates: LevelDB on disk (`LevelDbStorage`) or memory (`MemoryStorage`). */
 export interface DocumentStorage {
   /** Every stored update of the document, in append order; `[]` for an unknown document. */
   loadUpdates(doc: string): Promise<Uint8Array[]>;

@@ -29,6 +29,7 @@ import {
 } from './leveldb-keys.js';
 import { decodeQuarantineRecord, encodeQuarantineRecord } from './quarantine-record.js';
 
+/** Options of `LevelDbStorage`. */
 export interface LevelDbStorageOptions {
   /**
    * fsync every write. Off by default: a write the OS has accepted survives the relay process being killed (kill -9);
