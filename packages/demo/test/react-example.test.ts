@@ -8,16 +8,20 @@ import { uniqueList } from './support/fixture.js';
 import { DEMO_DIR, startRelay, type RunningRelay } from './support/relay.js';
 
 // The React example (examples/react: @concord/core/react hooks, bindTextInput, presence) built with Vite, served by the
-// real relay, in two Chromium contexts: one edits offline by choice, the other online, then they merge.
-const EXAMPLE_DIST = join(DEMO_DIR, 'examples', 'react', 'dist');
+// real relay, in two Chromium contexts: one edits offline by choice, the other online, then they merge. The same page
+// runs built against React 19 (dist) and React 18 (dist-react18): the hooks support both.
+const BUILDS = [
+  { react: '19', dist: join(DEMO_DIR, 'examples', 'react', 'dist') },
+  { react: '18', dist: join(DEMO_DIR, 'examples', 'react', 'dist-react18') },
+];
 
-describe('the React example page', () => {
+describe.each(BUILDS)('the React example page on React $react', ({ react, dist: EXAMPLE_DIST }) => {
   let relay: RunningRelay;
   let browser: Browser;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    if (!existsSync(join(EXAMPLE_DIST, 'index.html'))) throw new Error('examples/react/dist is missing: run `pnpm --filter @concord/demo build` first');
+    if (!existsSync(join(EXAMPLE_DIST, 'index.html'))) throw new Error(`${EXAMPLE_DIST} is missing: run \`pnpm --filter @concord/demo build\` first`);
     relay = await startRelay({ staticDir: EXAMPLE_DIST });
     ({ browser, close } = await launchBrowser());
   });
@@ -33,6 +37,7 @@ describe('the React example page', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${relay.httpUrl}/?list=${encodeURIComponent(list)}&user=${encodeURIComponent(user)}`);
     await page.getByTestId('new-task').waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => document.documentElement.dataset['react'])).toMatch(new RegExp(`^${react}\\.`));
     return { page, errors };
   }
   const titles = (page: Page) => page.locator('[data-testid="title"]').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));

@@ -5,6 +5,7 @@ import type { ConcordStatus } from '../store/client-status.js';
 import type { Concord } from '../store/concord.js';
 import type { ListSyncStatus } from '../store/list-status.js';
 import type { Task, TaskList } from '../store/task-list.js';
+import { holdList, releaseList } from './list-holds.js';
 import { ConcordStatusStore, ListStore, PresenceStore, storeFor, type ExternalStore, type ListSnapshot, type PresenceSnapshot } from './stores.js';
 
 const ConcordContext = createContext<Concord | null>(null);
@@ -61,8 +62,10 @@ export interface TaskListState extends ListSnapshot {
 
 /**
  * Opens a list of the provider's client and follows it: tasks in order, the trash, the list's sync status. Renders
- * once per burst of changes (the edits made in one go, or the messages applied in one turn). The list stays open, and
- * syncing, until the client is closed; opening it again (here or with `concord.openList`) returns the same list at once.
+ * once per burst of changes (the edits made in one go, or the messages applied in one turn). Components asking for the
+ * same list share one instance. A list the hooks opened stays open, and syncing, while any mounted component uses it,
+ * and is closed a turn after the last one unmounts; a list your code opened with `concord.openList` before is yours to
+ * close.
  */
 export function useTaskList(listId: string): TaskListState {
   const concord = useConcord();
@@ -70,14 +73,22 @@ export function useTaskList(listId: string): TaskListState {
   const current = opened !== null && opened.concord === concord && opened.id === listId ? opened : null;
   useEffect(() => {
     let live = true;
+    let held = false;
     Promise.resolve()
-      .then(() => concord.openList(listId))
+      .then(() => {
+        // Unmounted before this turn: hold nothing, so nothing is left to release.
+        if (!live) return null;
+        const opening = holdList(concord, listId);
+        held = true;
+        return opening;
+      })
       .then(
-        (list) => live && setOpened({ concord, id: listId, list, error: null }),
+        (list) => live && list !== null && setOpened({ concord, id: listId, list, error: null }),
         (error: unknown) => live && setOpened({ concord, id: listId, list: null, error: error instanceof Error ? error : new Error(String(error)) }),
       );
     return () => {
       live = false;
+      if (held) releaseList(concord, listId);
     };
   }, [concord, listId]);
   const list = current?.list ?? null;

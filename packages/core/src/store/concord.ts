@@ -129,6 +129,11 @@ export class Concord extends ObservableV2<ConcordEvents> {
     this.statusChanged();
   }
 
+  /** Whether a list with this id is open, or opening: `openList(id)` would then return that instance. */
+  isListOpen(id: string): boolean {
+    return this.open.has(id as ListId);
+  }
+
   /**
    * Opens a list from local storage (never waiting for the network), then syncs it in the background. Opening a list
    * that is already open returns the same instance.

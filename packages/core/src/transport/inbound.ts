@@ -40,8 +40,11 @@ export function handleFrame(host: SessionHost, sessions: DocSessions, data: unkn
   }
 }
 
-function toBytes(data: unknown): Uint8Array | null {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+/** The bytes of a binary frame as a WebSocket delivers it (an ArrayBuffer or a view), or null for anything else. */
+export function toBytes(data: unknown): Uint8Array | null {
+  // Checked by tag, not `instanceof`: a socket from another realm (an iframe, a test DOM such as jsdom, Electron's
+  // contexts) hands over its own realm's ArrayBuffer, which `instanceof ArrayBuffer` here rejects.
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return null;
 }

@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { killAllRelays, startRelayProcess as launch } from '../../../relay/test/support/relay-process.js';
 
 export { killAllRelays };
 
-const RELAY_DIST = fileURLToPath(new URL('../../../relay/dist/cli.js', import.meta.url));
+const RELAY_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../relay/dist/cli.js');
 
 export interface RelayProcess {
   readonly url: string;

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
-export const RELAY_BIN = fileURLToPath(new URL('../../bin/concord-relay.js', import.meta.url));
+// Resolved from this file's path, not with `new URL(…, import.meta.url)`: under a jsdom test environment `URL` is
+// jsdom's, which Node's fileURLToPath rejects.
+export const RELAY_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/concord-relay.js');
 const READY = /listening on (ws:\/\/[^\s]+)/;
 
 export interface RelayProcess {
