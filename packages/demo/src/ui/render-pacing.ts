@@ -1,0 +1,55 @@
+/** Rows rendered in the first pass of a big list (more than a screen), then CHUNK more per task until all are in. */
+const FIRST_ROWS = 40;
+const CHUNK_ROWS = 250;
+
+/**
+ * How often and how much the page renders. Changes render at the next animation frame, once however many arrive
+ * before it: a list arriving from the relay changes in hundreds of messages, and rendering a thousand rows per message
+ * is most of what a join would cost. A big list shows its first screen at once and the other rows in chunks, so the
+ * page responds early.
+ */
+export class RenderPacing {
+  private frame: number | null = null;
+  private chunkTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How many rows are in the page while a big list is still being rendered in chunks. */
+  private limit = FIRST_ROWS;
+  /** Called once every row of the loaded list is in the page. */
+  onAllRows: (() => void) | null = null;
+
+  constructor(private readonly requestUpdate: () => void) {}
+
+  /** Renders at the next frame; at once when `now` (the first render shows the list without waiting). */
+  schedule(now: boolean): void {
+    if (this.frame !== null) return;
+    if (now) return this.requestUpdate();
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.requestUpdate();
+    });
+  }
+
+  /** The rows to render of `items`. */
+  visible<T>(items: readonly T[]): readonly T[] {
+    return this.limit < items.length ? items.slice(0, this.limit) : items;
+  }
+
+  /** After a render of `count` rows: schedules the next chunk, or reports that every row is in. */
+  rendered(count: number): void {
+    if (this.limit < count) {
+      clearTimeout(this.chunkTimer);
+      this.chunkTimer = setTimeout(() => {
+        this.limit += CHUNK_ROWS;
+        this.requestUpdate();
+      }, 0);
+    } else if (this.limit !== Infinity) {
+      this.limit = Infinity;
+      this.onAllRows?.();
+      this.onAllRows = null;
+    }
+  }
+
+  destroy(): void {
+    clearTimeout(this.chunkTimer);
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+  }
+}
