@@ -46,6 +46,7 @@ export class ConcordApp extends LitElement {
   /** How many rows are in the page while a big list is still being rendered in chunks. */
   private rowLimit = FIRST_ROWS;
   private chunkTimer: ReturnType<typeof setTimeout> | undefined;
+  private chunkFrame: number | null = null;
   /** Called after the first render that shows the loaded list (for the render benchmark). */
   onListRendered: (() => void) | null = null;
   /** Called once every row of the loaded list is in the page. */
@@ -130,6 +131,7 @@ export class ConcordApp extends LitElement {
     this.drag?.destroy();
     clearTimeout(this.toastTimer);
     clearTimeout(this.chunkTimer);
+    if (this.chunkFrame !== null) cancelAnimationFrame(this.chunkFrame);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
   }
 
@@ -147,10 +149,18 @@ export class ConcordApp extends LitElement {
     // A big list shows its first screen at once and the other rows in chunks, so the page responds early.
     if (this.rowLimit < this.tasks.length) {
       clearTimeout(this.chunkTimer);
-      this.chunkTimer = setTimeout(() => {
-        this.rowLimit += CHUNK_ROWS;
-        this.requestUpdate();
-      }, 0);
+      if (this.chunkFrame !== null) cancelAnimationFrame(this.chunkFrame);
+      this.chunkFrame = null;
+      const addRows = () => {
+        this.chunkTimer = setTimeout(() => {
+          this.rowLimit += CHUNK_ROWS;
+          this.requestUpdate();
+        }, 0);
+      };
+      // The first screen is painted before more rows come: a task queued now would run before the next frame, and the
+      // frame would then lay out and paint 250 more rows before showing anything.
+      if (this.rowLimit === FIRST_ROWS) this.chunkFrame = requestAnimationFrame(addRows);
+      else addRows();
     } else if (this.rowLimit !== Infinity) {
       this.rowLimit = Infinity;
       this.onAllRowsRendered?.();
