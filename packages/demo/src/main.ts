@@ -27,8 +27,9 @@ async function start(): Promise<void> {
   }
   document.title = `${config.listId} · Concord`;
   const persistence = createPersistence(config.storage);
-  // Not yet connected: the page decides, from the "Work offline" switch, once the list is open.
-  const concord = new Concord({ url: relayUrl(location), connect: false, userId: config.user.name, ...(persistence && { persistence }) });
+  // Connecting at once (unless this window chose "Work offline"): the handshake overlaps opening local storage, rather
+  // than starting once the list is open.
+  const concord = new Concord({ url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, ...(persistence && { persistence }) });
   window.concordDemo = { concord, list: null };
   const list = await concord.openList(config.listId);
   performance.mark('concord:list-opened');
@@ -42,8 +43,6 @@ async function start(): Promise<void> {
     performance.mark('concord:rows-rendered');
     requestAnimationFrame(() => setTimeout(() => performance.mark('concord:rows-painted'), 0));
   };
-  // Connecting first: the first frame says "connecting" (and "Loading this list…"), not "offline".
-  if (!config.workOffline) concord.connect();
   app.attach(config, list, concord);
   // Leave the others' presence lists at once when the window closes, rather than after the 30 s awareness timeout.
   window.addEventListener('pagehide', () => app.setPresent(false));

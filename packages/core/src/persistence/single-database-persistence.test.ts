@@ -86,6 +86,36 @@ describe('single-database persistence', () => {
     expect(reopened.documents.get('L/a')).toEqual({ view: { text: 'abc' } });
   });
 
+  it('binds many documents of a list in one turn with their own records and metadata (read as one range)', async () => {
+    const databaseName = `many-${++run}`;
+    const writer = new SingleDatabasePersistence({ databaseName, idleCompactionDelay: 60_000 });
+    // More documents than a per-document read would serve, beside documents of lists whose names share the prefix.
+    const names = ['L', ...Array.from({ length: 40 }, (_, i) => `L/t${i}`), 'L-other', 'L-other/t1', 'Lx/t1'];
+    const written = await Promise.all(names.map(async (name) => {
+      const doc = new Y.Doc();
+      const bound = await writer.bind(name, doc);
+      doc.getText('t').insert(0, name);
+      doc.getText('t').insert(name.length, '!');
+      await bound.setMeta('confirmed', new TextEncoder().encode(`meta of ${name}`));
+      return bound;
+    }));
+    await Promise.all(written.map((bound) => bound.flush()));
+    await writer.close();
+
+    const reader = new SingleDatabasePersistence({ databaseName });
+    const docs = names.slice(1, 41).map((name) => ({ name, doc: new Y.Doc() }));
+    const bound = await Promise.all(docs.map(({ name, doc }) => reader.bind(name, doc)));
+    for (const [i, { name, doc }] of docs.entries()) {
+      expect(doc.getText('t').toString()).toBe(`${name}!`);
+      expect(new TextDecoder().decode(await bound[i]!.getMeta('confirmed'))).toBe(`meta of ${name}`);
+    }
+    // A document of another list read in the same turn gets its own content only.
+    const other = new Y.Doc();
+    await reader.bind('L-other/t1', other);
+    expect(other.getText('t').toString()).toBe('L-other/t1!');
+    await reader.close();
+  });
+
   it('reports a failed write as an error and keeps the change for the next write', async () => {
     const databaseName = `quota-${++run}`;
     const adapter = new SingleDatabasePersistence({ databaseName });

@@ -350,9 +350,10 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return this.snapshot;
   }
 
+  /** Undefined for a task whose content has not reached this device: it is listed once it has, never as an empty task. */
   private toTask(entry: ListEntry): Task | undefined {
     const slot = this.slots.get(entry.id);
-    if (!slot) return undefined;
+    if (!slot?.hasContent) return undefined;
     return { id: entry.id, order: entry.order, ...(entry.deleted && { deleted: entry.deleted }), ...slot.fields() };
   }
 

@@ -90,6 +90,14 @@ export class TaskSlot {
     return this.document;
   }
 
+  /**
+   * Whether the task's content is on this device: shown from storage (its view or document), made here, or received.
+   * A task the list names whose own document has not arrived yet (a list downloading from the relay) has none.
+   */
+  get hasContent(): boolean {
+    return this.cached !== null || (this.document !== null && this.document.doc.store.clients.size > 0);
+  }
+
   /** The task's fields, cached until its document changes (a 1,000-task list re-renders without re-reading texts). */
   fields(): TaskFields {
     return (this.cached ??= this.hydrate().task.read());

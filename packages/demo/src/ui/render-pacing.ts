@@ -11,6 +11,7 @@ const CHUNK_ROWS = 250;
 export class RenderPacing {
   private frame: number | null = null;
   private chunkTimer: ReturnType<typeof setTimeout> | undefined;
+  private chunkFrame: number | null = null;
   /** How many rows are in the page while a big list is still being rendered in chunks. */
   private limit = FIRST_ROWS;
   /** Called once every row of the loaded list is in the page. */
@@ -37,10 +38,18 @@ export class RenderPacing {
   rendered(count: number): void {
     if (this.limit < count) {
       clearTimeout(this.chunkTimer);
-      this.chunkTimer = setTimeout(() => {
-        this.limit += CHUNK_ROWS;
-        this.requestUpdate();
-      }, 0);
+      if (this.chunkFrame !== null) cancelAnimationFrame(this.chunkFrame);
+      this.chunkFrame = null;
+      const addRows = () => {
+        this.chunkTimer = setTimeout(() => {
+          this.limit += CHUNK_ROWS;
+          this.requestUpdate();
+        }, 0);
+      };
+      // The first screen is painted before more rows come: a task queued now would run before the next frame, and the
+      // frame would then lay out and paint 250 more rows before showing anything.
+      if (this.limit === FIRST_ROWS) this.chunkFrame = requestAnimationFrame(addRows);
+      else addRows();
     } else if (this.limit !== Infinity) {
       this.limit = Infinity;
       this.onAllRows?.();
@@ -50,6 +59,7 @@ export class RenderPacing {
 
   destroy(): void {
     clearTimeout(this.chunkTimer);
+    if (this.chunkFrame !== null) cancelAnimationFrame(this.chunkFrame);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
   }
 }

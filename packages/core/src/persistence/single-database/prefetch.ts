@@ -21,6 +21,8 @@ export interface StoredDocument {
 }
 
 const NO_ENTRIES: ReadonlyMap<string, SnapshotEntry> = new Map();
+/** Documents of one list read in one batch from which the whole list's records are read instead (see `readDocuments`). */
+const WHOLE_LIST_READ = 16;
 
 /**
  * Reads: a whole list ahead of binding its documents (one transaction, served to binds until released), and single
@@ -112,34 +114,74 @@ export class Prefetcher {
     try {
       const db = await this.context.db();
       const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readonly');
-      const index = transaction.objectStore(UPDATES).index(BY_DOC);
-      const lists = [...new Set(batch.map(({ name }) => listOf(name)))];
-      const [snapshots, documents] = await Promise.all([
-        Promise.all(lists.map((listId) => requestResult(transaction.objectStore(SNAPSHOTS).get(listId)) as Promise<SnapshotRecord | undefined>)),
-        Promise.all(
-          batch.map(({ name }) =>
-            Promise.all([
-              requestResult(index.getAllKeys(IDBKeyRange.only(name))),
-              requestResult(index.getAll(IDBKeyRange.only(name))) as Promise<UpdateRecord[]>,
-              requestResult(transaction.objectStore(META).getAllKeys(IDBKeyRange.bound([name], [name, []]))),
-              requestResult(transaction.objectStore(META).getAll(IDBKeyRange.bound([name], [name, []]))) as Promise<unknown[]>,
-            ]),
-          ),
-        ),
-      ]);
-      const entries = new Map(lists.map((listId, i) => [listId, this.snapshots.decode(listId, snapshots[i])]));
-      batch.forEach(({ name, resolve }, i) => {
-        const [keys, records, metaKeys, metaValues] = documents[i]!;
-        for (const key of keys) this.context.ownKeys.set(key, name);
-        const entry = entries.get(listOf(name))?.get(name);
-        resolve({
-          updates: [...(entry ? [entry.update] : []), ...records.map((record) => record.update)],
-          meta: new Map([...(entry?.meta ?? []), ...(metaByDocument(listOf(name), metaKeys, metaValues).get(name) ?? [])]),
-        });
-      });
+      const byList = new Map<string, string[]>();
+      for (const { name } of batch) {
+        const listId = listOf(name);
+        const names = byList.get(listId);
+        if (names) names.push(name);
+        else byList.set(listId, [name]);
+      }
+      const read = await Promise.all([...byList].map(([listId, names]) => this.readDocuments(transaction, listId, names)));
+      const stored = new Map(read.flatMap((documents) => [...documents]));
+      for (const { name, resolve } of batch) resolve(stored.get(name)!);
     } catch (cause) {
       for (const { reject } of batch) reject(cause);
     }
+  }
+
+  /**
+   * Reads documents of one list: its snapshot's entries, and their records and metadata, four requests per document,
+   * or, for many documents of the list at once (a list arriving from the relay binds its new tasks together), four
+   * requests for the whole list. Each request is a round trip to the browser's storage process: in headless Chromium,
+   * 4,000 requests for 1,000 new tasks took 300-360 ms, and the four range requests over the same list 2-22 ms.
+   */
+  private async readDocuments(transaction: IDBTransaction, listId: string, names: readonly string[]): Promise<Map<string, StoredDocument>> {
+    const index = transaction.objectStore(UPDATES).index(BY_DOC);
+    const meta = transaction.objectStore(META);
+    const snapshotRead = requestResult(transaction.objectStore(SNAPSHOTS).get(listId)) as Promise<SnapshotRecord | undefined>;
+    const records = new Map<string, { keys: IDBValidKey[]; updates: Uint8Array[] }>(names.map((name) => [name, { keys: [], updates: [] }]));
+    let metaByDoc: Map<string, Map<string, Uint8Array>>;
+    if (names.length >= WHOLE_LIST_READ) {
+      const [keys, values, metaKeys, metaValues] = await Promise.all([
+        requestResult(index.getAllKeys(listRange(listId))),
+        requestResult(index.getAll(listRange(listId))) as Promise<UpdateRecord[]>,
+        requestResult(meta.getAllKeys(metaRange(listId))),
+        requestResult(meta.getAll(metaRange(listId))) as Promise<unknown[]>,
+      ]);
+      values.forEach((record, i) => {
+        const entry = records.get(record.doc);
+        entry?.keys.push(keys[i]!);
+        entry?.updates.push(record.update);
+      });
+      metaByDoc = metaByDocument(listId, metaKeys, metaValues);
+    } else {
+      metaByDoc = new Map();
+      await Promise.all(
+        names.map(async (name) => {
+          const [keys, values, metaKeys, metaValues] = await Promise.all([
+            requestResult(index.getAllKeys(IDBKeyRange.only(name))),
+            requestResult(index.getAll(IDBKeyRange.only(name))) as Promise<UpdateRecord[]>,
+            requestResult(meta.getAllKeys(IDBKeyRange.bound([name], [name, []]))),
+            requestResult(meta.getAll(IDBKeyRange.bound([name], [name, []]))) as Promise<unknown[]>,
+          ]);
+          records.set(name, { keys, updates: values.map((record) => record.update) });
+          const entries = metaByDocument(listId, metaKeys, metaValues).get(name);
+          if (entries) metaByDoc.set(name, entries);
+        }),
+      );
+    }
+    const snapshot = this.snapshots.decode(listId, await snapshotRead);
+    const stored = new Map<string, StoredDocument>();
+    for (const name of names) {
+      const { keys, updates } = records.get(name)!;
+      for (const key of keys) this.context.ownKeys.set(key, name);
+      const entry = snapshot?.get(name);
+      stored.set(name, {
+        updates: [...(entry ? [entry.update] : []), ...updates],
+        meta: new Map([...(entry?.meta ?? []), ...(metaByDoc.get(name) ?? [])]),
+      });
+    }
+    return stored;
   }
 
   /** One metadata entry: the `meta` store's value, else the one in the list's snapshot. */
