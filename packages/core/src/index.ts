@@ -9,6 +9,9 @@ export type { ListSyncStatus } from './store/list-status.js';
 export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
 export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
 export { TASK_SCHEMA_VERSION, type TaskFields, type TaskPatch } from './model/task-doc.js';
+export type { Author } from './attribution/authors.js';
+export type { ActivityEvent, ActivityKind, Resolution, TaskChange, TextVersion } from './activity/events.js';
+export { isResolution } from './activity/events.js';
 export type {
   BindOptions,
   PersistenceAdapter,

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { authorOf, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
 import { isValidId, type TaskId } from './ids.js';
 import { compareOrdered, keyAtEnd, keysForMove, type Ordered } from './order.js';
 
@@ -9,16 +10,26 @@ export interface ListEntry extends Ordered {
   readonly deleted?: { readonly at: number; readonly by: string };
 }
 
-type EntryValue = string | number;
-type EntryMap = Y.Map<EntryValue>;
+type EntryValue = string | number | Uint8Array | readonly [string, number, number];
+export type EntryMap = Y.Map<EntryValue>;
+
+/** The key under which an entry keeps the last move its replica (Yjs client id) made: `[order, at, clock]`. */
+export function moveKey(client: number): string {
+  return `m${client}`;
+}
 
 /**
- * A list's Yjs document: `tasks` maps each task id to an entry map { order, deletedAt?, deletedBy? }.
+ * A list's Yjs document: `tasks` maps each task id to an entry map { order, deletedAt?, deletedBy?, deletedSaw?,
+ * restoredAt?, m<client>? }. `deletedSaw` is the task document's state vector as the deleter saw it (so a change the
+ * deletion had not seen can be named); `m<client>` keeps each replica's last move (`[order, at, clock of the order
+ * item]`), so a move that a concurrent one replaced can be named and made again.
  * Entries are maps rather than plain objects so a move and a delete of the same task made concurrently both apply.
  * Deleting is a tombstone here while edits land in the task's own document: delete wins over a concurrent edit, and
  * restoring brings the edit back. Purging removes the entry; a purged task never comes back through a concurrent move.
  */
 export class ListDoc {
+  /** Which claims of this document a relay confirmed (see `Author.verified`). */
+  verify: Verifier = unverified;
   /** Entries in order, rebuilt only after the list changed: a 1,000-task list is read far more often than it changes. */
   private sorted: ListEntry[] | null = null;
 
@@ -28,7 +39,7 @@ export class ListDoc {
     });
   }
 
-  private get tasks(): Y.Map<EntryMap> {
+  get tasks(): Y.Map<EntryMap> {
     return this.doc.getMap<EntryMap>('tasks');
   }
 
@@ -62,6 +73,14 @@ export class ListDoc {
     return entries.sort(compareOrdered);
   }
 
+  /** Who deleted a task in the trash: the writer of its `deletedAt`, else the name the entry recorded (unverified). */
+  deleter(id: TaskId): Author | undefined {
+    const entry = this.tasks.get(id);
+    const by = entry?.get('deletedBy');
+    const declared = typeof by === 'string' && by !== '' ? { user: by, verified: false } : undefined;
+    return (entry && authorOf(this.doc, writerOf(entry, 'deletedAt'), this.verify)) ?? declared;
+  }
+
   live(): ListEntry[] {
     return this.entries().filter((entry) => entry.deleted === undefined);
   }
@@ -75,26 +94,43 @@ export class ListDoc {
   }
 
   /** Places `id` right after `afterId` among the live tasks (first when null). */
-  move(id: TaskId, afterId: TaskId | null, origin: unknown): void {
-    const keys = keysForMove(this.live(), id, afterId);
+  move(id: TaskId, afterId: TaskId | null, now: number, origin: unknown): void {
+    this.setOrder(id, keysForMove(this.live(), id, afterId), now, origin);
+  }
+
+  /** Gives `id` the order key `order` (a move made again, say), recorded as a move. */
+  moveTo(id: TaskId, order: string, now: number, origin: unknown): void {
+    this.setOrder(id, new Map([[id, order]]), now, origin);
+  }
+
+  private setOrder(id: TaskId, keys: ReadonlyMap<TaskId | string, string>, now: number, origin: unknown): void {
     this.doc.transact(() => {
       for (const [taskId, order] of keys) this.tasks.get(taskId)?.set('order', order);
+      const entry = this.tasks.get(id);
+      const item = entry?._map.get('order');
+      const order = keys.get(id);
+      if (entry && item && order !== undefined) entry.set(moveKey(this.doc.clientID), [order, now, item.id.clock]);
     }, origin);
   }
 
-  markDeleted(id: TaskId, by: string, now: number, origin: unknown): void {
+  /** `saw`: the task document's state vector as the deleter sees it. */
+  markDeleted(id: TaskId, by: string, now: number, origin: unknown, saw?: Uint8Array): void {
     this.doc.transact(() => {
       const entry = this.tasks.get(id);
       entry?.set('deletedAt', now);
       entry?.set('deletedBy', by);
+      if (saw) entry?.set('deletedSaw', saw);
     }, origin);
   }
 
-  restore(id: TaskId, origin: unknown): void {
+  restore(id: TaskId, now: number, origin: unknown): void {
     this.doc.transact(() => {
       const entry = this.tasks.get(id);
-      entry?.delete('deletedAt');
-      entry?.delete('deletedBy');
+      if (!entry || !entry.has('deletedAt')) return;
+      entry.delete('deletedAt');
+      entry.delete('deletedBy');
+      entry.delete('deletedSaw');
+      entry.set('restoredAt', now);
     }, origin);
   }
 

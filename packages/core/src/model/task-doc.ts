@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { authorOf, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
 import { setText } from './text.js';
 
 /**
@@ -15,6 +16,13 @@ export interface TaskFields {
   /** Milliseconds since the epoch; 0 while the creating replica's update has not arrived yet. */
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Who created the task (the writer of its `createdAt`), once known. */
+  readonly createdBy?: Author;
+  /** Who last changed a field through the list's API (the writer of `updatedAt`). */
+  readonly updatedBy?: Author;
+  /** While completed: who completed it, and when. */
+  readonly completedBy?: Author;
+  readonly completedAt?: number;
 }
 
 /** The fields of a task `list.update` can change; absent fields stay as they are. */
@@ -28,6 +36,9 @@ type FieldValue = boolean | number | string;
  * overwrite each other's content.
  */
 export class TaskDoc {
+  /** Which claims of this document a relay confirmed (see `Author.verified`). */
+  verify: Verifier = unverified;
+
   constructor(readonly doc: Y.Doc) {}
 
   get title(): Y.Text {
@@ -36,19 +47,33 @@ export class TaskDoc {
   get description(): Y.Text {
     return this.doc.getText('description');
   }
-  private get fields(): Y.Map<FieldValue> {
+  get fields(): Y.Map<FieldValue> {
     return this.doc.getMap<FieldValue>('fields');
   }
 
   read(): TaskFields {
     const fields = this.fields;
+    const completed = fields.get('completed') === true;
+    const createdBy = this.writer('createdAt');
+    const updatedBy = this.writer('updatedAt');
+    const completedBy = completed ? this.writer('completed') : undefined;
+    const completedAt = fields.get('completedAt');
     return {
       title: this.title.toString(),
       description: this.description.toString(),
-      completed: fields.get('completed') === true,
+      completed,
       createdAt: numberOr(fields.get('createdAt'), 0),
       updatedAt: numberOr(fields.get('updatedAt'), 0),
+      ...(createdBy && { createdBy }),
+      ...(updatedBy && { updatedBy }),
+      ...(completedBy && { completedBy }),
+      ...(completed && typeof completedAt === 'number' && { completedAt }),
     };
+  }
+
+  /** The author of the value a field holds now: the Yjs client id that wrote it, through the document's claims. */
+  writer(field: string): Author | undefined {
+    return authorOf(this.doc, writerOf(this.fields, field), this.verify);
   }
 
   /** Writes the initial content of a task this replica creates. */
@@ -70,6 +95,7 @@ export class TaskDoc {
     if (patch.description !== undefined) setText(this.description, patch.description);
     if (patch.completed !== undefined && this.fields.get('completed') !== patch.completed) {
       this.fields.set('completed', patch.completed);
+      this.fields.set('completedAt', now);
     }
     this.fields.set('updatedAt', now);
   }

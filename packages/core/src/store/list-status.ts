@@ -44,7 +44,7 @@ export function tasksChangedInList(listDoc: Y.Doc, confirmed: ReadonlyMap<number
       const struct = structs[i]!;
       if (struct.id.clock + struct.length <= held) break;
       found = true;
-      const id = entryOf(struct);
+      const id = entryOf(struct, listDoc);
       if (id !== null) into.add(id);
     }
   }
@@ -52,12 +52,13 @@ export function tasksChangedInList(listDoc: Y.Doc, confirmed: ReadonlyMap<number
 }
 
 /** The task id of the list entry a struct belongs to: the key under the root `tasks` map it sits in, or null. */
-function entryOf(struct: Y.Item | Y.GC): TaskId | null {
+function entryOf(struct: Y.Item | Y.GC, listDoc: Y.Doc): TaskId | null {
   let item = struct instanceof Y.Item ? struct : null;
   while (item !== null) {
     const parent = item.parent as Y.AbstractType<unknown> | null;
     if (parent === null || typeof parent !== 'object') return null;
-    if (parent._item === null) return (item.parentSub as TaskId | null) ?? null;
+    // Other root types (the authors map) hold no entries.
+    if (parent._item === null) return parent === listDoc.share.get('tasks') ? ((item.parentSub as TaskId | null) ?? null) : null;
     item = parent._item;
   }
   return null;

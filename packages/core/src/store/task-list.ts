@@ -2,7 +2,10 @@
 // in list-hydrator.ts, sync and status in sync-coordinator.ts and list-status.ts, a task's lifecycle in task-slot.ts.
 import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import type { ActivityFeed } from '../activity/feed.js';
+import type { ActivityEvent } from '../activity/events.js';
+import { claimAuthorship, type Author } from '../attribution/authors.js';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
 import { asTaskId, newTaskId, type ListId, type TaskId } from '../model/ids.js';
 import { ListDoc, type ListEntry } from '../model/list-doc.js';
@@ -10,6 +13,7 @@ import type { TaskFields, TaskPatch } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import type { Transport } from '../transport/transport.js';
 import type { ListSyncStatus } from './list-status.js';
+import { followActivity } from './list-activity.js';
 import { ListHydrator } from './list-hydrator.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
 import { TaskSlot } from './task-slot.js';
@@ -21,6 +25,9 @@ export interface Task extends TaskFields {
   readonly order: string;
   /** Set while the task is in the trash. */
   readonly deleted?: { readonly at: number; readonly by: string };
+  /** While in the trash: who deleted it (from the documents' claims) and when. */
+  readonly deletedBy?: Author;
+  readonly deletedAt?: number;
 }
 
 /** The fields and place of a task `list.create` makes; every field is optional. */
@@ -75,6 +82,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private loaded = false;
   private readonly origin = { list: this };
   private readonly forwardError = (error: Error): void => this.emit('error', [error]);
+  private readonly feed: ActivityFeed;
 
   /** Use `Concord.openList`.
    * @internal
@@ -118,6 +126,15 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       if (transaction.changed.size > 0) this.onListChanged();
     });
     context.persistence.on('error', this.forwardError);
+    claimAuthorship(listDoc, context.userId);
+    this.feed = followActivity({
+      listDoc,
+      slots: this.slots,
+      me: { user: context.userId, verified: false },
+      now: context.now,
+      onError: this.forwardError,
+      task: (taskId) => this.get(taskId),
+    });
   }
 
   /** Counts `change` listeners: with none, a change costs no snapshot of the tasks. */
@@ -141,6 +158,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   async load(): Promise<void> {
     const { rest } = await this.hydrator.load();
     this.loaded = true;
+    this.feed.begin(this.slots.keys());
     this.queueChange();
     if (rest === null) {
       this.documentsLoaded = this.startAll();
@@ -151,6 +169,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   }
 
   private async startAll(): Promise<void> {
+    if (this.closed) return;
+    await this.feed.settle(this.hydrator.listPersisted);
     if (this.closed) return;
     await this.sync.start([...this.slots.values()]);
     this.sync.allStarted();
@@ -195,7 +215,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     const slot = this.openSlot(id);
     slot.task.initialise(input, this.context.now(), this.origin);
     this.list.add(id, this.origin);
-    if (input.after !== undefined) this.list.move(id, input.after, this.origin);
+    if (input.after !== undefined) this.list.move(id, input.after, this.context.now(), this.origin);
     void slot.whenLoaded.then(() => this.sync.start([slot]));
     return id;
   }
@@ -210,21 +230,44 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.slotOf(id);
     if (after !== null) this.slotOf(after);
     void this.hydrator.hydrateList();
-    this.list.move(id, after, this.origin);
+    this.list.move(id, after, this.context.now(), this.origin);
+  }
+
+  /** Gives a live task the order key `order` (a superseded move's `lostOrder`, to make that move again). */
+  moveToOrder(id: TaskId, order: string): void {
+    this.slotOf(id);
+    void this.hydrator.hydrateList();
+    this.list.moveTo(id, order, this.context.now(), this.origin);
   }
 
   /** Moves a task to the trash. Edits made concurrently elsewhere are kept for a restore. */
   delete(id: TaskId): void {
-    this.slotOf(id);
+    // What the deleter saw of the task: a change made elsewhere that it had not seen is named in the activity feed.
+    const saw = Y.encodeStateVector(this.slotOf(id).doc);
     void this.hydrator.hydrateList();
-    this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin);
+    this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin, saw);
   }
 
-  /** Brings a task back from the trash to its place in the list, with every edit made to it meanwhile. */
+  /** Brings a task back from the trash to its place in the list, with every change made to it meanwhile (a completion made offline, say). */
   restore(id: TaskId): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.restore(id, this.origin);
+    this.list.restore(id, this.context.now(), this.origin);
+  }
+
+  /**
+   * What happened to the list's tasks, oldest first: changes (created, renamed, completed, moved, deleted, …) and
+   * resolutions (what a merge decided between changes made apart), each naming who and when. Derived from the
+   * documents; local changes show at once, others' as they arrive. `since`: a `seq` (or `activityCursor`) stored
+   * earlier, for what is new since; `taskId`: one task's history.
+   */
+  activity(options: { readonly since?: number; readonly taskId?: TaskId } = {}): ActivityEvent[] {
+    return this.feed.list(options);
+  }
+
+  /** The `seq` of the newest activity event: store it ("last seen") and pass it to `activity({ since })` later. */
+  get activityCursor(): number {
+    return this.feed.cursor;
   }
 
   /** Deletes a task for good, here and on every replica, and clears its local storage. */
@@ -232,6 +275,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.slotOf(id);
     void this.hydrator.hydrateList();
     this.list.purge(id, this.origin);
+    this.feed.purgedHere(id);
     await this.dropSlot(id);
   }
 
@@ -261,6 +305,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.context.persistence.off('error', this.forwardError);
     this.hydrator.release();
     await this.flush();
+    await this.feed.flush();
     // While the documents are still bound: the snapshot encodes them as they are.
     await this.context.persistence.snapshotList(this.id);
     await Promise.all([...this.slots.values()].map((slot) => slot.close()));
@@ -279,7 +324,11 @@ export class TaskList extends ObservableV2<TaskListEvents> {
         this.id,
         id,
         this.context.persistence,
-        { changed: (changed) => this.onTaskChanged(changed), failed: (error) => this.emit('error', [asError(error)]) },
+        {
+          changed: (changed) => this.onTaskChanged(changed),
+          failed: (error) => this.emit('error', [asError(error)]),
+          created: (task) => claimAuthorship(task.doc, this.context.userId),
+        },
         view,
       );
       this.slots.set(id, slot);
@@ -320,8 +369,10 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.queueChange();
   }
 
-  private onTaskChanged(_slot: TaskSlot): void {
-    if (!this.closed) this.queueChange();
+  private onTaskChanged(slot: TaskSlot): void {
+    if (this.closed) return;
+    this.feed.touch(slot.id);
+    this.queueChange();
   }
 
   private queueChange(): void {
@@ -354,7 +405,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private toTask(entry: ListEntry): Task | undefined {
     const slot = this.slots.get(entry.id);
     if (!slot?.hasContent) return undefined;
-    return { id: entry.id, order: entry.order, ...(entry.deleted && { deleted: entry.deleted }), ...slot.fields() };
+    const deleted = entry.deleted && { deleted: entry.deleted, deletedAt: entry.deleted.at, deletedBy: this.list.deleter(entry.id) };
+    return { id: entry.id, order: entry.order, ...deleted, ...slot.fields() };
   }
 
   private slotOf(id: TaskId): TaskSlot {

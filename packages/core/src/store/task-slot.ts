@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { ListId, TaskId } from '../model/ids.js';
 import { taskDocName } from '../model/ids.js';
+import type { Author } from '../attribution/authors.js';
 import { TaskDoc, type TaskFields } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
 
@@ -9,6 +10,8 @@ export interface TaskSlotHooks {
   readonly changed: (slot: TaskSlot) => void;
   /** Local storage could not be read for the task. */
   readonly failed: (error: unknown) => void;
+  /** The task's document was just created (nothing applied to it yet). */
+  readonly created?: (task: TaskDoc) => void;
 }
 
 /**
@@ -52,6 +55,11 @@ export class TaskSlot {
     return this.hydrate().task;
   }
 
+  /** The document if it is in memory; null while dormant (reading this never creates it). */
+  get docInMemory(): Y.Doc | null {
+    return this.document?.doc ?? null;
+  }
+
   /** Resolves once local storage has been read into the document (at once for a dormant slot: nothing is read yet). */
   get whenLoaded(): Promise<void> {
     return this.loading ?? Promise.resolve();
@@ -62,6 +70,7 @@ export class TaskSlot {
     if (this.document) return this.document;
     const doc = new Y.Doc({ guid: this.name });
     this.document = { doc, task: new TaskDoc(doc) };
+    this.hooks.created?.(this.document.task);
     const view = this.state === 'dormant' ? this.cached : null;
     this.cached = null;
     if (this.state === 'closed') return this.document;
@@ -120,10 +129,30 @@ export class TaskSlot {
 /** A stored view, checked: anything else is no view (the document is then applied before it is shown). */
 export function taskView(view: unknown): TaskFields | null {
   if (typeof view !== 'object' || view === null) return null;
-  const { title, description, completed, createdAt, updatedAt } = view as Record<string, unknown>;
+  const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt } = view as Record<string, unknown>;
   if (typeof title !== 'string' || typeof description !== 'string' || typeof completed !== 'boolean') return null;
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return null;
-  return { title, description, completed, createdAt, updatedAt };
+  const authors = { createdBy: authorView(createdBy), updatedBy: authorView(updatedBy), completedBy: authorView(completedBy) };
+  if (Object.values(authors).includes(null)) return null;
+  return {
+    title,
+    description,
+    completed,
+    createdAt,
+    updatedAt,
+    ...(authors.createdBy && { createdBy: authors.createdBy }),
+    ...(authors.updatedBy && { updatedBy: authors.updatedBy }),
+    ...(authors.completedBy && { completedBy: authors.completedBy }),
+    ...(typeof completedAt === 'number' && { completedAt }),
+  };
+}
+
+/** An author in a stored view: undefined when absent, null when malformed. */
+function authorView(value: unknown): Author | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return null;
+  const { user, verified } = value as Record<string, unknown>;
+  return typeof user === 'string' && typeof verified === 'boolean' ? { user, verified } : null;
 }
 
 function sameFields(a: TaskFields, b: TaskFields): boolean {
@@ -132,6 +161,14 @@ function sameFields(a: TaskFields, b: TaskFields): boolean {
     a.description === b.description &&
     a.completed === b.completed &&
     a.createdAt === b.createdAt &&
-    a.updatedAt === b.updatedAt
+    a.updatedAt === b.updatedAt &&
+    a.completedAt === b.completedAt &&
+    sameAuthor(a.createdBy, b.createdBy) &&
+    sameAuthor(a.updatedBy, b.updatedBy) &&
+    sameAuthor(a.completedBy, b.completedBy)
   );
+}
+
+function sameAuthor(a: Author | undefined, b: Author | undefined): boolean {
+  return a?.user === b?.user && a?.verified === b?.verified;
 }

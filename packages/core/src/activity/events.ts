@@ -1,0 +1,75 @@
+import type { Author } from '../attribution/authors.js';
+import type { TaskId } from '../model/ids.js';
+
+/** What every activity event carries: the task, its title when the event happened, who and when. */
+interface EventBase {
+  /** Stable for the same event on every derivation of it (a resolution found again keeps its id). */
+  readonly id: string;
+  readonly taskId: TaskId;
+  /** The task's title as the event left it (for a deletion or purge, as it was). */
+  readonly title: string;
+  /** Milliseconds since the epoch, as the writer's clock said. */
+  readonly at: number;
+  /** Who did it; null when no claim in the documents names the writer. */
+  readonly by: Author | null;
+}
+
+/** A change someone made to one task. */
+export type TaskChange = EventBase &
+  (
+    | { readonly kind: 'created' }
+    | { readonly kind: 'renamed'; readonly from: string; readonly to: string }
+    | { readonly kind: 'description-edited'; readonly from: string; readonly to: string }
+    | { readonly kind: 'completed' }
+    | { readonly kind: 'reopened' }
+    | { readonly kind: 'moved'; readonly from: string; readonly to: string }
+    | { readonly kind: 'deleted' }
+    | { readonly kind: 'restored' }
+    | { readonly kind: 'purged' }
+  );
+
+/** One version of a text field that two people wrote apart. */
+export interface TextVersion {
+  readonly text: string;
+  readonly by: Author | null;
+  readonly at: number;
+}
+
+/** How a merge decided between changes that were made apart, each a thing people may want to undo. */
+export type Resolution = EventBase &
+  (
+    | {
+        /** Two people replaced the same words apart: `shown` is on every replica, `alternatives` can be picked. */
+        readonly kind: 'text-conflict';
+        readonly field: 'title' | 'description';
+        readonly shown: TextVersion;
+        readonly alternatives: readonly TextVersion[];
+      }
+    | {
+        /** `by` deleted the task without having seen `change` (made by `changedBy`, offline or concurrently). */
+        readonly kind: 'deleted-unseen-change';
+        readonly change: 'completed' | 'edited';
+        readonly changedBy: Author | null;
+        readonly changedAt: number;
+      }
+    | {
+        /** `supersededBy` moved the task concurrently with `by`, whose move is replaced; `lostOrder` moves it back. */
+        readonly kind: 'move-superseded';
+        readonly supersededBy: Author | null;
+        readonly lostOrder: string;
+        readonly keptOrder: string;
+      }
+  );
+
+export type ActivityEventBody = TaskChange | Resolution;
+
+/** An event of a list's feed: `seq` orders the feed as this replica learned of the events. */
+export type ActivityEvent = ActivityEventBody & { readonly seq: number };
+
+export type ActivityKind = ActivityEvent['kind'];
+
+export const RESOLUTION_KINDS: ReadonlySet<ActivityKind> = new Set(['text-conflict', 'deleted-unseen-change', 'move-superseded']);
+
+export function isResolution(event: ActivityEventBody): event is Resolution {
+  return RESOLUTION_KINDS.has(event.kind);
+}

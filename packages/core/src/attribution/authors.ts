@@ -1,0 +1,95 @@
+import * as Y from 'yjs';
+
+/**
+ * The root map of every list and task document where each replica claims its Yjs client id: key the client id in
+ * decimal, value the user id. A claim counts only when the map entry was itself written with that client id, so nobody
+ * can claim someone else's client id; a relay with authentication refuses a claim that names anyone but the writer's
+ * token `sub` (see the relay's PROTOCOL.md, "Who wrote what").
+ */
+export const AUTHORS_MAP = 'authors';
+
+/** Who made a change, as the documents say. */
+export interface Author {
+  /** The user id the writing replica claimed (its token `sub` when the relay verified it). */
+  readonly user: string;
+  /** A relay with authentication confirmed the claim; false: the replica's declared `userId`, unchecked. */
+  readonly verified: boolean;
+}
+
+/** Whether the relay confirmed that `client` of a document belongs to `user`. */
+export type Verifier = (client: number, user: string) => boolean;
+
+export const unverified: Verifier = () => false;
+
+/**
+ * Makes `doc` claim its client id for `userId` in the first local transaction that writes with it (the claim is part of
+ * that transaction, so it reaches every replica and the relay in the same update as the first change). Replicas never
+ * overwrite a claim: each writes only its own key.
+ */
+export function claimAuthorship(doc: Y.Doc, userId: string): void {
+  keepClaims(doc);
+  let claimed = -1;
+  doc.on('beforeTransaction', (transaction: Y.Transaction) => {
+    // Yjs replaces the client id when another replica turns out to use it: claim the new one too.
+    if (!transaction.local || claimed === doc.clientID) return;
+    claimed = doc.clientID;
+    const authors = doc.getMap<string>(AUTHORS_MAP);
+    if (claimOf(authors, doc.clientID) !== userId) authors.set(String(doc.clientID), userId);
+  });
+}
+
+/**
+ * Keeps the content of claims someone overwrote or deleted, so the claim still names its writer (Yjs otherwise drops
+ * the content of a deleted item). Call it on a document before applying anything to it, wherever claims are read.
+ */
+export function keepClaims(doc: Y.Doc): void {
+  const authors = doc.getMap<string>(AUTHORS_MAP);
+  const collect = doc.gcFilter;
+  doc.gcFilter = (item) => item.parent !== authors && collect(item);
+}
+
+/** The user `client` claimed in `doc`'s authors map, if it did. */
+export function claimedUser(doc: Y.Doc, client: number): string | undefined {
+  return claimOf(doc.getMap<string>(AUTHORS_MAP), client);
+}
+
+function claimOf(authors: Y.Map<string>, client: number): string | undefined {
+  // The key's latest value may have been written under another client id (someone claiming a client id not theirs,
+  // or overwriting a claim): such values are ignored, and the client's own claim is found among the earlier ones.
+  for (let item = authors._map.get(String(client)) ?? null; item !== null; item = item.left) {
+    if (item.id.client !== client || item.content instanceof Y.ContentDeleted) continue;
+    const value: unknown = item.content.getContent()[0];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/** The author of what `client` wrote in `doc`; undefined when nothing claims it. */
+export function authorOf(doc: Y.Doc, client: number | undefined, verify: Verifier = unverified): Author | undefined {
+  if (client === undefined) return undefined;
+  const user = claimedUser(doc, client);
+  return user === undefined ? undefined : { user, verified: verify(client, user) };
+}
+
+/** The client id that wrote the value `map` holds under `key` now (the last writer), if any. */
+export function writerOf<T>(map: Y.Map<T>, key: string): number | undefined {
+  const item = map._map.get(key);
+  return item === undefined || item.deleted ? undefined : item.id.client;
+}
+
+/** Every claim of `doc` that stands (written with its own client id): client id → user. */
+export function claims(doc: Y.Doc): Map<number, string> {
+  const found = new Map<number, string>();
+  const authors = doc.getMap<string>(AUTHORS_MAP);
+  for (const key of authors.keys()) {
+    const client = Number(key);
+    const user = Number.isSafeInteger(client) ? claimOf(authors, client) : undefined;
+    if (user !== undefined) found.set(client, user);
+  }
+  return found;
+}
+
+/** A document's state vector (per client id, the next clock it lacks). */
+export function stateVectorOf(doc: Y.Doc): Map<number, number> {
+  return Y.decodeStateVector(Y.encodeStateVector(doc));
+}
