@@ -4,7 +4,7 @@ import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
-import { asTaskId, newTaskId, type ListId, type TaskId } from '../model/ids.js';
+import { asTaskId, newTaskId, taskDocName, type ListId, type TaskId } from '../model/ids.js';
 import { ListDoc, type ListEntry } from '../model/list-doc.js';
 import type { TaskFields, TaskPatch } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
@@ -13,6 +13,8 @@ import type { ListSyncStatus } from './list-status.js';
 import { ListHydrator } from './list-hydrator.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
 import { TaskSlot } from './task-slot.js';
+import { UndoHistory } from '../undo/undo-history.js';
+import type { UndoOptions, UndoResult, UndoState } from '../undo/undo-types.js';
 
 /** A task as a UI shows it: its list entry and its fields. */
 export interface Task extends TaskFields {
@@ -38,6 +40,8 @@ export interface TaskListEvents {
   status: (status: ListSyncStatus) => void;
   /** A failure that loses nothing already made but needs attention (local storage full, an update refused). */
   error: (error: Error) => void;
+  /** The undo or redo stack changed (`canUndo`, `canRedo`, the next steps). */
+  undo: (state: UndoState) => void;
 }
 
 export interface TaskListContext {
@@ -48,6 +52,7 @@ export interface TaskListContext {
   readonly onClose: (list: TaskList) => void;
   /** Keep other tabs of this browser with the same list open in step through a BroadcastChannel. */
   readonly syncTabs: boolean;
+  readonly undo?: UndoOptions;
 }
 
 /**
@@ -65,6 +70,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private readonly slots = new Map<TaskId, TaskSlot>();
   private readonly hydrator: ListHydrator;
   private readonly sync: SyncCoordinator;
+  private readonly history: UndoHistory;
   private snapshot: { live: Task[]; trash: Task[] } | null = null;
   private changeQueued = false;
   private readonly changeListeners = new Set<unknown>();
@@ -109,6 +115,23 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       context.transport,
       context.syncTabs,
     );
+    this.history = new UndoHistory(
+      {
+        listId: id,
+        persistence: context.persistence,
+        now: context.now,
+        origin: this.origin,
+        docOf: (name) => (name === id ? this.doc : (this.slotByName(name)?.doc ?? null)),
+        softDelete: (taskId, origin) => {
+          if (this.get(taskId)?.deleted !== undefined || !this.slots.has(taskId)) return false;
+          this.list.markDeleted(taskId, context.userId, context.now(), origin);
+          return true;
+        },
+        changed: (state) => this.emit('undo', [state]),
+        failed: (error) => this.emit('error', [asError(error)]),
+      },
+      context.undo,
+    );
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size > 0) this.onListChanged();
@@ -134,6 +157,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
    * sync starts once every document is applied (`documentsLoaded`).
    */
   async load(): Promise<void> {
+    await this.history.load();
+    this.history.attach(this.id, this.listDoc);
     const { rest } = await this.hydrator.load();
     this.loaded = true;
     this.queueChange();
@@ -186,15 +211,19 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     void this.hydrator.hydrateList();
     const id = newTaskId();
     const slot = this.openSlot(id);
-    slot.task.initialise(input, this.context.now(), this.origin);
-    this.list.add(id, this.origin);
-    if (input.after !== undefined) this.list.move(id, input.after, this.origin);
+    this.history.record('create', [id], () => {
+      slot.task.initialise(input, this.context.now(), this.origin);
+      this.list.add(id, this.origin);
+      if (input.after !== undefined) this.list.move(id, input.after, this.origin);
+    });
     void slot.whenLoaded.then(() => this.sync.start([slot]));
     return id;
   }
 
   update(id: TaskId, patch: TaskPatch): void {
-    this.slotOf(id).task.update(patch, this.context.now(), this.origin);
+    const task = this.slotOf(id).task;
+    const kind = patch.title === undefined && patch.description === undefined ? 'complete' : 'edit';
+    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin));
   }
 
   /** Moves a live task right after `after` (null: to the top). */
@@ -202,27 +231,29 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.slotOf(id);
     if (after !== null) this.slotOf(after);
     void this.hydrator.hydrateList();
-    this.list.move(id, after, this.origin);
+    this.history.record('move', [id], () => this.list.move(id, after, this.origin));
   }
 
   /** Moves a task to the trash. Edits made concurrently elsewhere are kept for a restore. */
   delete(id: TaskId): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin);
+    this.history.record('delete', [id], () => this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin));
   }
 
   restore(id: TaskId): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.restore(id, this.origin);
+    this.history.record('restore', [id], () => this.list.restore(id, this.origin));
   }
 
   /** Deletes a task for good, here and on every replica, and clears its local storage. */
   async purge(id: TaskId): Promise<void> {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.purge(id, this.origin);
+    // Not undoable: the task's storage is cleared on every replica. Steps about it go too.
+    this.history.record('delete', [id], () => this.list.purge(id, this.origin));
+    this.history.forget(id);
     await this.dropSlot(id);
   }
 
@@ -230,6 +261,35 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   text(id: TaskId, field: 'title' | 'description'): Y.Text {
     const task = this.slotOf(id).task;
     return field === 'title' ? task.title : task.description;
+  }
+
+  /**
+   * Takes back the local user's last step (create, delete, restore, move, complete, an edit, a burst of typing in one
+   * field, a paste), across the list and its tasks; never another person's change. Null when there is nothing to undo.
+   * `applied` is false when someone else has since changed the same thing: theirs stands, and the step is dropped.
+   */
+  undo(): UndoResult | null {
+    this.assertOpen();
+    return this.history.undo();
+  }
+
+  /** Makes the last undone step again; null when there is none. A new step clears what can be redone. */
+  redo(): UndoResult | null {
+    this.assertOpen();
+    return this.history.redo();
+  }
+
+  get canUndo(): boolean {
+    return this.history.current.canUndo;
+  }
+
+  get canRedo(): boolean {
+    return this.history.current.canRedo;
+  }
+
+  /** The undo stacks' state (a new object only when it changed), as the `undo` event reports it. */
+  get undoState(): UndoState {
+    return this.history.current;
   }
 
   /** Calls `listener` with the current tasks now and after every change; returns the unsubscribe function. */
@@ -241,7 +301,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   /** Resolves once every change made so far is in local storage. */
   async flush(): Promise<void> {
-    await this.context.persistence.flush();
+    await Promise.all([this.context.persistence.flush(), this.history.flush()]);
   }
 
   async close(): Promise<void> {
@@ -269,7 +329,11 @@ export class TaskList extends ObservableV2<TaskListEvents> {
         this.id,
         id,
         this.context.persistence,
-        { changed: (changed) => this.onTaskChanged(changed), failed: (error) => this.emit('error', [asError(error)]) },
+        {
+          changed: (changed) => this.onTaskChanged(changed),
+          failed: (error) => this.emit('error', [asError(error)]),
+          created: (doc) => this.history.attach(taskDocName(this.id, id), doc),
+        },
         view,
       );
       this.slots.set(id, slot);

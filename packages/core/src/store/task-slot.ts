@@ -9,6 +9,8 @@ export interface TaskSlotHooks {
   readonly changed: (slot: TaskSlot) => void;
   /** Local storage could not be read for the task. */
   readonly failed: (error: unknown) => void;
+  /** The task's document was created, before anything is applied to it. */
+  readonly created?: (doc: Y.Doc) => void;
 }
 
 /**
@@ -62,6 +64,7 @@ export class TaskSlot {
     if (this.document) return this.document;
     const doc = new Y.Doc({ guid: this.name });
     this.document = { doc, task: new TaskDoc(doc) };
+    this.hooks.created?.(doc);
     const view = this.state === 'dormant' ? this.cached : null;
     this.cached = null;
     if (this.state === 'closed') return this.document;
