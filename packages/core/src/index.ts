@@ -6,6 +6,14 @@ export { Concord, type ConcordOptions, type ConcordEvents } from './store/concor
 export type { ConcordStatus } from './store/client-status.js';
 export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/task-list.js';
 export type { ListSyncStatus } from './store/list-status.js';
+export {
+  UNDO_DEFAULTS,
+  type UndoAction,
+  type UndoActionKind,
+  type UndoOptions,
+  type UndoResult,
+  type UndoState,
+} from './undo/undo-types.js';
 export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
 export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
 export { TASK_SCHEMA_VERSION, type TaskFields, type TaskPatch } from './model/task-doc.js';

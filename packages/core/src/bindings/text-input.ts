@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { TaskId } from '../model/ids.js';
 import type { TaskList } from '../store/task-list.js';
+import { TypingOrigin } from '../undo/typing-origin.js';
 import { diffSplice, transformPosition, transformSplice, type DeltaOp } from './text-splice.js';
 
 /** The text fields of a task an editor can bind to. */
@@ -37,6 +38,8 @@ export class TextInputBinding {
   private composing = false;
   /** Remote deltas that arrived during a composition, in order, relative to `shown`. */
   private held: DeltaOp[][] = [];
+  /** The origin of this binding's edits: undo records them as typing (a paste as a step of its own). */
+  private readonly origin = new TypingOrigin();
 
   constructor(
     readonly field: TextInputElement,
@@ -58,8 +61,10 @@ export class TextInputBinding {
     this.field.removeEventListener('compositionend', this.onCompositionEnd);
   }
 
-  private readonly onInput = (): void => {
+  private readonly onInput = (event?: Event): void => {
     if (this.composing) return;
+    const inputType = (event as { inputType?: unknown } | undefined)?.inputType;
+    this.origin.inputType = typeof inputType === 'string' ? inputType : '';
     const value = this.field.value;
     let splice = diffSplice(this.shown, value, this.field.selectionEnd ?? value.length);
     if (!splice) return;
@@ -70,7 +75,7 @@ export class TextInputBinding {
       if (edit.remove > 0) this.text.delete(edit.index, edit.remove);
       if (edit.insert) this.text.insert(edit.index, edit.insert);
     };
-    if (doc) doc.transact(apply, this);
+    if (doc) doc.transact(apply, this.origin);
     else apply();
     if (this.held.length > 0) {
       // The remote edits held during a composition move the caret too (typing at the end stays at the end).
@@ -83,7 +88,7 @@ export class TextInputBinding {
   };
 
   private readonly onRemote = (event: Y.YTextEvent): void => {
-    if (event.transaction.origin === this) return;
+    if (event.transaction.origin === this.origin) return;
     const delta = event.delta as DeltaOp[];
     if (this.composing) {
       this.held.push(delta);

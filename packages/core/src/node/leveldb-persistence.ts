@@ -153,7 +153,7 @@ export class LevelDbPersistence extends ObservableV2<PersistenceEvents> implemen
     this.bound.delete(binding);
   }
 
-  /** @internal */
+  /** One metadata entry of a document, bound or not. */
   readMeta(name: string, key: string): Promise<Uint8Array | undefined> {
     return this.run(async (db) => {
       const value = await getValue(db, metaKey(name, key));
@@ -161,7 +161,7 @@ export class LevelDbPersistence extends ObservableV2<PersistenceEvents> implemen
     });
   }
 
-  /** @internal */
+  /** Stores one metadata entry of a document, bound or not. */
   writeMeta(name: string, key: string, value: Uint8Array): Promise<void> {
     const copy = Buffer.from(value);
     return this.run((db) => writeBatch(db, [{ type: 'put', key: metaKey(name, key), value: copy }], this.options.sync));

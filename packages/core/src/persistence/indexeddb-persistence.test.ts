@@ -7,4 +7,4 @@ let run = 0;
 runPersistenceAdapterTests('y-indexeddb', () => {
   const databasePrefix = `test-${++run}:`;
   return { open: () => new IndexedDbPersistence({ databasePrefix }) };
-}, { readsAhead: false });
+}, { readsAhead: false, unboundMeta: false });

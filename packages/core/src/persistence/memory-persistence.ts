@@ -65,6 +65,17 @@ export class MemoryPersistence extends ObservableV2<PersistenceEvents> implement
     return Promise.resolve();
   }
 
+  readMeta(name: string, key: string): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.store.documents.get(name)?.meta.get(key)?.slice());
+  }
+
+  writeMeta(name: string, key: string, value: Uint8Array): Promise<void> {
+    let stored = this.store.documents.get(name);
+    if (!stored) this.store.documents.set(name, (stored = { updates: [], meta: new Map() }));
+    stored.meta.set(key, value.slice());
+    return Promise.resolve();
+  }
+
   clear(name: string): Promise<void> {
     this.store.documents.delete(name);
     return Promise.resolve();

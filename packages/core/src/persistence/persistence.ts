@@ -36,6 +36,12 @@ export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>
    * state is in `doc`.
    */
   bind(name: string, doc: Y.Doc, options?: BindOptions): Promise<PersistedDocument>;
+  /**
+   * Small values kept beside a document, bound or not (a list's undo stack is read before its documents are applied).
+   * The same entries as the bound document's `getMeta`/`setMeta`. Adapters without them keep such values in memory only.
+   */
+  readMeta?(name: string, key: string): Promise<Uint8Array | undefined>;
+  writeMeta?(name: string, key: string, value: Uint8Array): Promise<void>;
   /** Deletes everything stored under `name` (the document must not be bound). */
   clear(name: string): Promise<void>;
   /** Unbinds every document and releases the adapter's resources. */

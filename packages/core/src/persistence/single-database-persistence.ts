@@ -149,6 +149,16 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     return this.#writes.flush();
   }
 
+  /** One metadata entry of a document, bound or not: as its binding's `getMeta` reads it. */
+  readMeta(name: string, key: string): Promise<Uint8Array | undefined> {
+    return this.#reads.readMeta(name, key);
+  }
+
+  /** Stores one metadata entry of a document, bound or not, in the order of every other write. */
+  writeMeta(name: string, key: string, value: Uint8Array): Promise<void> {
+    return this.#writes.putMeta(name, key, value.slice());
+  }
+
   /** Deletes the document's records, metadata and snapshot entry, in one transaction. */
   clear(name: string): Promise<void> {
     return this.#context.writes.run(async () => {

@@ -9,6 +9,7 @@ import type { Transport } from '../transport/transport.js';
 import { WebSocketTransport } from '../transport/websocket-transport.js';
 import { combineStatus, sameClientStatus, type ConcordStatus } from './client-status.js';
 import { TaskList } from './task-list.js';
+import type { UndoOptions } from '../undo/undo-types.js';
 
 /** How a `Concord` client stores and syncs: every option is optional (a local-only client by default). */
 export interface ConcordOptions {
@@ -43,6 +44,8 @@ export interface ConcordOptions {
    * browsers; false elsewhere, where several clients in one process would otherwise bypass their relay.
    */
   readonly syncTabs?: boolean;
+  /** Each list's undo stack: how many steps it keeps, how long a pause ends a burst of typing (`UNDO_DEFAULTS`). */
+  readonly undo?: UndoOptions;
 }
 
 /** Events of a `Concord` client. */
@@ -72,6 +75,7 @@ export class Concord extends ObservableV2<ConcordEvents> {
   private readonly userId: string;
   private readonly now: () => number;
   private readonly syncTabs: boolean;
+  private readonly undoOptions: UndoOptions | undefined;
   private readonly open = new Map<ListId, Promise<TaskList>>();
   /** Open lists whose status `status` combines. */
   private readonly opened = new Set<TaskList>();
@@ -101,6 +105,7 @@ export class Concord extends ObservableV2<ConcordEvents> {
     this.userId = options.userId ?? 'anonymous';
     this.now = options.now ?? Date.now;
     this.syncTabs = options.syncTabs ?? typeof document !== 'undefined';
+    this.undoOptions = options.undo;
   }
 
   /** Whether the client means to be online: false after `disconnect()` (working offline by choice) or with no relay. */
@@ -148,6 +153,7 @@ export class Concord extends ObservableV2<ConcordEvents> {
         userId: this.userId,
         now: this.now,
         syncTabs: this.syncTabs,
+        ...(this.undoOptions && { undo: this.undoOptions }),
         onClose: () => {
           this.open.delete(listId);
           this.opened.delete(list);

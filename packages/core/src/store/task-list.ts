@@ -7,7 +7,7 @@ import type { ActivityFeed } from '../activity/feed.js';
 import type { ActivityEvent } from '../activity/events.js';
 import { claimAuthorship, type Author } from '../attribution/authors.js';
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
-import { asTaskId, newTaskId, type ListId, type TaskId } from '../model/ids.js';
+import { asTaskId, newTaskId, taskDocName, type ListId, type TaskId } from '../model/ids.js';
 import { ListDoc, type ListEntry } from '../model/list-doc.js';
 import type { TaskFields, TaskPatch } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
@@ -17,6 +17,8 @@ import { followActivity } from './list-activity.js';
 import { ListHydrator } from './list-hydrator.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
 import { TaskSlot } from './task-slot.js';
+import { UndoHistory } from '../undo/undo-history.js';
+import type { UndoOptions, UndoResult, UndoState } from '../undo/undo-types.js';
 
 /** A task as a UI shows it: its list entry and its fields. */
 export interface Task extends TaskFields {
@@ -47,6 +49,8 @@ export interface TaskListEvents {
   status: (status: ListSyncStatus) => void;
   /** A failure that loses nothing already made but needs attention (local storage full, an update refused). */
   error: (error: Error) => void;
+  /** The undo or redo stack changed (`canUndo`, `canRedo`, the next steps). */
+  undo: (state: UndoState) => void;
 }
 
 export interface TaskListContext {
@@ -57,6 +61,7 @@ export interface TaskListContext {
   readonly onClose: (list: TaskList) => void;
   /** Keep other tabs of this browser with the same list open in step through a BroadcastChannel. */
   readonly syncTabs: boolean;
+  readonly undo?: UndoOptions;
 }
 
 /**
@@ -74,6 +79,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private readonly slots = new Map<TaskId, TaskSlot>();
   private readonly hydrator: ListHydrator;
   private readonly sync: SyncCoordinator;
+  private readonly history: UndoHistory;
   private snapshot: { live: Task[]; trash: Task[] } | null = null;
   private changeQueued = false;
   private readonly changeListeners = new Set<unknown>();
@@ -121,6 +127,24 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       context.transport,
       context.syncTabs,
     );
+    this.history = new UndoHistory(
+      {
+        listId: id,
+        persistence: context.persistence,
+        now: context.now,
+        origin: this.origin,
+        docOf: (name) => (name === id ? this.doc : (this.slotByName(name)?.doc ?? null)),
+        softDelete: (taskId, origin) => {
+          if (this.get(taskId)?.deleted !== undefined || !this.slots.has(taskId)) return false;
+          this.list.markDeleted(taskId, context.userId, context.now(), origin);
+          return true;
+        },
+        listShown: () => this.list.entries().map((entry) => `${entry.id}:${entry.order}:${entry.deleted?.at ?? ''}`).join(),
+        changed: (state) => this.emit('undo', [state]),
+        failed: (error) => this.emit('error', [asError(error)]),
+      },
+      context.undo,
+    );
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size > 0) this.onListChanged();
@@ -156,6 +180,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
    * sync starts once every document is applied (`documentsLoaded`).
    */
   async load(): Promise<void> {
+    await this.history.load();
+    this.history.attach(this.id, this.listDoc);
     const { rest } = await this.hydrator.load();
     this.loaded = true;
     this.feed.begin(this.slots.keys());
@@ -213,16 +239,20 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     void this.hydrator.hydrateList();
     const id = newTaskId();
     const slot = this.openSlot(id);
-    slot.task.initialise(input, this.context.now(), this.origin);
-    this.list.add(id, this.origin);
-    if (input.after !== undefined) this.list.move(id, input.after, this.context.now(), this.origin);
+    this.history.record('create', [id], () => {
+      slot.task.initialise(input, this.context.now(), this.origin);
+      this.list.add(id, this.origin);
+      if (input.after !== undefined) this.list.move(id, input.after, this.context.now(), this.origin);
+    });
     void slot.whenLoaded.then(() => this.sync.start([slot]));
     return id;
   }
 
   /** Changes a task's fields. Texts change by the smallest splice, so a concurrent edit of the same text merges with this one. */
   update(id: TaskId, patch: TaskPatch): void {
-    this.slotOf(id).task.update(patch, this.context.now(), this.origin);
+    const task = this.slotOf(id).task;
+    const kind = patch.title === undefined && patch.description === undefined ? 'complete' : 'edit';
+    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin));
   }
 
   /** Moves a live task right after `after` (null: to the top). */
@@ -230,14 +260,14 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.slotOf(id);
     if (after !== null) this.slotOf(after);
     void this.hydrator.hydrateList();
-    this.list.move(id, after, this.context.now(), this.origin);
+    this.history.record('move', [id], () => this.list.move(id, after, this.context.now(), this.origin));
   }
 
   /** Gives a live task the order key `order` (a superseded move's `lostOrder`, to make that move again). */
   moveToOrder(id: TaskId, order: string): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.moveTo(id, order, this.context.now(), this.origin);
+    this.history.record('move', [id], () => this.list.moveTo(id, order, this.context.now(), this.origin));
   }
 
   /** Moves a task to the trash. Edits made concurrently elsewhere are kept for a restore. */
@@ -245,14 +275,14 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     // What the deleter saw of the task: a change made elsewhere that it had not seen is named in the activity feed.
     const saw = Y.encodeStateVector(this.slotOf(id).doc);
     void this.hydrator.hydrateList();
-    this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin, saw);
+    this.history.record('delete', [id], () => this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin, saw));
   }
 
   /** Brings a task back from the trash to its place in the list, with every change made to it meanwhile (a completion made offline, say). */
   restore(id: TaskId): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.restore(id, this.context.now(), this.origin);
+    this.history.record('restore', [id], () => this.list.restore(id, this.context.now(), this.origin));
   }
 
   /**
@@ -274,7 +304,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   async purge(id: TaskId): Promise<void> {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.list.purge(id, this.origin);
+    // Not undoable: the task's storage is cleared on every replica. Steps about it go too.
+    this.history.record('delete', [id], () => this.list.purge(id, this.origin));
+    this.history.forget(id);
     this.feed.purgedHere(id);
     await this.dropSlot(id);
   }
@@ -283,6 +315,35 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   text(id: TaskId, field: 'title' | 'description'): Y.Text {
     const task = this.slotOf(id).task;
     return field === 'title' ? task.title : task.description;
+  }
+
+  /**
+   * Takes back the local user's last step (create, delete, restore, move, complete, an edit, a burst of typing in one
+   * field, a paste), across the list and its tasks; never another person's change. Null when there is nothing to undo.
+   * `applied` is false when someone else has since changed the same thing: theirs stands, and the step is dropped.
+   */
+  undo(): UndoResult | null {
+    this.assertOpen();
+    return this.history.undo();
+  }
+
+  /** Makes the last undone step again; null when there is none. A new step clears what can be redone. */
+  redo(): UndoResult | null {
+    this.assertOpen();
+    return this.history.redo();
+  }
+
+  get canUndo(): boolean {
+    return this.history.current.canUndo;
+  }
+
+  get canRedo(): boolean {
+    return this.history.current.canRedo;
+  }
+
+  /** The undo stacks' state (a new object only when it changed), as the `undo` event reports it. */
+  get undoState(): UndoState {
+    return this.history.current;
   }
 
   /** Calls `listener` with the current tasks now and after every change; returns the unsubscribe function. */
@@ -294,7 +355,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   /** Resolves once every change made so far is in local storage. */
   async flush(): Promise<void> {
-    await this.context.persistence.flush();
+    await Promise.all([this.context.persistence.flush(), this.history.flush()]);
   }
 
   /** Stops syncing the list and releases its documents; what is stored stays. Idempotent. */
@@ -327,7 +388,10 @@ export class TaskList extends ObservableV2<TaskListEvents> {
         {
           changed: (changed) => this.onTaskChanged(changed),
           failed: (error) => this.emit('error', [asError(error)]),
-          created: (task) => claimAuthorship(task.doc, this.context.userId),
+          created: (task) => {
+            claimAuthorship(task.doc, this.context.userId);
+            this.history.attach(taskDocName(this.id, id), task.doc);
+          },
         },
         view,
       );

@@ -27,10 +27,34 @@ async function readText(adapter: PersistenceAdapter, name: string): Promise<stri
 export function runPersistenceAdapterTests(
   label: string,
   newStorage: () => { open: () => PersistenceAdapter },
-  /** `readsAhead`: `prefetch` names every stored document of a list and hands back the views `snapshotList` stored. */
-  { readsAhead }: { readonly readsAhead: boolean },
+  /**
+   * `readsAhead`: `prefetch` names every stored document of a list and hands back the views `snapshotList` stored.
+   * `unboundMeta`: the adapter has `readMeta` and `writeMeta` (metadata of a document that need not be bound).
+   */
+  { readsAhead, unboundMeta = true }: { readonly readsAhead: boolean; readonly unboundMeta?: boolean },
 ): void {
   describe(`persistence adapter acceptance: ${label}`, () => {
+    it.skipIf(!unboundMeta)('keeps metadata written without a binding across a snapshot and a reload, the last value winning', async () => {
+      const storage = newStorage();
+      const first = storage.open();
+      expect(await first.readMeta!('list', 'undo')).toBeUndefined();
+      await first.writeMeta!('list', 'undo', new Uint8Array([1, 2]));
+      const doc = new Y.Doc();
+      await first.bind('list', doc);
+      doc.getText('t').insert(0, 'x');
+      await first.prefetch('list');
+      await first.snapshotList('list');
+      await first.writeMeta!('list', 'undo', new Uint8Array([3]));
+      expect(Array.from((await first.readMeta!('list', 'undo')) ?? [])).toEqual([3]);
+      await first.flush();
+      await first.close();
+
+      const again = storage.open();
+      await again.prefetch('list');
+      expect(Array.from((await again.readMeta!('list', 'undo')) ?? [])).toEqual([3]);
+      await again.close();
+    });
+
     it('reloads every update made before, including ones never sent anywhere', async () => {
       const storage = newStorage();
       const first = storage.open();

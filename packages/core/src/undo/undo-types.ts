@@ -1,0 +1,46 @@
+import type { TaskId } from '../model/ids.js';
+
+/**
+ * What the user did, as they see it: `typing` is a burst of typing in one field (edits of that field with pauses
+ * shorter than `typingBurstMs`), `paste` one paste into a field, `edit` a `list.update()` of title or description.
+ */
+export type UndoActionKind = 'create' | 'delete' | 'restore' | 'move' | 'complete' | 'edit' | 'typing' | 'paste';
+
+/** One step on the undo (or redo) stack. */
+export interface UndoAction {
+  readonly kind: UndoActionKind;
+  /** The tasks it concerns. */
+  readonly taskIds: readonly TaskId[];
+  /** For `typing`, `paste`: the field typed or pasted into. */
+  readonly field?: 'title' | 'description';
+  /** When it was made (the list's clock). */
+  readonly at: number;
+}
+
+/** What `undo()` or `redo()` did. */
+export interface UndoResult {
+  readonly action: UndoAction;
+  /**
+   * False when nothing could be undone because someone else changed the same thing since (they set the same field,
+   * moved the same task, deleted or restored it): their change stands and the step is dropped.
+   */
+  readonly applied: boolean;
+}
+
+/** The state of the undo stacks, as the `undo` event reports it. */
+export interface UndoState {
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  /** The step `undo()` would take back, and the one `redo()` would make again. */
+  readonly nextUndo: UndoAction | null;
+  readonly nextRedo: UndoAction | null;
+}
+
+export interface UndoOptions {
+  /** At most this many steps are kept (the oldest go first). */
+  readonly limit?: number;
+  /** Typing in one field with pauses shorter than this (ms) is one step. */
+  readonly typingBurstMs?: number;
+}
+
+export const UNDO_DEFAULTS = { limit: 100, typingBurstMs: 1_000 } as const satisfies Required<UndoOptions>;
