@@ -28,7 +28,7 @@ const BROWSER_OR_NODE_GLOBALS = ['window', 'document', 'navigator', 'indexedDB',
 );
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/dist-react18/**', '**/node_modules/**', '**/dev-dist/**', 'packages/relay/bench/results/**', 'scripts/lint-fixtures/**'] },
+  { ignores: ['**/dist/**', '**/dist-react18/**', 'docs/api/**', '**/node_modules/**', '**/dev-dist/**', 'packages/relay/bench/results/**', 'scripts/lint-fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
