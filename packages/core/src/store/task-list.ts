@@ -425,7 +425,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       known.add(entry.id);
       if (!this.slots.has(entry.id)) added.push(this.openSlot(entry.id));
     }
-    if (this.loaded) for (const slot of added) void slot.whenLoaded.then(() => this.sync.start([slot]));
+    // Tasks found together (a list arriving from the relay) are read from storage in one batch: hand them to sync in
+    // one call too, not one per task (each call is a round of promises and a transport batch of its own).
+    if (this.loaded && added.length > 0) void Promise.allSettled(added.map((slot) => slot.whenLoaded)).then(() => this.sync.start(added));
     // A task purged elsewhere: release and clear it here too.
     for (const id of [...this.slots.keys()]) {
       if (!known.has(id)) void this.dropSlot(id).catch((error: unknown) => this.emit('error', [asError(error)]));
