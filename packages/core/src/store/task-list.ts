@@ -12,7 +12,7 @@ import { ListDoc, type ListEntry } from '../model/list-doc.js';
 import type { TaskFields, TaskPatch } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import type { Transport } from '../transport/transport.js';
-import type { ListSyncStatus } from './list-status.js';
+import { onlyDeleted, tasksDeletedIn, type ListSyncStatus } from './list-status.js';
 import { followActivity } from './list-activity.js';
 import { ListHydrator } from './list-hydrator.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
@@ -148,6 +148,8 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size > 0) this.onListChanged();
+      // A deletion made here (a purge, a restore, an undo) moves no clock: the status counts it until the relay has it.
+      if (onlyDeleted(transaction)) for (const task of tasksDeletedIn(transaction)) this.sync.deletedHere(this.id, task);
     });
     context.persistence.on('error', this.forwardError);
     claimAuthorship(listDoc, context.userId);
@@ -387,6 +389,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
         this.context.persistence,
         {
           changed: (changed) => this.onTaskChanged(changed),
+          deleted: (changed) => this.sync.deletedHere(changed.name, changed.id),
           failed: (error) => this.emit('error', [asError(error)]),
           created: (task) => {
             claimAuthorship(task.doc, this.context.userId);

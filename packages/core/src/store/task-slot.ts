@@ -2,12 +2,15 @@ import * as Y from 'yjs';
 import type { ListId, TaskId } from '../model/ids.js';
 import { taskDocName } from '../model/ids.js';
 import type { Author } from '../attribution/authors.js';
+import { onlyDeleted } from './list-status.js';
 import { TaskDoc, type TaskFields } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
 
 export interface TaskSlotHooks {
   /** The task's fields changed. */
   readonly changed: (slot: TaskSlot) => void;
+  /** An edit made here deleted something (text of a field): a change no clock shows. */
+  readonly deleted: (slot: TaskSlot) => void;
   /** Local storage could not be read for the task. */
   readonly failed: (error: unknown) => void;
   /** The task's document was just created (nothing applied to it yet). */
@@ -79,6 +82,7 @@ export class TaskSlot {
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size === 0) return;
       if (transaction.local) this.editedHere = true;
+      if (onlyDeleted(transaction)) this.hooks.deleted(this);
       this.cached = null;
       // The stored state a view already showed is no change; a difference is reported once it is in.
       if (!this.applyingStoredState) this.hooks.changed(this);

@@ -35,6 +35,12 @@ export interface DocumentSyncState {
   readonly caughtUp: boolean;
   /** The document has local changes the relay has not confirmed. */
   readonly pending: boolean;
+  /**
+   * How many times the relay confirmed the document's state since it was added: an acknowledged frame or a completed
+   * catch-up. A change made here is held by the relay once this count moved after it and `pending` is false (the only
+   * way to tell for a deletion, which moves no clock). Transports that omit it are watched through `documents` events.
+   */
+  readonly confirmations?: number;
 }
 
 /** Events of a transport. */

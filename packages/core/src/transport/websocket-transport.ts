@@ -112,7 +112,11 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
 
   documentState(name: string): DocumentSyncState | undefined {
     if (this.#sessions.get(name) === undefined) return undefined;
-    return { caughtUp: this.#phase === 'open' && !this.#sessions.isAwaiting(name), pending: this.#clocks.isPending(name) };
+    return {
+      caughtUp: this.#phase === 'open' && !this.#sessions.isAwaiting(name),
+      pending: this.#clocks.isPending(name),
+      confirmations: this.#sessions.confirmations(name),
+    };
   }
 
   /** Whether the socket is open and carrying messages. */
