@@ -11,6 +11,7 @@ import { StatusDisplay, type DisplayedStatus } from './status-display.js';
 import { TaskActions } from './task-actions.js';
 import { taskRow, type RowContext } from './task-row.js';
 import { ToastController } from './toast-controller.js';
+import { describeStep, installUndoKeys } from './undo-keys.js';
 
 /**
  * The whole page. Light DOM (no shadow root): the `data-testid` hooks are reachable with plain `querySelector`, and
@@ -92,6 +93,7 @@ export class ConcordApp extends LitElement {
     list.on('error', onError);
     this.cleanups.push(() => list.off('status', onStatus), () => list.off('error', onError), () => this.statusDisplay?.destroy());
     this.cleanups.push(trackEditing(this, this.presence));
+    this.cleanups.push(installUndoKeys(window, () => this.list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })));
     this.peers = this.presence.peers();
     this.requestUpdate();
   }

@@ -1,6 +1,7 @@
 import type { Task, TaskId, TaskList } from '@concord/core';
 import { label } from './task-row.js';
 import type { ToastController } from './toast-controller.js';
+import { undoDelete } from './undo-keys.js';
 
 /** What the actions need from the page: the list, its rows as shown, and the page's ways to speak. */
 export interface ActionHost {
@@ -34,7 +35,13 @@ export class TaskActions {
     const index = this.host.tasks().findIndex((candidate) => candidate.id === id);
     list.delete(id);
     this.host.forget(id);
-    this.host.toast.show({ message: `Deleted “${label(task)}”.`, undo: () => this.restore(id) });
+    this.host.toast.show({
+      message: `Deleted “${label(task)}”.`,
+      undo: () => {
+        undoDelete(list, id);
+        this.host.toast.show({ message: `Restored “${label(task)}”.` });
+      },
+    });
     // Keep keyboard users in the list: focus the next row's title, or the new-task field.
     void this.host.rendered().then(() => {
       const rows = this.host.root.querySelectorAll<HTMLElement>('ul.tasks > [data-task-id] .title');
