@@ -1,10 +1,14 @@
 import * as Y from 'yjs';
 import { authorOf, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
+import { CompiledSchema } from './schema/define.js';
+import { writerKey } from './schema/merges.js';
+import { readDeclared, writeDeclared, type FieldProblem } from './schema/task-fields.js';
 import { setText } from './text.js';
 
 /**
- * Written into every task document a replica creates, so that a later change of the layout can tell older documents
- * apart. Nothing reads it yet: version 1 is the only layout there has been.
+ * The layout of a task document, written into every task document a replica creates, so that a later change of the
+ * layout can tell older documents apart. Version 1 is the only layout there has been; an app's own schema versions
+ * are recorded apart from it (`schemaVersion` below).
  */
 export const TASK_SCHEMA_VERSION = 1;
 
@@ -25,42 +29,89 @@ export interface TaskFields {
   readonly completedAt?: number;
 }
 
-/** The fields of a task `list.update` can change; absent fields stay as they are. */
-export type TaskPatch = Partial<Pick<TaskFields, 'title' | 'description' | 'completed'>>;
+/** The built-in fields a patch may change. */
+export type BaseTaskPatch = Partial<Pick<TaskFields, 'title' | 'description' | 'completed'>>;
+/** A patch: built-in fields and, with a schema, declared ones (checked by the list before it reaches the document). */
+export type TaskPatch = BaseTaskPatch & Readonly<Record<string, unknown>>;
+
+/** A task's fields as read: the built-in ones and the declared ones by name. */
+export type StoredTaskFields = TaskFields & Readonly<Record<string, unknown>>;
 
 type FieldValue = boolean | number | string;
 
+const NO_SCHEMA = new CompiledSchema(undefined);
+
 /**
- * A task's Yjs document: top-level `title` and `description` texts and a `fields` map. Top-level types are created by
- * name on first access, identically on every replica, so two replicas that open the same task concurrently never
- * overwrite each other's content.
+ * A task's Yjs document: top-level `title` and `description` texts, a `fields` map, a top-level type per declared
+ * field (see `schema/merges.ts`) and `versions`, the app schema versions that wrote it (a key per version: a
+ * grow-only set, so concurrent writers of different versions keep both and the highest is read everywhere). Top-level
+ * types are created by name on first access, identically on every replica, so two replicas that open the same task
+ * concurrently never overwrite each other's content.
  */
 export class TaskDoc {
   /** Which claims of this document a relay confirmed (see `Author.verified`). */
   verify: Verifier = unverified;
 
-  constructor(readonly doc: Y.Doc) {}
+  constructor(
+    readonly doc: Y.Doc,
+    readonly schema: CompiledSchema = NO_SCHEMA,
+  ) {}
 
   get title(): Y.Text {
-    return this.doc.getText('title');
+    return this.text('title');
   }
   get description(): Y.Text {
-    return this.doc.getText('description');
+    return this.text('description');
   }
   get fields(): Y.Map<FieldValue> {
     return this.doc.getMap<FieldValue>('fields');
   }
 
-  read(): TaskFields {
+  /**
+   * The shared text of a text field, built-in (`title`, `description`) or declared: every text field is read and
+   * written through this one function and `writeText`, so how texts merge is decided in one place for all of them.
+   */
+  text(field: string): Y.Text {
+    return this.doc.getText(field === 'title' || field === 'description' ? field : `t:${field}`);
+  }
+  readText(field: string): string {
+    return this.text(field).toString();
+  }
+  /** Splices the text to `value` (see `setText`), so concurrent typing merges. */
+  writeText(field: string, value: string): void {
+    setText(this.text(field), value);
+  }
+
+  /** The highest app schema version that wrote this task; 1 for a task written with none. */
+  get schemaVersion(): number {
+    let highest = 1;
+    for (const key of this.doc.getMap('versions').keys()) highest = Math.max(highest, Number(key) || 1);
+    return highest;
+  }
+
+  /** Whether the creating replica's first update is here (an entry can arrive before its document). */
+  get created(): boolean {
+    return this.fields.has('createdAt');
+  }
+
+  /** The task's fields as the schema reads them (values that do not fit left out). */
+  read(): StoredTaskFields {
+    return this.readChecked().fields;
+  }
+
+  /** The task's fields, and the values another replica wrote that do not fit the schema (left out of `fields`). */
+  readChecked(): { fields: StoredTaskFields; problems: FieldProblem[] } {
     const fields = this.fields;
+    const { values, problems } = readDeclared(this, this.schema);
     const completed = fields.get('completed') === true;
     const createdBy = this.writer('createdAt');
     const updatedBy = this.writer('updatedAt');
     const completedBy = completed ? this.writer('completed') : undefined;
     const completedAt = fields.get('completedAt');
-    return {
-      title: this.title.toString(),
-      description: this.description.toString(),
+    const read: StoredTaskFields = {
+      ...values,
+      title: this.readText('title'),
+      description: this.readText('description'),
       completed,
       createdAt: numberOr(fields.get('createdAt'), 0),
       updatedAt: numberOr(fields.get('updatedAt'), 0),
@@ -69,6 +120,7 @@ export class TaskDoc {
       ...(completedBy && { completedBy }),
       ...(completed && typeof completedAt === 'number' && { completedAt }),
     };
+    return { fields: read, problems };
   }
 
   /** The author of the value a field holds now: the Yjs client id that wrote it, through the document's claims. */
@@ -76,27 +128,42 @@ export class TaskDoc {
     return authorOf(this.doc, writerOf(this.fields, field), this.verify);
   }
 
-  /** Writes the initial content of a task this replica creates. */
+  /** Writes the initial content of a task this replica creates (the patch is checked against the schema already). */
   initialise(patch: TaskPatch, now: number, origin: unknown): void {
     this.doc.transact(() => {
       this.fields.set('schemaVersion', TASK_SCHEMA_VERSION);
       this.fields.set('createdAt', now);
+      if (this.schema.version > 1) this.markVersion(this.schema.version);
       this.applyPatch(patch, now);
     }, origin);
   }
 
-  /** Applies a patch: texts by minimal splice (so concurrent typing merges), fields last-writer-wins. */
+  /** Applies a patch: texts by minimal splice (so concurrent typing merges), declared fields by their type's rule. */
   update(patch: TaskPatch, now: number, origin: unknown): void {
     this.doc.transact(() => this.applyPatch(patch, now), origin);
   }
 
+  /** Writes a migration's result and the version it produced, with no clock (see `writeDeclared`). */
+  applyMigration(patch: TaskPatch, version: number, origin: unknown): void {
+    this.doc.transact(() => {
+      writeDeclared(this, this.schema, patch, `m${version}`, null);
+      this.markVersion(version);
+    }, origin);
+  }
+
+  private markVersion(version: number): void {
+    const versions = this.doc.getMap<boolean>('versions');
+    if (!versions.has(String(version))) versions.set(String(version), true);
+  }
+
   private applyPatch(patch: TaskPatch, now: number): void {
-    if (patch.title !== undefined) setText(this.title, patch.title);
-    if (patch.description !== undefined) setText(this.description, patch.description);
+    if (patch.title !== undefined) this.writeText('title', patch.title);
+    if (patch.description !== undefined) this.writeText('description', patch.description);
     if (patch.completed !== undefined && this.fields.get('completed') !== patch.completed) {
       this.fields.set('completed', patch.completed);
       this.fields.set('completedAt', now);
     }
+    writeDeclared(this, this.schema, patch, writerKey(this.doc), now);
     this.fields.set('updatedAt', now);
   }
 }

@@ -3,8 +3,13 @@ import type { ListId, TaskId } from '../model/ids.js';
 import { taskDocName } from '../model/ids.js';
 import type { Author } from '../attribution/authors.js';
 import { onlyDeleted } from './list-status.js';
-import { TaskDoc, type TaskFields } from '../model/task-doc.js';
+import type { CompiledSchema } from '../model/schema/define.js';
+import { checkedView, type FieldProblem } from '../model/schema/task-fields.js';
+import { TaskDoc, type StoredTaskFields } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
+
+/** The built-in fields of a task as read (what a view holds besides the declared ones). */
+const BASE_FIELDS: ReadonlySet<string> = new Set(['title', 'description', 'completed', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'completedBy', 'completedAt']);
 
 export interface TaskSlotHooks {
   /** The task's fields changed. */
@@ -15,6 +20,8 @@ export interface TaskSlotHooks {
   readonly failed: (error: unknown) => void;
   /** The task's document was just created (nothing applied to it yet). */
   readonly created?: (task: TaskDoc) => void;
+  /** Reading the task found values another replica wrote that do not fit the schema (shown as absent). */
+  readonly problems: (slot: TaskSlot, problems: readonly FieldProblem[]) => void;
 }
 
 /**
@@ -31,7 +38,7 @@ export class TaskSlot {
   state: 'dormant' | 'loading' | 'ready' | 'closed';
   private document: { readonly doc: Y.Doc; readonly task: TaskDoc } | null = null;
   private persisted: PersistedDocument | null = null;
-  private cached: TaskFields | null;
+  private cached: StoredTaskFields | null;
   private loading: Promise<void> | null = null;
   private applyingStoredState = false;
   /** Set once the task is edited in this session (not by storage or a remote update). */
@@ -42,10 +49,11 @@ export class TaskSlot {
     readonly id: TaskId,
     private readonly persistence: PersistenceAdapter,
     private readonly hooks: TaskSlotHooks,
-    view: TaskFields | null = null,
+    private readonly schema: CompiledSchema,
+    view: StoredTaskFields | null = null,
   ) {
     this.name = taskDocName(listId, id);
-    this.cached = view;
+    this.cached = view && checkedView(view, BASE_FIELDS, schema);
     this.state = view ? 'dormant' : 'loading';
     if (!view) this.hydrate();
   }
@@ -72,7 +80,7 @@ export class TaskSlot {
   hydrate(): { readonly doc: Y.Doc; readonly task: TaskDoc } {
     if (this.document) return this.document;
     const doc = new Y.Doc({ guid: this.name });
-    this.document = { doc, task: new TaskDoc(doc) };
+    this.document = { doc, task: new TaskDoc(doc, this.schema) };
     this.hooks.created?.(this.document.task);
     const view = this.state === 'dormant' ? this.cached : null;
     this.cached = null;
@@ -112,8 +120,11 @@ export class TaskSlot {
   }
 
   /** The task's fields, cached until its document changes (a 1,000-task list re-renders without re-reading texts). */
-  fields(): TaskFields {
-    return (this.cached ??= this.hydrate().task.read());
+  fields(): StoredTaskFields {
+    if (this.cached) return this.cached;
+    const { fields, problems } = this.hydrate().task.readChecked();
+    if (problems.length > 0) this.hooks.problems(this, problems);
+    return (this.cached = fields);
   }
 
   get persistedDocument(): PersistedDocument | null {
@@ -130,8 +141,11 @@ export class TaskSlot {
   }
 }
 
-/** A stored view, checked: anything else is no view (the document is then applied before it is shown). */
-export function taskView(view: unknown): TaskFields | null {
+/**
+ * A stored view, checked: anything else is no view (the document is then applied before it is shown). Declared fields
+ * are kept as stored; the slot checks them against the schema (`checkedView`) before they are shown.
+ */
+export function taskView(view: unknown): StoredTaskFields | null {
   if (typeof view !== 'object' || view === null) return null;
   const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt } = view as Record<string, unknown>;
   if (typeof title !== 'string' || typeof description !== 'string' || typeof completed !== 'boolean') return null;
@@ -139,6 +153,7 @@ export function taskView(view: unknown): TaskFields | null {
   const authors = { createdBy: authorView(createdBy), updatedBy: authorView(updatedBy), completedBy: authorView(completedBy) };
   if (Object.values(authors).includes(null)) return null;
   return {
+    ...(view as Record<string, unknown>),
     title,
     description,
     completed,
@@ -159,8 +174,9 @@ function authorView(value: unknown): Author | undefined | null {
   return typeof user === 'string' && typeof verified === 'boolean' ? { user, verified } : null;
 }
 
-function sameFields(a: TaskFields, b: TaskFields): boolean {
+function sameFields(a: StoredTaskFields, b: StoredTaskFields): boolean {
   return (
+    sameDeclared(a, b) &&
     a.title === b.title &&
     a.description === b.description &&
     a.completed === b.completed &&
@@ -175,4 +191,12 @@ function sameFields(a: TaskFields, b: TaskFields): boolean {
 
 function sameAuthor(a: Author | undefined, b: Author | undefined): boolean {
   return a?.user === b?.user && a?.verified === b?.verified;
+}
+
+/** Declared values are JSON values (strings, numbers, booleans, arrays of strings), so comparing their JSON is exact. */
+function sameDeclared(a: StoredTaskFields, b: StoredTaskFields): boolean {
+  const declared = (fields: StoredTaskFields) => Object.keys(fields).filter((key) => !BASE_FIELDS.has(key));
+  const keys = declared(a);
+  if (keys.length !== declared(b).length) return false;
+  return keys.every((key) => a[key] === b[key] || JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }
