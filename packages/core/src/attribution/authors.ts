@@ -1,12 +1,11 @@
 import * as Y from 'yjs';
+import { AUTHORS_MAP } from '../protocol/document-schema.js';
 
 /**
- * The root map of every list and task document where each replica claims its Yjs client id: key the client id in
- * decimal, value the user id. A claim counts only when the map entry was itself written with that client id, so nobody
- * can claim someone else's client id; a relay with authentication refuses a claim that names anyone but the writer's
- * token `sub` (see the relay's PROTOCOL.md, "Who wrote what").
+ * Claims live in the `AUTHORS_MAP` root map of every document. A claim counts only when the map entry was itself
+ * written with the client id it names, so nobody can claim someone else's client id.
  */
-export const AUTHORS_MAP = 'authors';
+export { AUTHORS_MAP };
 
 /** Who made a change, as the documents say. */
 export interface Author {
