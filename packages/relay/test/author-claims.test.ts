@@ -1,5 +1,5 @@
 import { Concord, type TaskList } from '@concord/core';
-import { claimedUser } from '@concord/core/activity';
+import { claimedUser, keepClaims } from '@concord/core/activity';
 import { ErrorCode, MessageType, type Message } from '@concord/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -49,6 +49,7 @@ async function catchUp(sub: string, doc: string): Promise<Y.Doc> {
   reader.send({ type: MessageType.Subscribe, entries: [{ doc, stateVector: Uint8Array.of(0) }] });
   const reply = await reader.next(is(MessageType.SyncReply), 'catch-up');
   const replica = new Y.Doc();
+  keepClaims(replica);
   Y.applyUpdate(replica, reply.entries[0]?.update ?? Uint8Array.of(0, 0));
   return replica;
 }
@@ -70,6 +71,25 @@ describe('claims of client ids (real relay process with --auth-secret)', () => {
     expect(claimedUser(replica, 41)).toBeUndefined();
     expect(claimedUser(replica, 42)).toBeUndefined();
     expect(replica.getText('title').toString()).toBe('by ann');
+  });
+
+  it('a later value written over a claim (placed by its neighbour, so the relay cannot see its key) never replaces it', async () => {
+    const mallory = await client('mallory', 'overwrite');
+    const doc = new Y.Doc();
+    doc.clientID = 51;
+    doc.transact(() => {
+      doc.getMap('authors').set('51', 'mallory');
+      doc.getText('title').insert(0, 'mine');
+    });
+    mallory.send({ type: MessageType.Update, doc: 'overwrite', update: Y.encodeStateAsUpdate(doc) });
+    await mallory.next(is(MessageType.Ack), 'Ack of the claim');
+    const before = Y.encodeStateVector(doc);
+    doc.getMap('authors').set('51', 'ann');
+    mallory.send({ type: MessageType.Update, doc: 'overwrite', update: Y.encodeStateAsUpdate(doc, before) });
+    await mallory.next(is(MessageType.Ack), 'Ack of the overwrite');
+    const replica = await catchUp('carol', 'overwrite');
+    expect(replica.getMap('authors').get('51')).toBe('ann');
+    expect(claimedUser(replica, 51)).toBe('mallory');
   });
 
   it('a core client whose userId is its token sub is attributed on the other replica; one declaring another user is refused', async () => {
