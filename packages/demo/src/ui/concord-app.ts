@@ -3,6 +3,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { colorFor, rememberName, rememberWorkOffline, type PageConfig } from '../config.js';
 import { trackEditing } from '../presence.js';
+import './activity-panel.js';
 import { DragReorder } from './drag-reorder.js';
 import { errorList, footer, toastView, topbar } from './chrome.js';
 import { emptyList, explainer, presenceBar, syncStatus, trashPanel } from './panels.js';
@@ -96,6 +97,7 @@ export class ConcordApp extends LitElement {
     this.cleanups.push(installUndoKeys(window, () => this.list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })));
     this.peers = this.presence.peers();
     this.requestUpdate();
+    void this.updateComplete.then(() => this.querySelector('activity-panel')?.follow(list, config.user.name));
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
@@ -161,6 +163,7 @@ export class ConcordApp extends LitElement {
       ${errorList(this.errors, (message) => this.dismissError(message))}
       ${list && config && rows && actions
         ? html`${presenceBar(this.peers, offline, this.tasks, (name) => this.rename(name))}
+            <activity-panel></activity-panel>
             <main class="card">
               <form class="new-task" @submit=${(event: Event) => this.create(event)}>
                 <label class="visually-hidden" for="new-task">New task</label>

@@ -2,6 +2,7 @@ import type { Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { initials } from '../config.js';
+import { taskHistory } from './activity-panel.js';
 import { bindText } from './bind-text.js';
 
 /** What a row needs from the page around it. */
@@ -111,6 +112,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
             placeholder="Add details…"
             ${bindText(ctx.list, task.id, 'description', task.description)}
           ></textarea>
+          ${taskHistory(ctx.list, task.id)}
         </div>`
       : nothing}
   </li>`;
