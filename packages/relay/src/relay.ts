@@ -11,6 +11,7 @@ import { RelayMetrics } from './metrics/relay-metrics.js';
 import { observeEngine, storageObserver } from './metrics/observe-engine.js';
 import { RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
 import { checkOptions, RELAY_DEFAULTS } from './options.js';
+import { openFeedStore, startApi } from './api/start-api.js';
 
 export { RELAY_DEFAULTS };
 
@@ -50,6 +51,8 @@ export interface RelayOptions {
   readonly maxAwarenessBytes?: number;
   /** Live awareness states one connection may introduce into one document; more are refused. */
   readonly maxAwarenessStates?: number;
+  /** Largest HTTP API request body in bytes; a larger one is answered 413. */
+  readonly apiMaxBodyBytes?: number;
   /** Serve Prometheus metrics at `GET /metrics`. */
   readonly metrics?: boolean;
   readonly logger?: Logger;
@@ -95,16 +98,29 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   if (metrics !== null) observeEngine(engine, metrics);
   replication?.bind(engine);
   await replication?.start();
+  const rateLimit = settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null;
+  const feedStore = await openFeedStore(options.storage === undefined ? settings.dataDir : null, settings.fsync);
+  const api = await startApi({
+    engine,
+    storage,
+    store: feedStore,
+    logger,
+    authSecret: settings.authSecret,
+    rateLimit,
+    maxBodyBytes: settings.apiMaxBodyBytes,
+    idleMs: settings.idleUnloadMs,
+  });
   const host = new HttpHost({
     engine,
     logger,
     staticDir: settings.staticDir,
     maxPayloadBytes: settings.maxPayloadBytes,
     authSecret: settings.authSecret,
-    rateLimit: settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null,
+    rateLimit,
     maxBufferedBytes: settings.maxBufferedBytes,
     heartbeatMs: settings.heartbeatMs,
     metrics,
+    api: api.handler,
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -115,6 +131,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       });
     });
   } catch (error) {
+    await api.close();
+    await feedStore.close();
     await replication?.close();
     await storage.close();
     metrics?.close();
@@ -133,6 +151,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         await host.close();
         await replication?.close(); // before the storage: it answers peers from it
         await engine.close();
+        await api.close();
+        await feedStore.close();
         await storage.close();
         metrics?.close();
         logger.info('relay closed');
