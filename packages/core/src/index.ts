@@ -32,6 +32,17 @@ export { TASK_SCHEMA_VERSION, type TaskFields, type BaseTaskPatch } from './mode
 export type { Author } from './attribution/authors.js';
 export type { ActivityEvent, ActivityKind, Resolution, TaskChange, TextVersion } from './activity/events.js';
 export { isResolution } from './activity/events.js';
+export type { TaskAlternatives, ChangeAuthor } from './model/task-doc.js';
+export {
+  resolveText,
+  editText,
+  spliceText,
+  EDITS_KEY,
+  type ResolvedText,
+  type TextAlternative,
+  type TextEditAuthor,
+  type TextSplice,
+} from './text-merge/index.js';
 export type {
   BindOptions,
   PersistenceAdapter,

@@ -8,6 +8,8 @@ export const ConcordErrorCode = {
   StorageLocked: 'ERR_STORAGE_LOCKED',
   /** A value given for a task field does not fit the schema (`InvalidFieldError` names the field and the reason). */
   InvalidField: 'ERR_INVALID_FIELD',
+  /** `pickAlternative` named an alternative the field does not have (any more). */
+  UnknownAlternative: 'ERR_UNKNOWN_ALTERNATIVE',
 } as const;
 /** One of the stable codes of `ConcordErrorCode`. */
 export type ConcordErrorCodeValue = (typeof ConcordErrorCode)[keyof typeof ConcordErrorCode];

@@ -3,7 +3,7 @@ import { authorOf, unverified, writerOf, type Author, type Verifier } from '../a
 import { CompiledSchema } from './schema/define.js';
 import { writerKey } from './schema/merges.js';
 import { readDeclared, writeDeclared, type FieldProblem } from './schema/task-fields.js';
-import { setText } from './text.js';
+import { editText, readRecords, resolveText, spliceText, type ResolvedText, type TextAlternative, type TextSplice } from '../text-merge/index.js';
 
 /**
  * The layout of a task document, written into every task document a replica creates, so that a later change of the
@@ -19,14 +19,35 @@ export interface TaskFields {
   readonly completed: boolean;
   /** Milliseconds since the epoch; 0 while the creating replica's update has not arrived yet. */
   readonly createdAt: number;
+  /** The latest change's time: of a text edit (its hybrid time) or of another field's change. */
   readonly updatedAt: number;
   /** Who created the task (the writer of its `createdAt`), once known. */
   readonly createdBy?: Author;
-  /** Who last changed a field through the list's API (the writer of `updatedAt`). */
+  /** Who made the latest change through the list's API (the writer of that text edit, or of `updatedAt`). */
   readonly updatedBy?: Author;
   /** While completed: who completed it, and when. */
   readonly completedBy?: Author;
   readonly completedAt?: number;
+  /**
+   * Other versions of a text field kept after edits made apart collided (see "When two text edits collide" in the
+   * README); absent when there are none. Pick one with `TaskList.pickAlternative`.
+   */
+  readonly alternatives?: TaskAlternatives;
+}
+
+/** The alternatives of each built-in text field that has some, latest first. */
+export interface TaskAlternatives {
+  readonly title?: readonly TextAlternative[];
+  readonly description?: readonly TextAlternative[];
+}
+
+/** The built-in text fields of a task. */
+export type TaskTextField = 'title' | 'description';
+
+/** Who makes a local change: the declared user id, and the time by the local clock (milliseconds since the epoch). */
+export interface ChangeAuthor {
+  readonly userId?: string;
+  readonly now: number;
 }
 
 /** The built-in fields a patch may change. */
@@ -72,15 +93,29 @@ export class TaskDoc {
    * written through this one function and `writeText`, so how texts merge is decided in one place for all of them.
    */
   text(field: string): Y.Text {
-    return this.doc.getText(field === 'title' || field === 'description' ? field : `t:${field}`);
+    return this.doc.getText(textName(field));
+  }
+  /** The text as shown, its edits resolved (see `resolveText`), and the alternatives kept after a collision. */
+  resolveText(field: string): ResolvedText {
+    return resolveText(this.doc, textName(field));
   }
   readText(field: string): string {
-    return this.text(field).toString();
+    return this.resolveText(field).text;
   }
-  /** Splices the text to `value` (see `setText`), so concurrent typing merges. */
+  /**
+   * Makes the shown text read `value` by its smallest splice, as a recorded edit (see `editText`): edits made apart
+   * merge unless they collide. A task's initial texts are written without a record: no other replica can have edited
+   * a document that did not exist yet.
+   */
   writeText(field: string, value: string): void {
-    setText(this.text(field), value);
+    const text = this.text(field);
+    if (this.author === null) {
+      if (text.length > 0) text.delete(0, text.length);
+      if (value !== '') text.insert(0, value);
+    } else editText(this.doc, textName(field), value, this.author);
   }
+  /** Who the text edits of the running `update` are by; null while `initialise` runs. A migration's edits have no clock. */
+  private author: ChangeAuthor | null = { now: 0 };
 
   /** The highest app schema version that wrote this task; 1 for a task written with none. */
   get schemaVersion(): number {
@@ -105,20 +140,34 @@ export class TaskDoc {
     const { values, problems } = readDeclared(this, this.schema);
     const completed = fields.get('completed') === true;
     const createdBy = this.writer('createdAt');
-    const updatedBy = this.writer('updatedAt');
     const completedBy = completed ? this.writer('completed') : undefined;
     const completedAt = fields.get('completedAt');
+    const title = this.resolveText('title');
+    const description = this.resolveText('description');
+    // A text edit of title or description writes no `updatedAt`: its record says when it was made, and by whom.
+    let updatedAt = numberOr(fields.get('updatedAt'), 0);
+    let updatedBy = this.writer('updatedAt');
+    for (const record of readRecords(this.doc)) {
+      if (record.time <= updatedAt) continue;
+      updatedAt = record.time;
+      updatedBy = authorOf(this.doc, record.client, this.verify);
+    }
+    const alternatives = {
+      ...(title.alternatives.length > 0 && { title: title.alternatives }),
+      ...(description.alternatives.length > 0 && { description: description.alternatives }),
+    };
     const read: StoredTaskFields = {
       ...values,
-      title: this.readText('title'),
-      description: this.readText('description'),
+      title: title.text,
+      description: description.text,
       completed,
       createdAt: numberOr(fields.get('createdAt'), 0),
-      updatedAt: numberOr(fields.get('updatedAt'), 0),
+      updatedAt,
       ...(createdBy && { createdBy }),
       ...(updatedBy && { updatedBy }),
       ...(completedBy && { completedBy }),
       ...(completed && typeof completedAt === 'number' && { completedAt }),
+      ...(Object.keys(alternatives).length > 0 && { alternatives }),
     };
     return { fields: read, problems };
   }
@@ -134,13 +183,43 @@ export class TaskDoc {
       this.fields.set('schemaVersion', TASK_SCHEMA_VERSION);
       this.fields.set('createdAt', now);
       if (this.schema.version > 1) this.markVersion(this.schema.version);
-      this.applyPatch(patch, now);
+      this.fields.set('updatedAt', now);
+      this.withAuthor(null, () => this.applyPatch(patch, now));
     }, origin);
   }
 
-  /** Applies a patch: texts by minimal splice (so concurrent typing merges), declared fields by their type's rule. */
-  update(patch: TaskPatch, now: number, origin: unknown): void {
-    this.doc.transact(() => this.applyPatch(patch, now), origin);
+  /**
+   * Applies a patch: texts as recorded edits of what is shown (edits made apart merge unless they collide), declared
+   * fields by their type's rule.
+   */
+  update(patch: TaskPatch, now: number, origin: unknown, userId?: string): void {
+    this.doc.transact(() => this.withAuthor({ now, ...(userId !== undefined && { userId }) }, () => this.applyPatch(patch, now)), origin);
+  }
+
+  /**
+   * Shows the alternative `alternativeId` of a text field, as a new edit that syncs like any other. Returns false when
+   * the field has no such alternative (any more).
+   */
+  pickAlternative(field: string, alternativeId: string, author: ChangeAuthor, origin: unknown): boolean {
+    const alternative = this.resolveText(field).alternatives.find((candidate) => candidate.id === alternativeId);
+    if (!alternative) return false;
+    this.doc.transact(() => this.withAuthor(author, () => this.writeText(field, alternative.text)), origin);
+    return true;
+  }
+
+  /** Applies an editor's splice of the shown text as a recorded edit (see `spliceText`). */
+  spliceText(field: string, splice: TextSplice, author: ChangeAuthor, origin: unknown): void {
+    spliceText(this.doc, textName(field), splice, author, origin);
+  }
+
+  private withAuthor<T>(author: ChangeAuthor | null, write: () => T): T {
+    const before = this.author;
+    this.author = author;
+    try {
+      return write();
+    } finally {
+      this.author = before;
+    }
   }
 
   /** Writes a migration's result and the version it produced, with no clock (see `writeDeclared`). */
@@ -164,8 +243,13 @@ export class TaskDoc {
       this.fields.set('completedAt', now);
     }
     writeDeclared(this, this.schema, patch, writerKey(this.doc), now);
-    this.fields.set('updatedAt', now);
+    if (Object.keys(patch).some((key) => key !== 'title' && key !== 'description')) this.fields.set('updatedAt', now);
   }
+}
+
+/** The top-level `Y.Text` of a text field: built-in ones by name, declared ones prefixed. */
+function textName(field: string): string {
+  return field === 'title' || field === 'description' ? field : `t:${field}`;
 }
 
 function numberOr(value: FieldValue | undefined, fallback: number): number {

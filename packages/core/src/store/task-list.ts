@@ -15,7 +15,9 @@ import type { FieldProblem } from '../model/schema/task-fields.js';
 import type { FieldPatch, FieldSpecs, FieldValues } from '../model/schema/types.js';
 import { checkPatch } from '../model/schema/validate.js';
 import type { BaseTaskPatch, StoredTaskFields, TaskFields } from '../model/task-doc.js';
+import type { TaskDoc } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
+import type { TextSplice } from '../text-merge/edit.js';
 import type { Transport } from '../transport/transport.js';
 import { onlyDeleted, tasksDeletedIn, type ListSyncStatus } from './list-status.js';
 import { followActivity } from './list-activity.js';
@@ -311,14 +313,30 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   }
 
   /**
-   * Changes a task's fields. Texts change by the smallest splice, so a concurrent edit of the same text merges with this
-   * one; declared fields by their type's rule. A value that does not fit throws `InvalidFieldError` and changes nothing.
+   * Changes a task's fields. A text becomes the smallest splice of what `tasks()` shows, recorded so that edits made
+   * apart merge unless they collide (see "When two text edits collide" in the README); declared fields by their
+   * type's rule. A value that does not fit throws `InvalidFieldError` and changes nothing.
    */
   update(id: TaskId, patch: TypedTaskPatch<F>): void {
     const task = this.slotOf(id).task;
     checkPatch(this.context.schema, patch);
     const kind = patch.title === undefined && patch.description === undefined ? 'complete' : 'edit';
-    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin));
+    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin, this.context.userId));
+  }
+
+  /**
+   * Shows one of `task.alternatives[field]` instead of the field's text: a new edit that syncs like any other, after
+   * which the alternatives of that collision are no longer offered. Throws `ERR_UNKNOWN_ALTERNATIVE` when the field
+   * has no alternative with that id (any more: someone may have picked one meanwhile).
+   *
+   * @example
+   * const [other] = list.get(id)?.alternatives?.title ?? [];
+   * if (other) list.pickAlternative(id, 'title', other.id);
+   */
+  pickAlternative(id: TaskId, field: string, alternativeId: string): void {
+    const task = this.textTask(id, field);
+    const picked = this.history.record('edit', [id], () => task.pickAlternative(field, alternativeId, this.author(), this.origin));
+    if (!picked) throw new ConcordError(ConcordErrorCode.UnknownAlternative, `task ${id} has no alternative ${alternativeId} of its ${field}`);
   }
 
   /** Moves a live task right after `after` (null: to the top). */
@@ -377,13 +395,32 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     await this.dropSlot(id);
   }
 
-  /** The shared text of a task's title, description or declared text field, for binding to an editor. */
+  /**
+   * Applies an editor's splice made against the text `tasks()` shows of a title, description or declared text field (a
+   * recorded edit, like `update`): what `bindTextInput` does on each keystroke. An index or length past the end is
+   * clamped to it. `origin` is the Yjs transaction origin (an editor binding passes its own, so the undo history reads
+   * its edits as typing).
+   */
+  spliceText(id: TaskId, field: string, splice: TextSplice, origin: unknown = this.origin): void {
+    this.textTask(id, field).spliceText(field, splice, this.author(), origin);
+  }
+
+  /**
+   * The shared text of a task's title, description or declared text field. Edits made on it directly merge by
+   * character and are not recorded, so they never collide (see the README): bind editors with `bindTextInput` or
+   * `spliceText` instead.
+   */
   text(id: TaskId, field: string): Y.Text {
+    return this.textTask(id, field).text(field);
+  }
+
+  /** The task's document, once `field` is checked to be one of its text fields. */
+  private textTask(id: TaskId, field: string): TaskDoc {
     const task = this.slotOf(id).task;
     if (field !== 'title' && field !== 'description' && this.context.schema.fields.get(field)?.type !== 'text') {
       throw new InvalidFieldError(field, 'not a text field');
     }
-    return task.text(field);
+    return task;
   }
 
   /**
@@ -571,6 +608,10 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     const slot = this.slots.get(asTaskId(id));
     if (!slot) throw new ConcordError(ConcordErrorCode.UnknownTask, `no task ${id} in list ${this.id}`);
     return slot;
+  }
+
+  private author(): { userId: string; now: number } {
+    return { userId: this.context.userId, now: this.context.now() };
   }
 
   private assertOpen(): void {

@@ -5,11 +5,11 @@ import type { Author } from '../attribution/authors.js';
 import { onlyDeleted } from './list-status.js';
 import type { CompiledSchema } from '../model/schema/define.js';
 import { checkedView, type FieldProblem } from '../model/schema/task-fields.js';
-import { TaskDoc, type StoredTaskFields } from '../model/task-doc.js';
+import { TaskDoc, type StoredTaskFields, type TaskAlternatives } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
 
 /** The built-in fields of a task as read (what a view holds besides the declared ones). */
-const BASE_FIELDS: ReadonlySet<string> = new Set(['title', 'description', 'completed', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'completedBy', 'completedAt']);
+const BASE_FIELDS: ReadonlySet<string> = new Set(['title', 'description', 'completed', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'completedBy', 'completedAt', 'alternatives']);
 
 export interface TaskSlotHooks {
   /** The task's fields changed. */
@@ -147,9 +147,10 @@ export class TaskSlot {
  */
 export function taskView(view: unknown): StoredTaskFields | null {
   if (typeof view !== 'object' || view === null) return null;
-  const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt } = view as Record<string, unknown>;
+  const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt, alternatives } = view as Record<string, unknown>;
   if (typeof title !== 'string' || typeof description !== 'string' || typeof completed !== 'boolean') return null;
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return null;
+  if (alternatives !== undefined && !isAlternatives(alternatives)) return null;
   const authors = { createdBy: authorView(createdBy), updatedBy: authorView(updatedBy), completedBy: authorView(completedBy) };
   if (Object.values(authors).includes(null)) return null;
   return {
@@ -163,7 +164,21 @@ export function taskView(view: unknown): StoredTaskFields | null {
     ...(authors.updatedBy && { updatedBy: authors.updatedBy }),
     ...(authors.completedBy && { completedBy: authors.completedBy }),
     ...(typeof completedAt === 'number' && { completedAt }),
+    ...(alternatives !== undefined && { alternatives }),
   };
+}
+
+function isAlternatives(value: unknown): value is TaskAlternatives {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).every(
+    ([field, list]) =>
+      (field === 'title' || field === 'description') &&
+      Array.isArray(list) &&
+      list.every((item: unknown) => {
+        const { id, text, at, by } = (item ?? {}) as Record<string, unknown>;
+        return typeof id === 'string' && typeof text === 'string' && typeof at === 'number' && (by === undefined || typeof by === 'string');
+      }),
+  );
 }
 
 /** An author in a stored view: undefined when absent, null when malformed. */
@@ -185,7 +200,8 @@ function sameFields(a: StoredTaskFields, b: StoredTaskFields): boolean {
     a.completedAt === b.completedAt &&
     sameAuthor(a.createdBy, b.createdBy) &&
     sameAuthor(a.updatedBy, b.updatedBy) &&
-    sameAuthor(a.completedBy, b.completedBy)
+    sameAuthor(a.completedBy, b.completedBy) &&
+    JSON.stringify(a.alternatives) === JSON.stringify(b.alternatives)
   );
 }
 
