@@ -163,6 +163,38 @@ describe('single-database persistence', () => {
     await third.close();
   });
 
+  it('serves a metadata read made while its list is prefetched from that read, with no transaction of its own', async () => {
+    const databaseName = `meta-during-prefetch-${++run}`;
+    const writer = new SingleDatabasePersistence({ databaseName });
+    const bound = await writer.bind('L', new Y.Doc());
+    await bound.setMeta('undo', new Uint8Array([1, 2, 3]));
+    await writer.snapshotList('L');
+    await bound.setMeta('after-snapshot', new Uint8Array([4]));
+    await writer.close();
+
+    const reader = new SingleDatabasePersistence({ databaseName });
+    await reader.readMeta('other', 'warm-up'); // opens the database
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored below, always called with apply(this)
+    const original = IDBDatabase.prototype.transaction;
+    let transactions = 0;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      transactions++;
+      return original.apply(this, args);
+    } as IDBDatabase['transaction'];
+    try {
+      const prefetching = reader.prefetch('L');
+      const [undo, after, missing] = await Promise.all([reader.readMeta('L', 'undo'), reader.readMeta('L', 'after-snapshot'), reader.readMeta('L', 'none')]);
+      expect([...(undo ?? [])]).toEqual([1, 2, 3]);
+      expect([...(after ?? [])]).toEqual([4]);
+      expect(missing).toBeUndefined();
+      expect(transactions).toBe(1);
+      (await prefetching).release();
+    } finally {
+      IDBDatabase.prototype.transaction = original;
+    }
+    await reader.close();
+  });
+
   it('reports a failed write as an error and keeps the change for the next write', async () => {
     const databaseName = `quota-${++run}`;
     const adapter = new SingleDatabasePersistence({ databaseName });
