@@ -10,6 +10,8 @@ import './ui/concord-app.js';
 declare global {
   interface Window {
     concordDemo?: { concord: Concord; list: import('@concord/core').TaskList | null };
+    /** The IndexedDB connection index.html's inline script started opening before this script loaded. */
+    concordEarlyDatabase?: Promise<IDBDatabase | null>;
   }
 }
 
@@ -29,7 +31,7 @@ async function start(): Promise<void> {
   const persistence = createPersistence(config.storage);
   // Connecting at once (unless this window chose "Work offline"): the handshake overlaps opening local storage, rather
   // than starting once the list is open.
-  const concord = new Concord({ url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, ...(persistence && { persistence }) });
+  const concord = new Concord({ url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, persistence });
   window.concordDemo = { concord, list: null };
   const list = await concord.openList(config.listId);
   performance.mark('concord:list-opened');
@@ -55,10 +57,15 @@ async function start(): Promise<void> {
   if (usage) showStorageUsage(usage);
 }
 
-function createPersistence(choice: StorageChoice): PersistenceAdapter | null {
-  if (choice === 'y-indexeddb') return new IndexedDbPersistence();
-  if (choice === 'single') return new SingleDatabasePersistence();
-  return null;
+function createPersistence(choice: StorageChoice): PersistenceAdapter {
+  const early = window.concordEarlyDatabase ?? Promise.resolve(null);
+  if (choice === 'y-indexeddb') {
+    // Not used: the connection must not hold the database open for nothing.
+    void early.then((db) => db?.close());
+    return new IndexedDbPersistence();
+  }
+  // Core's default adapter (and its database), with the connection opened ahead.
+  return new SingleDatabasePersistence({ opening: early });
 }
 
 function describe(reason: unknown): string {

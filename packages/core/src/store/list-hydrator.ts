@@ -43,9 +43,9 @@ export class ListHydrator {
    * Shows the list from storage: resolves once every task can be read (from its view or its applied document). The
    * returned `rest` resolves once every document is applied (at once when nothing was shown from a view).
    */
-  async load(): Promise<{ readonly rest: Promise<void> | null }> {
+  async load(prefetching?: Promise<PrefetchedList>): Promise<{ readonly rest: Promise<void> | null }> {
     const { host } = this;
-    const prefetched = await host.persistence.prefetch(host.id);
+    const prefetched = await (prefetching ?? host.persistence.prefetch(host.id));
     this.prefetched = prefetched;
     try {
       const entries = listView(prefetched.documents.get(host.id)?.view);

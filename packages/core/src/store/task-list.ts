@@ -228,9 +228,18 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
    * sync starts once every document is applied (`documentsLoaded`).
    */
   async load(): Promise<void> {
-    await this.history.load();
+    // Storage is read once: the undo history's stored stacks (read before any document is applied) come from the
+    // list's prefetch, started here, rather than from a read of their own before it.
+    const prefetching = this.context.persistence.prefetch(this.id);
+    prefetching.catch(() => undefined);
+    try {
+      await this.history.load();
+    } catch (error) {
+      void prefetching.then((prefetched) => prefetched.release(), () => undefined);
+      throw error;
+    }
     this.history.attach(this.id, this.listDoc);
-    const { rest } = await this.hydrator.load();
+    const { rest } = await this.hydrator.load(prefetching);
     this.loaded = true;
     this.feed.begin(this.slots.keys());
     this.queueChange();
