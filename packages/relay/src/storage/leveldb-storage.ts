@@ -14,6 +14,8 @@ import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './l
 import {
   bindingKey,
   bindingRange,
+  checkpointKey,
+  checkpointRange,
   decodeSeq,
   docFromUpdateKey,
   encodeSeq,
@@ -28,6 +30,7 @@ import {
   updatesRange,
 } from './leveldb-keys.js';
 import { decodeQuarantineRecord, encodeQuarantineRecord } from './quarantine-record.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../history/checkpoint.js';
 
 /** Options of `LevelDbStorage`. */
 export interface LevelDbStorageOptions {
@@ -229,6 +232,27 @@ export class LevelDbStorage implements DocumentStorage {
       return new Map(entries.map((entry) => [seqOfKey(entry.key), entry.value.toString('utf8')]));
     } catch (error) {
       throw new StorageError(`cannot read the client bindings of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  async putCheckpoint(doc: string, checkpoint: Checkpoint, expired: readonly number[]): Promise<void> {
+    this.#assertOpen();
+    try {
+      const operations: BatchOperation[] = expired.map((at) => ({ type: 'del', key: checkpointKey(doc, at) }));
+      operations.push({ type: 'put', key: checkpointKey(doc, checkpoint.at), value: Buffer.from(encodeCheckpoint(checkpoint)) });
+      await writeBatch(this.#db, operations, this.#sync);
+    } catch (error) {
+      throw new StorageError(`cannot store a checkpoint of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  async listCheckpoints(doc: string): Promise<Checkpoint[]> {
+    this.#assertOpen();
+    try {
+      const entries = await readRange(this.#db, checkpointRange(doc));
+      return entries.map((entry) => decodeCheckpoint(seqOfKey(entry.key), new Uint8Array(entry.value)));
+    } catch (error) {
+      throw new StorageError(`cannot read the checkpoints of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
     }
   }
 

@@ -33,6 +33,23 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
       await factory.cleanup?.();
     });
 
+    it('stores checkpoints per document, oldest first, dropping the expired ones in the same write', async () => {
+      expect(await storage.listCheckpoints('list')).toEqual([]);
+      const at = (time: number, ...by: string[]) => ({ at: time, snapshot: bytes(time % 256, 1), by });
+      await storage.putCheckpoint('list', at(3_000, 'ann'), []);
+      await storage.putCheckpoint('list', at(1_000, 'bob'), []);
+      await storage.putCheckpoint('list/', at(2_000), []);
+      await storage.putCheckpoint('list', at(5_000, 'ann', 'bob'), [1_000]);
+      expect(await storage.listCheckpoints('list')).toEqual([at(3_000, 'ann'), at(5_000, 'ann', 'bob')]);
+      expect(await storage.listCheckpoints('list/')).toEqual([at(2_000)]);
+      if (factory.reopen) {
+        await storage.close();
+        storage = await factory.reopen();
+        open.push(storage);
+        expect(await storage.listCheckpoints('list')).toEqual([at(3_000, 'ann'), at(5_000, 'ann', 'bob')]);
+      }
+    });
+
     it('loads nothing for an unknown document', async () => {
       expect(await storage.loadUpdates('nope')).toEqual([]);
       expect(await storage.listDocuments()).toEqual([]);
