@@ -1,5 +1,3 @@
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 
 /**
@@ -54,22 +52,4 @@ export function clientsSince(snapshot: Uint8Array, previous: Uint8Array | null):
   const now = Y.decodeSnapshot(snapshot).sv;
   const before = previous === null ? new Map<number, number>() : Y.decodeSnapshot(previous).sv;
   return [...now].filter(([client, clock]) => clock > (before.get(client) ?? 0)).map(([client]) => client);
-}
-
-export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 1);
-  encoding.writeVarUint8Array(encoder, checkpoint.snapshot);
-  encoding.writeVarUint(encoder, checkpoint.by.length);
-  for (const user of checkpoint.by) encoding.writeVarString(encoder, user);
-  return encoding.toUint8Array(encoder);
-}
-
-export function decodeCheckpoint(at: number, bytes: Uint8Array): Checkpoint {
-  const decoder = decoding.createDecoder(bytes);
-  if (decoding.readVarUint(decoder) !== 1) throw new Error('unknown checkpoint format');
-  const snapshot = decoding.readVarUint8Array(decoder);
-  const by: string[] = [];
-  for (let i = decoding.readVarUint(decoder); i > 0; i--) by.push(decoding.readVarString(decoder));
-  return { at, snapshot, by };
 }

@@ -9,8 +9,8 @@
  *                                                 `seq` is the sequence number it had in the log
  *   'b' u32 BE(byteLength(doc)) utf8(doc) u64 BE(client) → utf8(user): the authenticated user a Yjs client id of the
  *                                                 document belongs to
- *   'h' u32 BE(byteLength(doc)) utf8(doc) u64 BE(time) → a checkpoint of the document at that time (ms since the
- *                                                 epoch): varUint 1, varUint8Array Yjs snapshot, varUint n, n varString users
+ *   'h' u32 BE(byteLength(doc)) utf8(doc)        → the document's checkpoints, each encoded against the one before
+ *                                                 (history/history-record.ts)
  *
  * The length prefix makes a document's keys a contiguous range that no other document's keys fall into (a bare
  * separator could occur inside a name), and the big-endian sequence number sorts its updates in append order.
@@ -98,14 +98,9 @@ export function bindingRange(doc: string): { gte: Uint8Array; lte: Uint8Array } 
   return documentRange(documentPrefix(PREFIX_BINDING, doc));
 }
 
-/** The key of the checkpoint of `doc` taken at `at`. */
-export function checkpointKey(doc: string, at: number): Buffer {
-  return updateKeyWithPrefix(documentPrefix(PREFIX_HISTORY, doc), at);
-}
-
-/** The inclusive key range of the checkpoints of `doc`. */
-export function checkpointRange(doc: string): { gte: Uint8Array; lte: Uint8Array } {
-  return documentRange(documentPrefix(PREFIX_HISTORY, doc));
+/** The key of the record holding every checkpoint of `doc`. */
+export function checkpointKey(doc: string): Buffer {
+  return Buffer.from(documentPrefix(PREFIX_HISTORY, doc));
 }
 
 /** The sequence number (or client id) at the end of an update, quarantine or binding key. */

@@ -35,7 +35,15 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
 
     it('stores checkpoints per document, oldest first, dropping the expired ones in the same write', async () => {
       expect(await storage.listCheckpoints('list')).toEqual([]);
-      const at = (time: number, ...by: string[]) => ({ at: time, snapshot: bytes(time % 256, 1), by });
+      // Real snapshots: a document whose text grows and loses its first characters, one more at each time.
+      const writer = textUpdate('0123456789').doc;
+      const snapshots = new Map<number, Uint8Array>();
+      for (const time of [1_000, 2_000, 3_000, 5_000]) {
+        writer.getText('t').delete(0, 1);
+        writer.getText('t').insert(writer.getText('t').length, String(time));
+        snapshots.set(time, Y.encodeSnapshot(Y.snapshot(writer)));
+      }
+      const at = (time: number, ...by: string[]) => ({ at: time, snapshot: snapshots.get(time)!, by });
       await storage.putCheckpoint('list', at(3_000, 'ann'), []);
       await storage.putCheckpoint('list', at(1_000, 'bob'), []);
       await storage.putCheckpoint('list/', at(2_000), []);
