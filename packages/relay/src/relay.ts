@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { withDefaults } from './defaults.js';
 import { RelayEngine } from './engine/relay-engine.js';
+import { HistoryRecorder } from './history/history-recorder.js';
 import { InvalidOptionError } from './errors.js';
 import { HttpHost } from './host/http-host.js';
 import type { DocumentStorage } from './storage/document-storage.js';
@@ -96,6 +97,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     replication,
   });
   if (metrics !== null) observeEngine(engine, metrics);
+  const history = new HistoryRecorder(engine, { storage, logger });
   replication?.bind(engine);
   await replication?.start();
   const rateLimit = settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null;
@@ -134,6 +136,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     await api.close();
     await feedStore.close();
     await replication?.close();
+    await history.close();
     await storage.close();
     metrics?.close();
     throw error;
@@ -153,6 +156,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         await engine.close();
         await api.close();
         await feedStore.close();
+        await history.close(); // after the engine's last writes and unloads, before the storage
         await storage.close();
         metrics?.close();
         logger.info('relay closed');

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { createToken, parseTtl } from '../auth/tokens.js';
 import { RelayError } from '../errors.js';
+import { historyCommand, restoreCommand } from './history-commands.js';
 import { compactCommand, exportCommand, importCommand, inspectCommand, withData } from './data-commands.js';
 import type { Output } from './output.js';
 import { quarantineExportCommand, quarantineListCommand, quarantineReleaseCommand, verifyCommand, VerifyFailedError } from './verify-commands.js';
 
 /** Subcommands of `concord-relay`; anything else starts the relay. */
-export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine'] as const;
+export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine', 'history', 'restore'] as const;
 type Command = (typeof DATA_COMMANDS)[number];
 
 /** A usage or data-directory problem: one line on stderr, exit 2. */
@@ -19,6 +20,8 @@ const USAGE: Readonly<Record<Command, string>> = {
   inspect: 'concord-relay inspect [--data dir] [--json]',
   compact: 'concord-relay compact [--data dir]',
   verify: 'concord-relay verify [<doc>] [--repair] [--data dir]',
+  history: 'concord-relay history <doc> [--json] [--data dir]',
+  restore: 'concord-relay restore <list> --to <time> [--only <sub>] [--data dir]',
   quarantine: 'concord-relay quarantine list [<doc>] [--json] | export <doc> <id> [--out file] | release <doc> <id> [--data dir]',
 };
 
@@ -68,6 +71,8 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
         in: { type: 'string' },
         json: { type: 'boolean' },
         repair: { type: 'boolean' },
+        to: { type: 'string' },
+        only: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -114,6 +119,16 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
     case 'verify':
       if (positionals.length > 1) throw new CommandError(`expected at most one document name (usage: ${USAGE.verify})`);
       return withData(dataDir, (storage) => verifyCommand(storage, positionals[0] ?? null, values.repair ?? false, output));
+    case 'history': {
+      const doc = needDoc();
+      return withData(dataDir, (storage) => historyCommand(storage, doc, values.json ?? false, output));
+    }
+    case 'restore': {
+      const list = needDoc();
+      if (values.to === undefined) throw new CommandError(`--to <time> is required (usage: ${USAGE.restore})`);
+      const to = values.to;
+      return withData(dataDir, (storage) => restoreCommand(storage, list, to, values.only ?? null, output));
+    }
     case 'quarantine':
       return runQuarantine(positionals, dataDir, values, output);
   }
