@@ -4,6 +4,7 @@ import { readConfig, type StorageChoice } from './config.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
 import { relayUrl } from './relay-url.js';
+import { demoSchema } from './schema.js';
 import './ui/concord-app.js';
 
 /** Handles for tests and benchmarks (`window.concordDemo`). */
@@ -31,7 +32,10 @@ async function start(): Promise<void> {
   const persistence = createPersistence(config.storage);
   // Connecting at once (unless this window chose "Work offline"): the handshake overlaps opening local storage, rather
   // than starting once the list is open.
-  const concord = new Concord({ url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, persistence });
+  const options = { url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, persistence };
+  // The fixture page fixtures/schema-v1.html runs the demo as it was before its task fields (schema version 1).
+  const previousSchema = document.documentElement.dataset['schemaVersion'] === '1';
+  const concord = previousSchema ? new Concord(options) : (new Concord({ ...options, schema: demoSchema }) as unknown as Concord);
   window.concordDemo = { concord, list: null };
   const list = await concord.openList(config.listId);
   performance.mark('concord:list-opened');

@@ -11,6 +11,8 @@ import { RenderPacing } from './render-pacing.js';
 import { StatusDisplay, type DisplayedStatus } from './status-display.js';
 import { TaskActions } from './task-actions.js';
 import { taskRow, type RowContext } from './task-row.js';
+import { allTags, filterBar, filteredTasks, isFiltering, members, newerVersionNotice, NO_FILTER, type FilterState } from './filters.js';
+import { hasDemoFields, localToday } from './task-fields.js';
 import { ToastController } from './toast-controller.js';
 import { describeStep, installUndoKeys } from './undo-keys.js';
 
@@ -40,6 +42,7 @@ export class ConcordApp extends LitElement {
   private errors: string[] = [];
   private announcement = '';
   private drag: DragReorder | null = null;
+  private filters: FilterState = NO_FILTER;
   private readonly cleanups: Array<() => void> = [];
   /** Called after the first render that shows the loaded list (for the render benchmark). */
   onListRendered: (() => void) | null = null;
@@ -90,9 +93,11 @@ export class ConcordApp extends LitElement {
     );
     const onStatus = (status: ListSyncStatus) => this.statusDisplay?.update(status);
     const onError = (error: Error) => this.showError(error.message);
+    const onNewer = () => this.requestUpdate();
     list.on('status', onStatus);
     list.on('error', onError);
-    this.cleanups.push(() => list.off('status', onStatus), () => list.off('error', onError), () => this.statusDisplay?.destroy());
+    list.on('newerSchema', onNewer);
+    this.cleanups.push(() => list.off('status', onStatus), () => list.off('error', onError), () => list.off('newerSchema', onNewer), () => this.statusDisplay?.destroy());
     this.cleanups.push(trackEditing(this, this.presence));
     this.cleanups.push(installUndoKeys(window, () => this.list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })));
     this.peers = this.presence.peers();
@@ -156,7 +161,9 @@ export class ConcordApp extends LitElement {
       toggleExpanded: this.toggleExpanded,
       remove: (id) => actions.delete(id),
       step: (id, by, focused) => actions.step(id, by, focused),
+      fields: config && hasDemoFields(list) ? { list: list as never, members: members(this.tasks, this.peers.map((peer) => peer.user.name), config.user.name), today: localToday(), refused: (error) => this.showError(String((error as Error).message)) } : null,
     };
+    const shown = list && config && rows?.fields && isFiltering(this.filters) ? filteredTasks(list, this.filters, config.user.name, rows.fields.today) : this.tasks;
     return html`
       ${topbar(config?.listId, this.workOffline, this.concord?.transport != null, (offline) => this.setWorkOffline(offline))}
       <div class="statusbar">${syncStatus(this.status.status, this.status.unreachable)}${this.concord && !this.concord.transport ? html`<span class="muted">local only</span>` : nothing}</div>
@@ -165,6 +172,8 @@ export class ConcordApp extends LitElement {
         ? html`${presenceBar(this.peers, offline, this.tasks, (name) => this.rename(name))}
             <activity-panel></activity-panel>
             <main class="card">
+              ${newerVersionNotice(list)}
+              ${rows.fields ? filterBar(this.filters, allTags(this.tasks), shown.length, this.tasks.length, (filters) => this.setFilters(filters)) : nothing}
               <form class="new-task" @submit=${(event: Event) => this.create(event)}>
                 <label class="visually-hidden" for="new-task">New task</label>
                 <input id="new-task" data-testid="new-task-input" placeholder="Add a task and press Enter" autocomplete="off" maxlength="500" />
@@ -172,9 +181,9 @@ export class ConcordApp extends LitElement {
               </form>
               <ul class="tasks" aria-label="Tasks" data-testid="task-list">
                 ${repeat(
-                  this.pacing.visible(this.tasks),
+                  this.pacing.visible(shown),
                   (task) => task.id,
-                  (task, index) => taskRow(task, index, this.tasks.length, rows),
+                  (task, index) => taskRow(task, index, shown.length, rows),
                 )}
               </ul>
               ${this.tasks.length === 0 ? emptyList(this.status.status) : nothing}
@@ -203,6 +212,11 @@ export class ConcordApp extends LitElement {
     if (!input || !title || !this.actions) return;
     this.actions.create(title);
     input.value = '';
+  }
+
+  private setFilters(filters: FilterState): void {
+    this.filters = filters;
+    this.requestUpdate();
   }
 
   private setWorkOffline(offline: boolean): void {

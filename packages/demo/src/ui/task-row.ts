@@ -4,6 +4,7 @@ import { live } from 'lit/directives/live.js';
 import { initials } from '../config.js';
 import { taskHistory } from './activity-panel.js';
 import { bindText } from './bind-text.js';
+import { isOverdue, taskFields, type FieldsContext } from './task-fields.js';
 
 /** What a row needs from the page around it. */
 export interface RowContext {
@@ -15,6 +16,8 @@ export interface RowContext {
   remove(id: TaskId): void;
   /** Moves a task one place up (-1) or down (+1), keeping focus where it was. */
   step(id: TaskId, by: -1 | 1, focused: Element | null): void;
+  /** The app's task fields (due, assignee, priority, tags); null when the list's schema has none. */
+  readonly fields: FieldsContext | null;
 }
 
 export function label(task: Pick<Task, 'title'>): string {
@@ -35,7 +38,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
     }
   };
   return html`<li
-    class="task ${task.completed ? 'is-done' : ''} ${editors.length ? 'is-edited' : ''}"
+    class="task ${task.completed ? 'is-done' : ''} ${editors.length ? 'is-edited' : ''} ${ctx.fields && isOverdue(task, ctx.fields.today) ? 'is-overdue' : ''}"
     data-testid="task"
     data-task-id=${task.id}
     style=${editors.length ? `--editor-color: ${editors[0]!.user.color}` : nothing}
@@ -102,6 +105,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         <span class="icon icon-trash" aria-hidden="true"></span>
       </button>
     </div>
+    ${ctx.fields ? taskFields(task, ctx.fields) : nothing}
     ${expanded
       ? html`<div class="task-details" id=${detailsId}>
           <label class="field-label" for="desc-${task.id}">Description</label>
