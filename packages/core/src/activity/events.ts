@@ -2,7 +2,7 @@ import type { Author } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 
 /** What every activity event carries: the task, its title when the event happened, who and when. */
-interface EventBase {
+export interface ActivityEventBase {
   /** Stable for the same event on every derivation of it (a resolution found again keeps its id). */
   readonly id: string;
   readonly taskId: TaskId;
@@ -15,7 +15,7 @@ interface EventBase {
 }
 
 /** A change someone made to one task. */
-export type TaskChange = EventBase &
+export type TaskChange = ActivityEventBase &
   (
     | { readonly kind: 'created' }
     | { readonly kind: 'renamed'; readonly from: string; readonly to: string }
@@ -36,7 +36,7 @@ export interface TextVersion {
 }
 
 /** How a merge decided between changes that were made apart, each a thing people may want to undo. */
-export type Resolution = EventBase &
+export type Resolution = ActivityEventBase &
   (
     | {
         /** Two people replaced the same words apart: `shown` is on every replica, `alternatives` can be picked. */
@@ -61,15 +61,19 @@ export type Resolution = EventBase &
       }
   );
 
+/** An event as derived from the documents, before a feed gives it its place (`seq`). */
 export type ActivityEventBody = TaskChange | Resolution;
 
 /** An event of a list's feed: `seq` orders the feed as this replica learned of the events. */
 export type ActivityEvent = ActivityEventBody & { readonly seq: number };
 
+/** Every kind of activity event: the changes, then the resolutions. */
 export type ActivityKind = ActivityEvent['kind'];
 
+/** The kinds that are resolutions: what a merge decided between changes made apart. */
 export const RESOLUTION_KINDS: ReadonlySet<ActivityKind> = new Set(['text-conflict', 'deleted-unseen-change', 'move-superseded']);
 
+/** Whether an event is a resolution (`text-conflict`, `deleted-unseen-change`, `move-superseded`). */
 export function isResolution(event: ActivityEventBody): event is Resolution {
   return RESOLUTION_KINDS.has(event.kind);
 }
