@@ -30,6 +30,8 @@ export type TaskChange = ActivityEventBase &
 
 /** One version of a text field that two people wrote apart. */
 export interface TextVersion {
+  /** For an alternative: the id to pick it by (`list.pickAlternative(taskId, field, id)`). */
+  readonly id?: string;
   readonly text: string;
   readonly by: Author | null;
   readonly at: number;
