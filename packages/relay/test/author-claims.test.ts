@@ -1,4 +1,4 @@
-import { Concord, type TaskList } from '@concord/core';
+import { Concord, MemoryPersistence, MemoryPersistenceStore, type TaskList } from '@concord/core';
 import { claimedUser, keepClaims } from '@concord/core/activity';
 import { ErrorCode, MessageType, type Message } from '@concord/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,12 +42,16 @@ function claimingEdit(clientID: number, user: string, key = String(clientID)): U
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** The Bindings frames the last `catchUp` received before its SyncReply. */
+let lastBindings: Message[] = [];
+
 /** The document as a new reader gets it from the relay. */
 async function catchUp(sub: string, doc: string): Promise<Y.Doc> {
   const reader = await RawConcordClient.connect(`${fixture.relay.url}/?token=${await token(sub)}`);
   cleanups.push(() => reader.close());
   reader.send({ type: MessageType.Subscribe, entries: [{ doc, stateVector: Uint8Array.of(0) }] });
   const reply = await reader.next(is(MessageType.SyncReply), 'catch-up');
+  lastBindings = reader.received.filter(is(MessageType.Bindings));
   const replica = new Y.Doc();
   keepClaims(replica);
   Y.applyUpdate(replica, reply.entries[0]?.update ?? Uint8Array.of(0, 0));
@@ -61,12 +65,21 @@ describe('claims of client ids (real relay process with --auth-secret)', () => {
     expect(await ann.next(is(MessageType.Error), 'refusal of a claim naming bob')).toMatchObject({ doc: 'claims', code: ErrorCode.ClientIdTaken });
     ann.send({ type: MessageType.Update, doc: 'claims', update: claimingEdit(42, 'ann', '43') });
     expect(await ann.next(is(MessageType.Error), 'refusal of a claim for another client id')).toMatchObject({ code: ErrorCode.ClientIdTaken });
+    const watcher = await client('dave', 'claims');
     ann.send({ type: MessageType.Update, doc: 'claims', update: claimingEdit(44, 'ann') });
     await ann.next(is(MessageType.Ack), 'Ack of the true claim');
+    // The binding reaches every subscriber, before the update that made it.
+    await waitFor(() => watcher.received.some(is(MessageType.Update)), 'the update at the other subscriber');
+    const order = watcher.received.map((message) => message.type);
+    expect(order.indexOf(MessageType.Bindings)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(MessageType.Bindings)).toBeLessThan(order.indexOf(MessageType.Update));
+    expect(watcher.received.find(is(MessageType.Bindings))).toEqual({ type: MessageType.Bindings, doc: 'claims', bindings: [{ client: 44, user: 'ann' }] });
     expect(await relayMetric(fixture.relay.url, 'concord_relay_refused_total{reason="client_id_taken"}')).toBeGreaterThanOrEqual(2);
 
-    // Bindings reach a client as part of the document: the admitted claim, nothing of the refused ones.
+    // Bindings reach a client as part of the document (the admitted claim, nothing of the refused ones) and in a
+    // Bindings frame sent before the catch-up.
     const replica = await catchUp('carol', 'claims');
+    expect(lastBindings).toEqual([{ type: MessageType.Bindings, doc: 'claims', bindings: [{ client: 44, user: 'ann' }] }]);
     expect(claimedUser(replica, 44)).toBe('ann');
     expect(claimedUser(replica, 41)).toBeUndefined();
     expect(claimedUser(replica, 42)).toBeUndefined();
@@ -93,8 +106,9 @@ describe('claims of client ids (real relay process with --auth-secret)', () => {
   });
 
   it('a core client whose userId is its token sub is attributed on the other replica; one declaring another user is refused', async () => {
-    const open = async (sub: string, userId: string): Promise<{ concord: Concord; list: TaskList; errors: Error[] }> => {
-      const concord = new Concord({ url: fixture.relay.url, token: await token(sub), userId, WebSocket, syncTabs: false });
+    const open = async (sub: string, userId: string, store = new MemoryPersistenceStore()): Promise<{ concord: Concord; list: TaskList; errors: Error[] }> => {
+      const persistence = new MemoryPersistence(store);
+      const concord = new Concord({ url: fixture.relay.url, token: await token(sub), userId, WebSocket, syncTabs: false, persistence });
       cleanups.push(() => concord.close());
       const list = await concord.openList('attributed');
       const errors: Error[] = [];
@@ -102,14 +116,24 @@ describe('claims of client ids (real relay process with --auth-secret)', () => {
       return { concord, list, errors };
     };
     const ann = await open('ann', 'ann');
-    const bob = await open('bob', 'bob');
+    const bobStore = new MemoryPersistenceStore();
+    const bob = await open('bob', 'bob', bobStore);
     const id = ann.list.create({ title: 'Cheese' });
     await waitFor(() => bob.list.get(id)?.title === 'Cheese', 'the task on the other replica');
-    expect(bob.list.get(id)?.createdBy?.user).toBe('ann');
+    expect(bob.list.get(id)?.createdBy).toEqual({ user: 'ann', verified: true });
+    expect(ann.list.get(id)?.createdBy).toEqual({ user: 'ann', verified: true });
+    expect(bob.list.activity().find((event) => event.kind === 'created')?.by).toEqual({ user: 'ann', verified: true });
     const liar = await open('mallory', 'ann');
     await waitFor(() => liar.list.get(id)?.title === 'Cheese', 'the task on the third replica');
     liar.list.update(id, { title: 'Forged' });
     await waitFor(() => liar.errors.some((error) => (error as { code?: string }).code === 'ERR_UPDATE_REFUSED'), 'the refusal');
     expect(bob.list.get(id)?.title).toBe('Cheese');
+    // Readable offline: the bindings are kept beside the list.
+    await bob.concord.close();
+    const offline = new Concord({ persistence: new MemoryPersistence(bobStore), userId: 'bob', syncTabs: false });
+    cleanups.push(() => offline.close());
+    const reopened = await offline.openList('attributed');
+    await reopened.documentsLoaded;
+    expect(reopened.get(id)?.createdBy).toEqual({ user: 'ann', verified: true });
   });
 });

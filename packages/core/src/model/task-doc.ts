@@ -240,7 +240,8 @@ export class TaskDoc {
     if (patch.description !== undefined) this.writeText('description', patch.description);
     if (patch.completed !== undefined && this.fields.get('completed') !== patch.completed) {
       this.fields.set('completed', patch.completed);
-      this.fields.set('completedAt', now);
+      // Only a completion's time is kept: a reopening is dated by `updatedAt`, written in the same transaction.
+      if (patch.completed) this.fields.set('completedAt', now);
     }
     writeDeclared(this, this.schema, patch, writerKey(this.doc), now);
     if (Object.keys(patch).some((key) => key !== 'title' && key !== 'description')) this.fields.set('updatedAt', now);

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import type { ActivityFeed } from '../activity/feed.js';
 import type { ActivityEvent } from '../activity/events.js';
 import { claimAuthorship, type Author } from '../attribution/authors.js';
+import { VerifiedClients } from '../attribution/verified-clients.js';
 import { ConcordError, ConcordErrorCode, InvalidFieldError } from '../errors/concord-error.js';
 import { asTaskId, newTaskId, taskDocName, type ListId, type TaskId } from '../model/ids.js';
 import { ListDoc, type ListEntry } from '../model/list-doc.js';
@@ -127,6 +128,9 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   private readonly origin = { list: this };
   private readonly forwardError = (error: Error): void => this.emit('error', [error]);
   private readonly feed: ActivityFeed;
+  /** Which claims of the list's documents the relay confirmed. */
+  private readonly verified: VerifiedClients;
+  private readonly stopVerifying: () => void;
 
   /** Use `Concord.openList`.
    * @internal
@@ -191,7 +195,11 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     });
     context.persistence.on('error', this.forwardError);
     claimAuthorship(listDoc, context.userId);
+    this.verified = new VerifiedClients(id, (doc) => this.bindingsChanged(doc), this.forwardError);
+    this.list.verify = this.verified.verifier(id);
+    this.stopVerifying = this.verified.follow(context.transport);
     this.feed = followActivity({
+      verify: (doc) => this.verified.verifier(doc.guid),
       listDoc,
       slots: this.slots,
       me: { user: context.userId, verified: false },
@@ -253,6 +261,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
 
   private async startAll(): Promise<void> {
     if (this.closed) return;
+    await this.verified.load(this.hydrator.listPersisted);
     await this.feed.settle(this.hydrator.listPersisted);
     if (this.closed) return;
     this.upgrade.recordVersion();
@@ -488,8 +497,9 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     this.sync.close([this.id, ...[...this.slots.values()].map((slot) => slot.name)]);
     this.context.persistence.off('error', this.forwardError);
     this.hydrator.release();
+    this.stopVerifying();
     await this.flush();
-    await this.feed.flush();
+    await Promise.all([this.feed.flush(), this.verified.flush()]);
     // While the documents are still bound: the snapshot encodes them as they are.
     await this.context.persistence.snapshotList(this.id);
     await Promise.all([...this.slots.values()].map((slot) => slot.close()));
@@ -514,6 +524,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
           failed: (error) => this.emit('error', [asError(error)]),
           created: (task) => {
             claimAuthorship(task.doc, this.context.userId);
+            task.verify = this.verified.verifier(task.doc.guid);
             this.history.attach(taskDocName(this.id, id), task.doc);
           },
           problems: (problemSlot, problems) => this.reportInvalid(problemSlot.id, problems),
@@ -559,6 +570,12 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     for (const id of [...this.slots.keys()]) {
       if (!known.has(id)) void this.dropSlot(id).catch((error: unknown) => this.emit('error', [asError(error)]));
     }
+    this.queueChange();
+  }
+
+  /** The relay confirmed claims of a document: what is shown of its authors may now be verified. */
+  private bindingsChanged(doc: string): void {
+    this.slotByName(doc)?.invalidate();
     this.queueChange();
   }
 

@@ -119,6 +119,13 @@ export class TaskSlot {
     return this.cached !== null || (this.document !== null && this.document.doc.store.clients.size > 0);
   }
 
+  /** Reads the fields again (what is known of their authors changed), if the document is in memory. */
+  invalidate(): void {
+    if (this.document === null) return;
+    this.cached = null;
+    this.hooks.changed(this);
+  }
+
   /** The task's fields, cached until its document changes (a 1,000-task list re-renders without re-reading texts). */
   fields(): StoredTaskFields {
     if (this.cached) return this.cached;

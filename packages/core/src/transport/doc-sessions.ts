@@ -3,7 +3,7 @@
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MAX_DOC_NAME_LENGTH } from '../protocol/codec.js';
-import { ErrorCode, MessageType, type ClientMessage, type ErrorMessage, type SyncReplyEntry } from '../protocol/messages.js';
+import { ErrorCode, MessageType, type ClientBinding, type ClientMessage, type ErrorMessage, type SyncReplyEntry } from '../protocol/messages.js';
 import { isEmptyUpdate } from '../protocol/validate-update.js';
 import { Backoff } from './backoff.js';
 import { decodeClocks, isAhead, type ConfirmedClocks } from './confirmed-clocks.js';
@@ -21,6 +21,8 @@ export interface SessionHost {
   subscribe(sessions: Iterable<DocSession>): void;
   reportError(error: TransportError): void;
   emitConfirmed(name: string, stateVector: Uint8Array): void;
+  /** The relay told which user each of these client ids of a document belongs to. */
+  emitBindings(name: string, bindings: readonly ClientBinding[]): void;
   updateStatus(): void;
 }
 

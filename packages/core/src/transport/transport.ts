@@ -1,3 +1,4 @@
+import type { ClientBinding } from '../protocol/messages.js';
 import type { ObservableV2 } from 'lib0/observable';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -53,6 +54,11 @@ export interface TransportEvents {
   confirmed: (name: string, stateVector: Uint8Array) => void;
   /** A refusal or failure that does not end the connection (a rejected update, an auth failure, …). */
   error: (error: Error) => void;
+  /**
+   * The relay (with authentication) says which user each of these Yjs client ids of a document belongs to: the claims
+   * in the document that agree are verified. Sent before the updates they concern.
+   */
+  bindings: (name: string, bindings: readonly ClientBinding[]) => void;
 }
 
 /**

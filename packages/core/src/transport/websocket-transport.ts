@@ -97,6 +97,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
       subscribe: (sessions) => this.#subscribe(sessions),
       reportError: (error) => this.emit('error', [error]),
       emitConfirmed: (name, stateVector) => this.emit('confirmed', [name, stateVector]),
+      emitBindings: (name, bindings) => this.emit('bindings', [name, bindings]),
       updateStatus: () => this.#updateStatus(),
     };
     this.#sessions = new DocSessions(this.#host, this.#clocks, this.#options);

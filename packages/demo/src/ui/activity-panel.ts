@@ -1,4 +1,4 @@
-import { isResolution, type ActivityEvent, type ListSyncStatus, type TaskId, type TaskList } from '@concord/core';
+import { isResolution, type ActivityEvent, type ListSyncStatus, type TaskId, type TaskList, type TextVersion } from '@concord/core';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { describeEvent, when } from './activity-text.js';
 
@@ -135,7 +135,7 @@ function actions(event: ActivityEvent, list: TaskList): TemplateResult | typeof 
                 class="button button--small"
                 data-testid="task-alternative-pick"
                 aria-label="Use “${alternative.text}” as the ${event.field}"
-                @click=${() => list.update(event.taskId, { [event.field]: alternative.text })}
+                @click=${() => pick(list, event.taskId, event.field, alternative)}
               >
                 Use this
               </button>`,
@@ -156,6 +156,18 @@ function actions(event: ActivityEvent, list: TaskList): TemplateResult | typeof 
     default:
       return nothing;
   }
+}
+
+/** A list that keeps the alternatives of colliding text edits and shows one on request. */
+interface PicksAlternatives {
+  pickAlternative(taskId: TaskId, field: 'title' | 'description', id: string): void;
+}
+
+/** Shows an alternative: by its id where the list keeps alternatives, else by writing its text as an edit. */
+function pick(list: TaskList, taskId: TaskId, field: 'title' | 'description', alternative: TextVersion): void {
+  const picker = list as Partial<PicksAlternatives> & TaskList;
+  if (alternative.id !== undefined && typeof picker.pickAlternative === 'function') picker.pickAlternative(taskId, field, alternative.id);
+  else list.update(taskId, { [field]: alternative.text });
 }
 
 /** One task's history, oldest first (shown with its details). */
