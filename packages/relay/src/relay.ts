@@ -52,6 +52,10 @@ export interface RelayOptions {
   readonly maxAwarenessBytes?: number;
   /** Live awareness states one connection may introduce into one document; more are refused. */
   readonly maxAwarenessStates?: number;
+  /** Hosts (`host` or `host:port`, comma-separated) webhooks may be delivered to; null: none. */
+  readonly webhookAllow?: string | null;
+  /** Delay before a failed webhook delivery is retried, doubling each time up to 5 minutes (ms). */
+  readonly webhookRetryMs?: number;
   /** Largest HTTP API request body in bytes; a larger one is answered 413. */
   readonly apiMaxBodyBytes?: number;
   /** Serve Prometheus metrics at `GET /metrics`. */
@@ -111,6 +115,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     rateLimit,
     maxBodyBytes: settings.apiMaxBodyBytes,
     idleMs: settings.idleUnloadMs,
+    webhookAllow: (settings.webhookAllow ?? '').split(',').map((host) => host.trim()).filter(Boolean),
+    webhookRetryMs: settings.webhookRetryMs,
   });
   const host = new HttpHost({
     engine,

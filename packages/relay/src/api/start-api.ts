@@ -10,6 +10,8 @@ import type { DocumentStorage } from '../storage/document-storage.js';
 import type { ApiHandler } from '../host/http-routes.js';
 import { apiRoutes } from './api-routes.js';
 import { ListWriter } from './list-writer.js';
+import { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { WebhookStore } from '../webhooks/webhook-store.js';
 
 export interface RelayApi {
   readonly handler: ApiHandler;
@@ -27,7 +29,7 @@ export async function openFeedStore(dataDir: string | null, fsync: boolean): Pro
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Builds the HTTP API and the change feed over a running engine. */
+/** Builds the HTTP API, the change feed and the webhooks' delivery over a running engine. */
 export async function startApi(options: {
   readonly engine: RelayEngine;
   readonly storage: DocumentStorage;
@@ -37,6 +39,8 @@ export async function startApi(options: {
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
   readonly maxBodyBytes: number;
   readonly idleMs: number;
+  readonly webhookAllow: readonly string[];
+  readonly webhookRetryMs: number;
 }): Promise<RelayApi> {
   const { engine, storage, store, logger } = options;
   const feeds = await ListFeeds.open({
@@ -59,5 +63,15 @@ export async function startApi(options: {
     maxBodyBytes: options.maxBodyBytes,
     version: VERSION,
   });
-  return { handler, feeds, store, close: () => feeds.close() };
+  const webhooks = new WebhookDispatcher({ hooks: new WebhookStore(store.records), feeds, store, logger, allow: options.webhookAllow, retryMs: options.webhookRetryMs });
+  await webhooks.start();
+  return {
+    handler,
+    feeds,
+    store,
+    close: async () => {
+      await webhooks.close();
+      await feeds.close();
+    },
+  };
 }

@@ -4,10 +4,11 @@ import { RelayError } from '../errors.js';
 import { historyCommand, restoreCommand } from './history-commands.js';
 import { compactCommand, exportCommand, importCommand, inspectCommand, withData } from './data-commands.js';
 import type { Output } from './output.js';
+import { webhookAddCommand, webhookListCommand, webhookLogCommand, webhookRemoveCommand } from './webhook-commands.js';
 import { quarantineExportCommand, quarantineListCommand, quarantineReleaseCommand, verifyCommand, VerifyFailedError } from './verify-commands.js';
 
 /** Subcommands of `concord-relay`; anything else starts the relay. */
-export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine', 'history', 'restore'] as const;
+export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine', 'history', 'restore', 'webhooks'] as const;
 type Command = (typeof DATA_COMMANDS)[number];
 
 /** A usage or data-directory problem: one line on stderr, exit 2. */
@@ -23,6 +24,7 @@ const USAGE: Readonly<Record<Command, string>> = {
   history: 'concord-relay history <doc> [--json] [--data dir]',
   restore: 'concord-relay restore <list> --to <time> [--only <sub>] [--data dir]',
   quarantine: 'concord-relay quarantine list [<doc>] [--json] | export <doc> <id> [--out file] | release <doc> <id> [--data dir]',
+  webhooks: 'concord-relay webhooks add --list L --url U [--events created,renamed,…] [--secret S] | list | remove <id> | log [<id>] [--limit n] [--json] [--data dir]',
 };
 
 const stdio: Output = {
@@ -73,6 +75,9 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
         repair: { type: 'boolean' },
         to: { type: 'string' },
         only: { type: 'string' },
+        url: { type: 'string' },
+        events: { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -131,6 +136,8 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
     }
     case 'quarantine':
       return runQuarantine(positionals, dataDir, values, output);
+    case 'webhooks':
+      return runWebhooks(positionals, dataDir, values, output);
   }
 }
 
@@ -155,5 +162,36 @@ function runQuarantine(positionals: readonly string[], dataDir: string, values: 
     }
     default:
       throw new CommandError(`expected list, export or release (usage: ${USAGE.quarantine})`);
+  }
+}
+
+function runWebhooks(
+  positionals: readonly string[],
+  dataDir: string,
+  values: { list?: string[]; url?: string; events?: string; secret?: string; limit?: string; json?: boolean },
+  output: Output,
+): Promise<void> {
+  const [action, id, ...rest] = positionals;
+  if (rest.length > 0) throw new CommandError(`unexpected argument "${rest[0]}" (usage: ${USAGE.webhooks})`);
+  switch (action) {
+    case 'add': {
+      if (id !== undefined) throw new CommandError(`unexpected argument "${id}" (usage: ${USAGE.webhooks})`);
+      if ((values.list?.length ?? 0) > 1) throw new CommandError('a webhook follows one list: give --list once');
+      const { url, events, secret } = values;
+      const list = values.list?.[0];
+      return webhookAddCommand(dataDir, { ...(list === undefined ? {} : { list }), ...(url === undefined ? {} : { url }), ...(events === undefined ? {} : { events }), ...(secret === undefined ? {} : { secret }) }, output);
+    }
+    case 'list':
+      return webhookListCommand(dataDir, output);
+    case 'remove':
+      if (id === undefined) throw new CommandError(`expected a webhook id (usage: ${USAGE.webhooks})`);
+      return webhookRemoveCommand(dataDir, id, output);
+    case 'log': {
+      const limit = values.limit === undefined ? 100 : Number(values.limit);
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new CommandError('--limit must be a positive integer');
+      return webhookLogCommand(dataDir, id ?? null, limit, values.json ?? false, output);
+    }
+    default:
+      throw new CommandError(`expected add, list, remove or log (usage: ${USAGE.webhooks})`);
   }
 }
