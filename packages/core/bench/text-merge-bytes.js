@@ -1,7 +1,7 @@
 // Bytes per text edit with and without edit records (see "When two text edits collide" in packages/core/README.md).
 // Needs the built package: `npx -y pnpm@10.34.9 exec tsc -b packages/core`, then `node packages/core/bench/text-merge-bytes.js`.
 import * as Y from 'yjs';
-import { editText } from '../dist/index.js';
+import { editText, resolveText, spliceText } from '../dist/index.js';
 
 /**
  * A task document with a title, as a replica that created it holds it, plus `others` clients that edited it.
@@ -72,10 +72,16 @@ for (const others of [0, 1, 2]) {
     const text = doc.getText('title').toString();
     editText(doc, 'title', `${text}x`, { userId: 'ann', now: Date.now() });
   });
+  /** @type {Edit[]} */
+  const typeBound = Array.from({ length: N }, () => (doc) => {
+    const at = resolveText(doc, 'title').text.length;
+    spliceText(doc, 'title', { index: at, remove: 0, insert: 'x' }, { userId: 'ann', now: Date.now() });
+  });
   rows.push({ clients: others + 1, edit: 'replacement, without record (today)', ...measure(taskDoc(others), replace) });
   rows.push({ clients: others + 1, edit: 'replacement, recorded', ...measure(taskDoc(others), recorded) });
   rows.push({ clients: others + 1, edit: 'keystroke of a typing burst, without record', ...measure(taskDoc(others), typePlain) });
-  rows.push({ clients: others + 1, edit: 'keystroke of a typing burst, recorded', ...measure(taskDoc(others), typeRecorded) });
+  rows.push({ clients: others + 1, edit: 'keystroke, each a whole-value update (list.update), recorded', ...measure(taskDoc(others), typeRecorded) });
+  rows.push({ clients: others + 1, edit: 'keystroke of a typing burst in a bound field (spliceText): one record per burst', ...measure(taskDoc(others), typeBound) });
 }
 console.log('clients | edit | bytes per update | stored state growth per edit');
 for (const row of rows) console.log(`${row.clients} | ${row.edit} | ${row.perEdit.toFixed(1)} | ${row.stateGrowthPerEdit.toFixed(1)}`);

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { TaskId } from '../model/ids.js';
 import type { TaskList } from '../store/task-list.js';
+import { topLevelName } from '../text-merge/records.js';
 import { resolveText } from '../text-merge/resolve.js';
 import { TypingOrigin } from '../undo/typing-origin.js';
 import { applyDelta, diffSplice, spliceDelta, transformPosition, transformSplice, type DeltaOp, type Splice } from './text-splice.js';
@@ -173,11 +174,4 @@ export class TextInputBinding {
       this.refresh(held);
     }
   };
-}
-
-/** The name of a top-level Y.Text in its document, or null (a nested text has no edit records). */
-function topLevelName(text: Y.Text): string | null {
-  if (!text.doc || text._item !== null) return null;
-  for (const [name, type] of text.doc.share) if ((type as unknown) === text) return name;
-  return null;
 }

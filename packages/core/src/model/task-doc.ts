@@ -3,7 +3,7 @@ import { authorOf, unverified, writerOf, type Author, type Verifier } from '../a
 import { CompiledSchema } from './schema/define.js';
 import { writerKey } from './schema/merges.js';
 import { readDeclared, writeDeclared, type FieldProblem } from './schema/task-fields.js';
-import { editText, readRecords, resolveText, spliceText, type ResolvedText, type TextAlternative, type TextSplice } from '../text-merge/index.js';
+import { editText, readRecords, resolveText, spliceText, type EditRecord, type ResolvedText, type TextAlternative, type TextSplice } from '../text-merge/index.js';
 
 /**
  * The layout of a task document, written into every task document a replica creates, so that a later change of the
@@ -96,8 +96,8 @@ export class TaskDoc {
     return this.doc.getText(textName(field));
   }
   /** The text as shown, its edits resolved (see `resolveText`), and the alternatives kept after a collision. */
-  resolveText(field: string): ResolvedText {
-    return resolveText(this.doc, textName(field));
+  resolveText(field: string, records: readonly EditRecord[] = readRecords(this.doc)): ResolvedText {
+    return resolveText(this.doc, textName(field), records);
   }
   readText(field: string): string {
     return this.resolveText(field).text;
@@ -142,12 +142,13 @@ export class TaskDoc {
     const createdBy = this.writer('createdAt');
     const completedBy = completed ? this.writer('completed') : undefined;
     const completedAt = fields.get('completedAt');
-    const title = this.resolveText('title');
-    const description = this.resolveText('description');
+    const records = readRecords(this.doc);
+    const title = this.resolveText('title', records);
+    const description = this.resolveText('description', records);
     // A text edit of title or description writes no `updatedAt`: its record says when it was made, and by whom.
     let updatedAt = numberOr(fields.get('updatedAt'), 0);
     let updatedBy = this.writer('updatedAt');
-    for (const record of readRecords(this.doc)) {
+    for (const record of records) {
       if (record.time <= updatedAt) continue;
       updatedAt = record.time;
       updatedBy = authorOf(this.doc, record.client, this.verify);

@@ -40,7 +40,7 @@ describe('editText', () => {
   it('stores the author once per client, and orders times after every edit seen', () => {
     const doc = new Y.Doc();
     editText(doc, 't', 'a', { userId: 'ann', now: 5_000 });
-    editText(doc, 't', 'ab', { userId: 'ann', now: 10 });
+    editText(doc, 't', 'ba', { userId: 'ann', now: 10 });
     const [first, second] = readRecords(doc);
     expect(first).toMatchObject({ by: 'ann', time: 5_000 });
     expect(second!.by).toBeUndefined();
@@ -49,6 +49,39 @@ describe('editText', () => {
 });
 
 describe('spliceText', () => {
+  it('records a burst of typing once, and a keystroke after anything else happened again', () => {
+    const doc = new Y.Doc();
+    editText(doc, 't', 'milk', author);
+    for (const char of ' and eggs') spliceText(doc, 't', { index: resolveText(doc, 't').text.length, remove: 0, insert: char }, author);
+    expect(resolveText(doc, 't').text).toBe('milk and eggs');
+    expect(readRecords(doc)).toHaveLength(1); // "milk", and " and eggs" typed right after it
+    spliceText(doc, 't', { index: 0, remove: 0, insert: '2 ' }, author); // elsewhere: recorded
+    spliceText(doc, 't', { index: resolveText(doc, 't').text.length, remove: 0, insert: '!' }, author); // not after the last edit
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    editText(other, 't', '2 milk and eggs!?', { userId: 'bob', now: 2_000 });
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+    spliceText(doc, 't', { index: resolveText(doc, 't').text.length, remove: 0, insert: '.' }, author); // after receiving: recorded
+    expect(readRecords(doc)).toHaveLength(5);
+    expect(resolveText(doc, 't').text).toBe('2 milk and eggs!?.');
+  });
+
+  it('hides the keystrokes that continued an edit when that edit loses', () => {
+    const base = new Y.Doc();
+    editText(base, 't', 'Cheese', author);
+    const ann = new Y.Doc();
+    const bob = new Y.Doc();
+    Y.applyUpdate(ann, Y.encodeStateAsUpdate(base));
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(base));
+    editText(ann, 't', 'G', { userId: 'ann', now: 2_000 });
+    for (const char of 'ouda') spliceText(ann, 't', { index: resolveText(ann, 't').text.length, remove: 0, insert: char }, { userId: 'ann', now: 2_000 });
+    editText(bob, 't', 'Brie', { userId: 'bob', now: 3_000 });
+    Y.applyUpdate(ann, Y.encodeStateAsUpdate(bob));
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(ann));
+    for (const doc of [ann, bob]) expect(resolveText(doc, 't')).toMatchObject({ text: 'Brie', alternatives: [{ text: 'Gouda' }] });
+    expect(readRecords(ann)).toHaveLength(3);
+  });
+
   it('clamps a splice to the shown text', () => {
     const doc = new Y.Doc();
     editText(doc, 't', 'milk', author);

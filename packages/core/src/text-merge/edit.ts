@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { encodeRecord, type IdRange } from './record.js';
-import { EDITS_KEY, nextTime, readRecords } from './records.js';
+import { encodeRecord, type EditRecord, type IdRange } from './record.js';
+import { EDITS_KEY, nextTime, readRecords, topLevelName } from './records.js';
 import { shownChars, type ShownChar } from './resolve.js';
 
 /** Who makes a local edit, and when by their clock. */
@@ -35,7 +35,9 @@ export function editText(doc: Y.Doc, field: string, next: string, author: TextEd
  * Applies a splice made against the shown text of `field` (what `resolveText` returns) and records it in the same
  * transaction. Characters that are shown but are Yjs tombstones (shown again after a collision) are deleted by the
  * record alone; the inserted text goes right after the last character the splice deletes, or else right after the
- * character shown before it, so where a person typed is exactly where the edit anchors.
+ * character shown before it, so where a person typed is exactly where the edit anchors. A keystroke that only continues
+ * the author's last edit (typed right after it, nothing else written or received since) writes no record of its own:
+ * a burst of typing costs one record. `editText` (whole values, `list.update`) records every edit.
  */
 export function spliceText(doc: Y.Doc, field: string, splice: TextSplice, author: TextEditAuthor, origin?: unknown): void {
   doc.transact(() => {
@@ -43,7 +45,7 @@ export function spliceText(doc: Y.Doc, field: string, splice: TextSplice, author
     const index = Math.max(0, Math.min(splice.index, shown.chars.length));
     const remove = Math.max(0, Math.min(splice.remove, shown.chars.length - index));
     if (remove === 0 && splice.insert === '') return;
-    applySplice(doc, field, shown, { index, remove, insert: splice.insert }, author);
+    applySplice(doc, field, shown, { index, remove, insert: splice.insert }, author, true);
   }, origin);
 }
 
@@ -53,6 +55,7 @@ function applySplice(
   shown: { readonly text: string; readonly chars: readonly ShownChar[] },
   splice: TextSplice,
   author: TextEditAuthor,
+  mayContinue = false,
 ): boolean {
   const chars = shown.chars;
   const transaction = doc._transaction;
@@ -83,6 +86,7 @@ function applySplice(
   }
   // Yjs caches index positions in search markers; they know nothing of the items placed here by hand.
   if (text._searchMarker) text._searchMarker.length = 0;
+  if (mayContinue && continuesTyping(doc, text, records, splice, chars[splice.index - 1], start)) return true;
   const by = author.userId !== undefined && !records.some((record) => record.client === own && record.by !== undefined);
   const bytes = encodeRecord(
     {
@@ -98,6 +102,35 @@ function applySplice(
     own,
   );
   doc.getArray<Uint8Array>(EDITS_KEY).push([bytes]);
+  return true;
+}
+
+/** The longest run of keystrokes that continue one recorded edit before the next keystroke is recorded again. */
+const MAX_CONTINUATION = 256;
+
+/**
+ * Whether a pure insert only continues its author's last recorded edit of this text: typed right after the text that
+ * edit (and the keystrokes continuing it) inserted, with nothing written or received since. Such a keystroke needs no
+ * record of its own: it belongs to that edit (it is hidden when that edit loses a collision, as text typed after it
+ * is) and knows no more than it did. A typing burst costs one record, not one per keystroke.
+ */
+function continuesTyping(doc: Y.Doc, text: Y.Text, records: readonly EditRecord[], splice: TextSplice, anchor: ShownChar | undefined, start: number): boolean {
+  const own = doc.clientID;
+  const store = doc.store;
+  if (splice.remove > 0 || !anchor || anchor.client !== own || !anchor.live) return false;
+  let last: EditRecord | undefined;
+  for (const record of records) if (record.client === own && (!last || record.clock > last.clock)) last = record;
+  if (!last || last.field !== topLevelName(text) || last.inserted.length === 0 || start - last.clock > MAX_CONTINUATION) return false;
+  // The anchor is the last character written here before this keystroke, and everything since the record is this text's.
+  if (anchor.clock !== (start - 1 === last.clock ? last.clock - 1 : start - 1)) return false;
+  for (let clock = last.clock + 1; clock < start; ) {
+    const item = Y.getItem(store, Y.createID(own, clock));
+    if (!(item instanceof Y.Item) || item.parent !== text || !(item.content instanceof Y.ContentString)) return false;
+    clock += item.length;
+  }
+  for (const client of store.clients.keys()) {
+    if (client !== own && Y.getState(store, client) !== (last.seen.get(client) ?? 0)) return false;
+  }
   return true;
 }
 

@@ -59,3 +59,10 @@ export function authorOf(records: readonly EditRecord[], record: EditRecord): st
   }
   return first?.by;
 }
+
+/** The name of a top-level `Y.Text` in its document; null for a nested one (only top-level texts have records). */
+export function topLevelName(text: Y.Text): string | null {
+  if (!text.doc || text._item !== null) return null;
+  for (const [name, type] of text.doc.share) if ((type as unknown) === text) return name;
+  return null;
+}

@@ -42,9 +42,10 @@ const within = (range: IdRange, client: number, clock: number): boolean =>
 /**
  * The text a replica shows for `field` and its alternatives: a pure function of the document, so every replica with
  * the same updates shows the same. When no two recorded edits of the field collide, the shown text is the `Y.Text`'s.
+ * `records`: the document's records (`readRecords`), when the caller has them already.
  */
-export function resolveText(doc: Y.Doc, field: string): ResolvedText {
-  const collisions = findCollisions(doc, field);
+export function resolveText(doc: Y.Doc, field: string, records: readonly EditRecord[] = readRecords(doc)): ResolvedText {
+  const collisions = findCollisions(doc, field, records);
   if (!collisions) return { text: doc.getText(field).toString(), alternatives: [] };
   const order = [...collisions.byRecord.keys()].sort(byPriority);
   const losers = decide(order, collisions.byRecord);
@@ -82,8 +83,7 @@ const compared = new WeakMap<Y.Doc, Map<string, Compared>>();
  * character, or one inserting right after a character the other deleted, or both inserting the same text (nothing
  * deleted) right after the same character.
  */
-function findCollisions(doc: Y.Doc, field: string): Collisions | null {
-  const all = readRecords(doc);
+function findCollisions(doc: Y.Doc, field: string, all: readonly EditRecord[] = readRecords(doc)): Collisions | null {
   const records = all.filter((record) => record.field === field);
   if (!hasConcurrent(records)) return null;
   let fields = compared.get(doc);
