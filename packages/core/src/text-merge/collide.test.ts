@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editText } from './edit.js';
+import { editText, spliceText } from './edit.js';
 import { exchange, offlinePair } from './test-support.js';
 import { resolveText } from './resolve.js';
 
@@ -81,6 +81,22 @@ describe('a collision, after it', () => {
     editText(pair.b, 'title', 'Milk and ham', { userId: 'bob', now: 4_000 });
     for (const result of exchange({ ...pair, base: new Uint8Array([0, 0]) })) {
       expect(result).toEqual({ text: 'Milk and ham', alternatives: [] });
+    }
+  });
+
+  it('two bursts of typing that begin alike at one place both stay, merged by character', () => {
+    const pair = offlinePair('Plan the offsite');
+    for (const [doc, words, who] of [
+      [pair.a, ' in May', ann],
+      [pair.b, ' by the lake', bob],
+    ] as const) {
+      for (const char of words) spliceText(doc, 'title', { index: resolveText(doc, 'title').text.length, remove: 0, insert: char }, who);
+    }
+    for (const result of exchange(pair)) {
+      // Each burst stays in one piece (its keystrokes follow one another); which comes first Yjs decides by client id.
+      expect(['Plan the offsite in May by the lake', 'Plan the offsite by the lake in May']).toContain(result.text);
+      expect(result).toEqual(exchange(pair)[0]);
+      expect(result.alternatives).toEqual([]);
     }
   });
 

@@ -75,6 +75,8 @@ export function shownChars(doc: Y.Doc, field: string): { text: string; chars: Sh
 interface Compared {
   readonly known: Set<EditRecord>;
   readonly byRecord: Map<EditRecord, Set<EditRecord>>;
+  /** Concurrent identical pure inserts at one place: they collide unless one was continued by typing (see below). */
+  readonly twins: Array<readonly [EditRecord, EditRecord]>;
 }
 const compared = new WeakMap<Y.Doc, Map<string, Compared>>();
 
@@ -89,24 +91,27 @@ function findCollisions(doc: Y.Doc, field: string, all: readonly EditRecord[] = 
   let fields = compared.get(doc);
   if (!fields) compared.set(doc, (fields = new Map<string, Compared>()));
   let cache = fields.get(field);
-  if (!cache) fields.set(field, (cache = { known: new Set<EditRecord>(), byRecord: new Map<EditRecord, Set<EditRecord>>() }));
-  const { known, byRecord } = cache;
+  if (!cache) fields.set(field, (cache = { known: new Set<EditRecord>(), byRecord: new Map<EditRecord, Set<EditRecord>>(), twins: [] }));
+  const { known, twins } = cache;
+  let byRecord = cache.byRecord;
   const fresh = records.filter((record) => !known.has(record));
   if (fresh.length > 0) {
     const origins = insertOrigins(doc, records);
-    const link = (a: EditRecord, b: EditRecord) => {
-      let set = byRecord.get(a);
-      if (!set) byRecord.set(a, (set = new Set()));
-      set.add(b);
-    };
     for (const a of fresh) {
       known.add(a);
       for (const b of known) {
-        if (a === b || sees(a, b) || sees(b, a) || !collide(a, b, origins)) continue;
-        link(a, b);
-        link(b, a);
+        if (a === b || sees(a, b) || sees(b, a)) continue;
+        if (collide(a, b, origins)) link(byRecord, a, b);
+        else if (twinInserts(a, b, origins)) twins.push([a, b]);
       }
     }
+  }
+  // Whether an insert was continued can change as updates arrive: decided on every read, never cached.
+  const text = doc.getText(field);
+  const active = twins.filter(([a, b]) => !continued(doc, text, a) && !continued(doc, text, b));
+  if (active.length > 0) {
+    byRecord = new Map([...byRecord].map(([record, others]) => [record, new Set(others)]));
+    for (const [a, b] of active) link(byRecord, a, b);
   }
   if (byRecord.size === 0) return null;
   const deleters = new Map<string, Array<{ record: EditRecord; char: string }>>();
@@ -125,9 +130,23 @@ function findCollisions(doc: Y.Doc, field: string, all: readonly EditRecord[] = 
   return { records, all, byRecord, deleters };
 }
 
+function link(byRecord: Map<EditRecord, Set<EditRecord>>, a: EditRecord, b: EditRecord): void {
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    let set = byRecord.get(from);
+    if (!set) byRecord.set(from, (set = new Set()));
+    set.add(to);
+  }
+}
+
 function collide(a: EditRecord, b: EditRecord, origins: ReadonlyMap<EditRecord, Y.ID | null>): boolean {
-  if (overlaps(a.deleted, b.deleted) || anchoredIn(origins.get(a), b) || anchoredIn(origins.get(b), a)) return true;
-  // Two people putting back the same words at once (picking the same alternative) must not show them twice.
+  return overlaps(a.deleted, b.deleted) || anchoredIn(origins.get(a), b) || anchoredIn(origins.get(b), a);
+}
+
+/** Both inserted the same text, deleting nothing, right after the same character (or both at the start). */
+function twinInserts(a: EditRecord, b: EditRecord, origins: ReadonlyMap<EditRecord, Y.ID | null>): boolean {
   const left = origins.get(a);
   const right = origins.get(b);
   return (
@@ -138,6 +157,17 @@ function collide(a: EditRecord, b: EditRecord, origins: ReadonlyMap<EditRecord, 
     right !== undefined &&
     (left === null ? right === null : right !== null && Y.compareIDs(left, right))
   );
+}
+
+/**
+ * Whether keystrokes continued a record's insert (see `spliceText`): its author went on typing, so the text typed is
+ * more than the record says, and two people who began a burst with the same character did not put back the same words.
+ */
+function continued(doc: Y.Doc, text: Y.Text, record: EditRecord): boolean {
+  const next = record.clock + 1;
+  if (Y.getState(doc.store, record.client) <= next) return false;
+  const item = Y.getItem(doc.store, Y.createID(record.client, next));
+  return item instanceof Y.Item && item.parent === text && item.origin?.client === record.client && item.origin.clock === record.clock - 1;
 }
 
 /**
