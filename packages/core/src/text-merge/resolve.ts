@@ -113,6 +113,16 @@ function findCollisions(doc: Y.Doc, field: string, all: readonly EditRecord[] = 
     byRecord = new Map([...byRecord].map(([record, others]) => [record, new Set(others)]));
     for (const [a, b] of active) link(byRecord, a, b);
   }
+  // A record undone since (its struct deleted) takes part in nothing.
+  const present = new Set(records);
+  if (records.length < known.size) {
+    byRecord = new Map(
+      [...byRecord]
+        .filter(([record]) => present.has(record))
+        .map(([record, others]) => [record, new Set([...others].filter((other) => present.has(other)))] as const)
+        .filter(([, others]) => others.size > 0),
+    );
+  }
   if (byRecord.size === 0) return null;
   const deleters = new Map<string, Array<{ record: EditRecord; char: string }>>();
   for (const record of records) {

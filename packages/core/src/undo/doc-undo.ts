@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { EDITS_KEY } from '../text-merge/records.js';
 import { stackItem, type DeleteSet, type StackItem } from './undo-codec.js';
 
 /** A stack item a document's undo manager added: a new local change (`undo`), or the reverse of one undone (`redo`). */
@@ -32,7 +33,13 @@ export class DocUndo {
     trackedOrigins: Set<unknown>,
     onAdded: (added: AddedItem) => void,
   ) {
-    this.manager = new Y.UndoManager(doc, { trackedOrigins: new Set(trackedOrigins), captureTimeout: 0 });
+    this.manager = new Y.UndoManager(doc, {
+      trackedOrigins: new Set(trackedOrigins),
+      captureTimeout: 0,
+      // A text edit's record stays when the edit is undone: the undo is then a change of the text like any other, and
+      // a collision the edit won stays decided (removing the record would revive a version its author had replaced).
+      deleteFilter: (item) => item.parent !== doc.share.get(EDITS_KEY),
+    });
     this.manager.on('stack-item-added', (event) => {
       onAdded({
         doc: name,
