@@ -16,6 +16,8 @@ export class ActivityPanel extends LitElement {
   private away = true;
   /** Whether the news was looked for since the list opened. */
   private checked = false;
+  /** The list had never been synced to this device when it opened: its first download is not news. */
+  private downloading = false;
   private open = false;
   private items: ActivityEvent[] = [];
   private readonly cleanups: Array<() => void> = [];
@@ -29,6 +31,7 @@ export class ActivityPanel extends LitElement {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.list = list;
     this.me = me;
+    this.downloading = list.status.firstSync;
     const onChange = () => this.refresh();
     const onStatus = (status: ListSyncStatus) => this.statusChanged(status);
     list.on('change', onChange);
@@ -58,7 +61,12 @@ export class ActivityPanel extends LitElement {
       if (!this.checked) this.show();
     } else if (status.state === 'synced' && this.away) {
       this.away = false;
-      this.show();
+      if (!this.downloading) return this.show();
+      // Everything in a list this device just downloaded is new to it: listing every task's creation (a thousand items
+      // for a big list, each rendered with its date) says nothing the list itself does not show.
+      this.downloading = false;
+      this.checked = true;
+      this.markSeen();
     }
   }
 
