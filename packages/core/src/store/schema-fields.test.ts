@@ -152,6 +152,15 @@ describe('declared fields merge by their type on two replicas', () => {
     expect(listA.text(id, 'notes').toString()).toBe('Please call mum today');
   });
 
+  it('undo takes back a change of declared fields as one edit, whatever their types', async () => {
+    const { listA } = await twoReplicas();
+    const id = listA.create({ title: 't', due: '2026-12-01', tags: ['a'], votes: 1 });
+    listA.update(id, { due: '2026-12-09', tags: { add: ['b'] }, votes: { increment: 2 } });
+    expect(listA.undoState.nextUndo?.kind).toBe('edit');
+    expect(listA.undo()?.applied).toBe(true);
+    expect(listA.get(id)).toMatchObject({ due: '2026-12-01', tags: ['a'], votes: 1 });
+  });
+
   it('reads never-written fields as absent registers, an empty set, a zero counter and empty text', async () => {
     const { listA } = await twoReplicas();
     const task = listA.get(listA.create({ title: 't' }))!;
