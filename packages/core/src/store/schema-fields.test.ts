@@ -244,4 +244,22 @@ describe('values from other replicas that do not fit', () => {
     await settle(relay);
     expect(listA.get(id)?.priority).toBe('high');
   });
+
+  it('a register entry with a stamp past exact integers (2^60) does not take the later edit’s win away', async () => {
+    for (const laterIsA of [false, true]) {
+      const { relay, a, b, clock, listA, listB } = await twoReplicas();
+      const id = listA.create({ title: 't', priority: 'low' });
+      await settle(relay);
+      // Written by a faulty replica: 2^60 + 1 is 2^60 in floating point, so stamps copied past it would all tie.
+      listB.text(id, 'title').doc!.getMap('r:priority').set('1', [2 ** 60, 'medium']);
+      await offlineThenBack(relay, [a, b], () => {
+        clock.a = laterIsA ? 5_000 : 2_000;
+        clock.b = laterIsA ? 2_000 : 5_000;
+        listA.update(id, { priority: laterIsA ? 'high' : 'low' });
+        listB.update(id, { priority: laterIsA ? 'low' : 'high' });
+      });
+      expect(listA.get(id)?.priority).toBe('high');
+      expect(listB.get(id)?.priority).toBe('high');
+    }
+  });
 });
