@@ -152,6 +152,15 @@ describe('declared fields merge by their type on two replicas', () => {
     expect(listA.text(id, 'notes').toString()).toBe('Please call mum today');
   });
 
+  it('undo takes back a change of declared fields as one edit, whatever their types', async () => {
+    const { listA } = await twoReplicas();
+    const id = listA.create({ title: 't', due: '2026-12-01', tags: ['a'], votes: 1 });
+    listA.update(id, { due: '2026-12-09', tags: { add: ['b'] }, votes: { increment: 2 } });
+    expect(listA.undoState.nextUndo?.kind).toBe('edit');
+    expect(listA.undo()?.applied).toBe(true);
+    expect(listA.get(id)).toMatchObject({ due: '2026-12-01', tags: ['a'], votes: 1 });
+  });
+
   it('reads never-written fields as absent registers, an empty set, a zero counter and empty text', async () => {
     const { listA } = await twoReplicas();
     const task = listA.get(listA.create({ title: 't' }))!;
@@ -234,5 +243,23 @@ describe('values from other replicas that do not fit', () => {
     listB.update(id, { priority: 'high' });
     await settle(relay);
     expect(listA.get(id)?.priority).toBe('high');
+  });
+
+  it('a register entry with a stamp past exact integers (2^60) does not take the later edit’s win away', async () => {
+    for (const laterIsA of [false, true]) {
+      const { relay, a, b, clock, listA, listB } = await twoReplicas();
+      const id = listA.create({ title: 't', priority: 'low' });
+      await settle(relay);
+      // Written by a faulty replica: 2^60 + 1 is 2^60 in floating point, so stamps copied past it would all tie.
+      listB.text(id, 'title').doc!.getMap('r:priority').set('1', [2 ** 60, 'medium']);
+      await offlineThenBack(relay, [a, b], () => {
+        clock.a = laterIsA ? 5_000 : 2_000;
+        clock.b = laterIsA ? 2_000 : 5_000;
+        listA.update(id, { priority: laterIsA ? 'high' : 'low' });
+        listB.update(id, { priority: laterIsA ? 'low' : 'high' });
+      });
+      expect(listA.get(id)?.priority).toBe('high');
+      expect(listB.get(id)?.priority).toBe('high');
+    }
   });
 });

@@ -338,7 +338,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   update(id: TaskId, patch: TypedTaskPatch<F>): void {
     const task = this.slotOf(id).task;
     checkPatch(this.context.schema, patch);
-    const kind = patch.title === undefined && patch.description === undefined ? 'complete' : 'edit';
+    const kind = Object.keys(patch).every((key) => key === 'completed') ? 'complete' : 'edit';
     this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin, this.context.userId));
   }
 

@@ -2,7 +2,7 @@ import type { TaskId } from '../model/ids.js';
 
 /**
  * What the user did, as they see it: `typing` is a burst of typing in one field (edits of that field with pauses
- * shorter than `typingBurstMs`), `paste` one paste into a field, `edit` a `list.update()` of title or description.
+ * shorter than `typingBurstMs`), `paste` one paste into a field, `edit` a `list.update()` of title, description or declared fields.
  */
 export type UndoActionKind = 'create' | 'delete' | 'restore' | 'move' | 'complete' | 'edit' | 'typing' | 'paste';
 

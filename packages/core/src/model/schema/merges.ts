@@ -36,7 +36,8 @@ export function writerKey(doc: Y.Doc): string {
 export function readRegister(doc: Y.Doc, field: string): { readonly value: unknown; readonly stamp: number; readonly writer: string } | undefined {
   let best: { value: unknown; stamp: number; writer: string } | undefined;
   for (const [writer, entry] of doc.getMap<unknown>(mapName.register(field))) {
-    const stamp = Array.isArray(entry) && typeof entry[0] === 'number' ? entry[0] : -Infinity;
+    // A malformed entry (no stamp, or one past exact integers: Infinity would win forever) loses to every valid one.
+    const stamp = stampOf(entry) ?? -Infinity;
     if (!best || stamp > best.stamp || (stamp === best.stamp && writer > best.writer)) {
       best = { value: Array.isArray(entry) ? (entry as unknown[])[1] : undefined, stamp, writer };
     }
@@ -44,11 +45,16 @@ export function readRegister(doc: Y.Doc, field: string): { readonly value: unkno
   return best;
 }
 
+function stampOf(entry: unknown): number | undefined {
+  const stamp: unknown = Array.isArray(entry) ? entry[0] : undefined;
+  return typeof stamp === 'number' && Number.isSafeInteger(stamp) ? stamp : undefined;
+}
+
 /** Writes a register (see above). `stamp: null` stamps one past the highest seen, with no clock: what migrations use. */
 export function writeRegister(doc: Y.Doc, field: string, value: RegisterValue, writer: string, now: number | null): void {
   const map = doc.getMap<RegisterEntry>(mapName.register(field));
   let highest = -Infinity;
-  for (const entry of map.values()) if (Array.isArray(entry) && typeof entry[0] === 'number') highest = Math.max(highest, entry[0]);
+  for (const entry of map.values()) highest = Math.max(highest, stampOf(entry) ?? -Infinity);
   const current = readRegister(doc, field);
   if (current && current.value === value && (now === null || current.writer === writer)) return;
   const next = Number.isFinite(highest) ? highest + 1 : 1;
