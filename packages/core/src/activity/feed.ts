@@ -10,8 +10,11 @@ import { decodeFeed, encodeFeed, FEED_META_KEY } from './stored-feed.js';
 
 /** Edits of one text by one person closer together than this read as one rename, not one per keystroke. */
 export const COALESCE_MS = 5 * 60_000;
-/** Events the local cache keeps: older ones are dropped from it (the documents keep what matters of them). */
-export const FEED_LIMIT = 1_000;
+/**
+ * Events the local cache keeps: older ones are dropped from it (the documents keep what matters of them). The cache is
+ * stored with the list, so it is part of every list's stored bytes: about 60 KB at this limit.
+ */
+export const FEED_LIMIT = 500;
 
 /** What the feed needs of the open list it follows. */
 export interface FeedHost {
