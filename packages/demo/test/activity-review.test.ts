@@ -118,6 +118,35 @@ describe('the offline review', () => {
     await Promise.all([dismiss(ada), dismiss(bo)]);
   });
 
+  it('both renamed: one title everywhere, never a mix, the other kept as an alternative one click shows', async (context) => {
+    // The alternatives come from the lists' handling of colliding text edits (`pickAlternative`).
+    const keepsAlternatives = await ada.evaluate(() => typeof (window.concordDemo?.list as { pickAlternative?: unknown } | null)?.pickAlternative === 'function');
+    if (!keepsAlternatives) context.skip();
+    await addTask(ada, 'Cheese');
+    const cheese = await rowId(bo, 'Cheese');
+    await Promise.all([waitForState(ada, 'synced'), waitForState(bo, 'synced')]);
+    await bothOffline();
+    await ada.locator(`[data-task-id="${cheese}"] [data-testid="task-title"]`).fill('Gouda');
+    await bo.locator(`[data-task-id="${cheese}"] [data-testid="task-title"]`).fill('Brie');
+    const final = await bothBackOnline();
+    const shown = final.live.find((row) => row.id === cheese)!.title;
+    expect(['Gouda', 'Brie']).toContain(shown);
+    const other = shown === 'Gouda' ? 'Brie' : 'Gouda';
+    const sentence = `Both renamed “Cheese”: showing “${shown}” (${shown === 'Gouda' ? 'Ada' : 'Bo'}), also “${other}” (${shown === 'Gouda' ? 'Bo' : 'Ada'})`;
+    for (const page of [ada, bo]) {
+      await until(async () => (await panelItems(page)).some((text) => text.includes(sentence)), 'the panel to name both renames');
+      expect(await page.locator('[data-kind="text-conflict"] [data-testid="task-alternative"]').first().textContent()).toContain(other);
+    }
+    await screenshot(ada, 'review-3-both-renamed');
+    await ada.locator('[data-kind="text-conflict"] [data-testid="task-alternative-pick"]').first().click();
+    await until(async () => {
+      const [a, b] = await Promise.all([readList(ada), readList(bo)]);
+      const title = (list: typeof a) => list.live.find((row) => row.id === cheese)?.title;
+      return title(a) === other && title(b) === other;
+    }, 'the other title shown in both windows');
+    await Promise.all([dismiss(ada), dismiss(bo)]);
+  });
+
   it("lists the other person's changes made while away, and a task's history", async () => {
     const bread = await rowId(ada, 'Bread');
     await ada.getByTestId('connection-toggle').check();

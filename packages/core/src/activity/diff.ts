@@ -46,5 +46,10 @@ export function diffTask(id: TaskId, before: TaskState | undefined, after: TaskS
 }
 
 function change(id: TaskId, title: string, kind: TaskChange['kind'], at: number, by: Author | null, extra: object): TaskChange {
-  return { id: `${kind}:${id}:${at}:${by?.user ?? ''}`, taskId: id, title, at, by, kind, ...extra } as TaskChange;
+  return { id: changeId(kind, id, at, by), taskId: id, title, at, by, kind, ...extra } as TaskChange;
+}
+
+/** The id of a change: what it is, to which task, when and by whom (the same change derived twice has the same id). */
+export function changeId(kind: string, taskId: string, at: number, by: Author | null): string {
+  return `${kind}:${taskId}:${at}:${by?.user ?? ''}`;
 }

@@ -44,6 +44,8 @@ export type Resolution = ActivityEventBase &
         /** Two people replaced the same words apart: `shown` is on every replica, `alternatives` can be picked. */
         readonly kind: 'text-conflict';
         readonly field: 'title' | 'description';
+        /** The field's text before the colliding edits, when the replica that found them had it. */
+        readonly from?: string;
         readonly shown: TextVersion;
         readonly alternatives: readonly TextVersion[];
       }

@@ -3,15 +3,18 @@ import { stateVectorOf, type Author, type Verifier } from '../attribution/author
 import type { TaskId } from '../model/ids.js';
 import type { PersistedDocument } from '../persistence/persistence.js';
 import { diffTask } from './diff.js';
-import type { ActivityEvent, ActivityEventBody } from './events.js';
+import type { ActivityEvent, ActivityEventBody, Resolution } from './events.js';
 import { detectResolutions } from './resolutions.js';
 import { readTaskState, type TaskState } from './state.js';
 import { decodeFeed, encodeFeed, FEED_META_KEY } from './stored-feed.js';
 
 /** Edits of one text by one person closer together than this read as one rename, not one per keystroke. */
 export const COALESCE_MS = 5 * 60_000;
-/** Events the local cache keeps: older ones are dropped from it (the documents keep what matters of them). */
-export const FEED_LIMIT = 1_000;
+/**
+ * Events the local cache keeps: older ones are dropped from it (the documents keep what matters of them). The cache is
+ * stored with the list, so it is part of every list's stored bytes: about 60 KB at this limit.
+ */
+export const FEED_LIMIT = 500;
 
 /** What the feed needs of the open list it follows. */
 export interface FeedHost {
@@ -133,11 +136,28 @@ export class ActivityFeed {
     for (const event of diffTask(id, followed.state, after, fallback)) added = this.add(event) || added;
     if (doc !== null && after !== undefined) {
       const sources = { listDoc: this.host.listDoc, taskDoc: doc, verify: this.host.verify };
-      for (const resolution of detectResolutions(id, sources)) added = this.add(resolution) || added;
+      for (const resolution of detectResolutions(id, sources)) added = this.add(this.withFrom(resolution, followed.state)) || added;
     }
     if (after === undefined) this.followed.delete(id);
     else this.followed.set(id, { state: after, sv: doc === null ? followed.sv : stateVectorOf(doc) });
     return added;
+  }
+
+  /**
+   * A text conflict with what the field read before the colliding edits arrived, as this replica saw it (the documents
+   * no longer say): the earlier state, or where the renames that brought in the versions started.
+   */
+  private withFrom(resolution: Resolution, before: TaskState | undefined): Resolution {
+    if (resolution.kind !== 'text-conflict') return resolution;
+    const versions = new Set([resolution.shown, ...resolution.alternatives].map((version) => version.text));
+    const kind = resolution.field === 'title' ? 'renamed' : 'description-edited';
+    const earlier = before?.[resolution.field];
+    if (earlier !== undefined && !versions.has(earlier)) return { ...resolution, from: earlier };
+    for (const event of [...this.events].reverse()) {
+      if (event.taskId !== resolution.taskId || event.kind !== kind || !versions.has(event.to)) continue;
+      if (!versions.has(event.from)) return { ...resolution, from: event.from };
+    }
+    return resolution;
   }
 
   private read(id: TaskId, doc: Y.Doc, since: Map<number, number> | null): TaskState | undefined {
@@ -180,3 +200,4 @@ export class ActivityFeed {
       .catch((error: unknown) => this.host.onError(error instanceof Error ? error : new Error(String(error))));
   }
 }
+

@@ -4,7 +4,7 @@ import type { TaskId } from '../model/ids.js';
 import type { EntryMap } from '../model/list-doc.js';
 import { TaskDoc, type TaskFields } from '../model/task-doc.js';
 import type { Resolution } from './events.js';
-import { readTaskState, type TaskSources } from './state.js';
+import { readTaskState, textAuthor, type TaskSources } from './state.js';
 
 /** The longest chain of earlier order writes walked back from the current one (each move of a task adds one). */
 const MAX_MOVE_CHAIN = 10_000;
@@ -47,7 +47,11 @@ function textConflicts(id: TaskId, sources: TaskSources): Resolution[] {
   for (const field of ['title', 'description'] as const) {
     const alternatives = fields.alternatives[field];
     if (alternatives === undefined || alternatives.length === 0) continue;
-    const shownBy = (field === 'title' ? state.titleBy : state.descriptionBy) ?? state.updatedBy ?? null;
+    // The shown version's author: who wrote most of the field's characters, leaving out the authors of the versions
+    // not shown (the characters of every version are in the text; the shown one is a choice among them).
+    const others = new Set(alternatives.flatMap((alternative) => (alternative.by === undefined ? [] : [alternative.by])));
+    const text = field === 'title' ? taskDoc.getText('title') : taskDoc.getText('description');
+    const shownBy = textAuthor(taskDoc, text, new Map(), sources.verify?.(taskDoc), others) ?? null;
     found.push({
       id: `text-conflict:${id}:${field}:${alternatives.map((alternative) => alternative.id).join(',')}`,
       kind: 'text-conflict',

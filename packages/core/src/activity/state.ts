@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { authorOf, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
+import { authorOf, claimedUser, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 import { moveKey, type EntryMap } from '../model/list-doc.js';
 import { TaskDoc } from '../model/task-doc.js';
@@ -92,13 +92,20 @@ export function readTaskState(id: TaskId, sources: TaskSources): TaskState | und
 }
 
 /**
- * Who wrote the characters of `text` added since the state vector `since`: the writer of most of them. Undefined when
- * nothing was added (a change that only deleted: Yjs does not record who deletes).
+ * Who wrote the characters of `text` added since the state vector `since`: the writer of most of them, leaving out the
+ * users in `exclude`. Undefined when nothing was added (a change that only deleted: Yjs does not record who deletes).
  */
-export function textAuthor(doc: Y.Doc, text: Y.Text, since: ReadonlyMap<number, number>, verify: Verifier = unverified): Author | undefined {
+export function textAuthor(
+  doc: Y.Doc,
+  text: Y.Text,
+  since: ReadonlyMap<number, number>,
+  verify: Verifier = unverified,
+  exclude: ReadonlySet<string> = new Set(),
+): Author | undefined {
   const added = new Map<number, number>();
   for (let item = text._start; item !== null; item = item.right) {
     if (item.deleted || item.id.clock < (since.get(item.id.client) ?? 0)) continue;
+    if (exclude.size > 0 && exclude.has(claimedUser(doc, item.id.client) ?? '')) continue;
     added.set(item.id.client, (added.get(item.id.client) ?? 0) + item.length);
   }
   let best: number | undefined;

@@ -96,7 +96,7 @@ export class TaskSlot {
       if (!this.applyingStoredState) this.hooks.changed(this);
     });
     this.applyingStoredState = view !== null;
-    const bound = this.persistence.bind(this.name, doc, { view: () => this.fields() });
+    const bound = this.persistence.bind(this.name, doc, { view: () => storedView(this.fields()) });
     this.applyingStoredState = false;
     if (view && !sameFields(view, this.fields())) this.hooks.changed(this);
     this.loading = bound.then(async (persisted) => {
@@ -186,6 +186,15 @@ function isAlternatives(value: unknown): value is TaskAlternatives {
         return typeof id === 'string' && typeof text === 'string' && typeof at === 'number' && (by === undefined || typeof by === 'string');
       }),
   );
+}
+
+/**
+ * What a list snapshot keeps of a task to show it before its document is applied: its fields without their authors
+ * (three authors would double a task's view; they are read from the document once it is applied, a moment later).
+ */
+function storedView(fields: StoredTaskFields): StoredTaskFields {
+  const { createdBy: _created, updatedBy: _updated, completedBy: _completed, ...view } = fields;
+  return view;
 }
 
 /** An author in a stored view: undefined when absent, null when malformed. */

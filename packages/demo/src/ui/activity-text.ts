@@ -33,7 +33,8 @@ export function describeEvent(event: ActivityEvent): string {
       return `${by} deleted ${title} for good`;
     case 'text-conflict': {
       const others = event.alternatives.map((alternative) => `${quote(alternative.text)} (${who(alternative.by)})`).join(', ');
-      return `Both renamed ${title}: showing ${quote(event.shown.text)} (${who(event.shown.by)}), also ${others}`;
+      const what = event.field === 'title' ? `renamed ${quote(event.from ?? event.title)}` : `edited the description of ${quote(event.title)}`;
+      return `Both ${what}: showing ${quote(event.shown.text)} (${who(event.shown.by)}), also ${others}`;
     }
     case 'deleted-unseen-change':
       return `${by} deleted ${title} that ${who(event.changedBy)} had ${event.change === 'completed' ? 'completed' : 'edited'} offline`;
