@@ -37,6 +37,14 @@ export function apiRoutes(options: ApiOptions): (request: IncomingMessage, respo
   const openApi = JSON.stringify(openApiDocument(options.version));
   const { feeds, writer } = options;
 
+  // The answer to a GET of a list, made once per state of the list (a 1,000-task list is read far more than written).
+  const answers = new WeakMap<SettledList, { etag: string; body: string }>();
+  const answerOf = (list: string, settled: SettledList): { etag: string; body: string } => {
+    let answer = answers.get(settled);
+    if (answer === undefined) answers.set(settled, (answer = { etag: etagOf(settled), body: JSON.stringify(listJson(list, settled)) }));
+    return answer;
+  };
+
   const taskJson = async (list: string, task: string): Promise<TaskJson> => {
     const found = (await feeds.settle(list)).tasks.get(task);
     if (found?.order === null || found === undefined) throw new ApiError(404, 'ERR_NOT_FOUND', `no task ${task} in list ${list}`);
@@ -60,14 +68,14 @@ export function apiRoutes(options: ApiOptions): (request: IncomingMessage, respo
     switch (`${method} ${kind}`) {
       case 'GET list': {
         authorize(caller, list, false);
-        const settled = await feeds.settle(list);
-        const etag = etagOf(settled);
+        const { etag, body: text } = answerOf(list, await feeds.settle(list));
         if (matchesEtag(request.headers['if-none-match'], etag)) {
           response.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
           response.end();
           return;
         }
-        sendJson(response, 200, listJson(list, settled), { ETag: etag, 'Cache-Control': 'no-cache' });
+        response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', ETag: etag });
+        response.end(text);
         return;
       }
       case 'GET events':

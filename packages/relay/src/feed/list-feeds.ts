@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TaskState } from '@concord/core/activity';
 import { listIdOf } from '../auth/tokens.js';
-import { deriveList } from './derive-list.js';
+import { deriveList, type OpenListDoc } from './derive-list.js';
 import type { DocumentReader } from './document-reader.js';
 import type { FeedMeta, FeedState, FeedStore, StoredEvent, StoredTask } from './feed-store.js';
 
@@ -29,6 +29,10 @@ type Listener = (events: readonly StoredEvent[]) => void;
 
 class ListFeed {
   state: FeedState | null = null;
+  /** `state` as readers see it, made once per state. */
+  settled: SettledList | null = null;
+  /** The list document of the last derivation, while the list is busy. */
+  listDoc: OpenListDoc | null = null;
   /** Documents of the list written since the last derivation. */
   readonly dirty = new Set<string>();
   /** False until a derivation compared every document of the list (after a restart, updates may be unprocessed). */
@@ -81,7 +85,7 @@ export class ListFeeds {
       else break;
     }
     this.#scheduleIdle(feed);
-    return settled(feed.state);
+    return (feed.settled ??= settled(feed.state));
   }
 
   /** Events of `list` numbered above `after`, at most `limit`. Settles the list first. */
@@ -113,6 +117,7 @@ export class ListFeeds {
       if (feed.idleTimer !== null) clearTimeout(feed.idleTimer);
     }
     await Promise.all([...this.#feeds.values()].map((feed) => feed.running?.catch(() => undefined) ?? Promise.resolve()));
+    for (const feed of this.#feeds.values()) feed.listDoc?.ydoc.destroy();
   }
 
   #feed(list: string): ListFeed {
@@ -156,7 +161,16 @@ export class ListFeeds {
     const all = !feed.verified;
     const dirty = new Set(feed.dirty);
     feed.dirty.clear();
-    const commit = await deriveList(reader, list, before, { all, dirty }, Date.now());
+    let commit;
+    try {
+      ({ commit, listDoc: feed.listDoc } = await deriveList(reader, list, before, { all, dirty }, Date.now(), feed.listDoc));
+    } catch (error) {
+      // What was not derived is derived next time, from a list document read again.
+      feed.listDoc = null;
+      for (const doc of dirty) feed.dirty.add(doc);
+      if (all) feed.verified = false;
+      throw error;
+    }
     const tasks = new Map(before.tasks);
     for (const [id, task] of commit.tasks) tasks.set(id, task);
     for (const id of commit.removed) tasks.delete(id);
@@ -165,6 +179,7 @@ export class ListFeeds {
     const neverWritten = before.meta === EMPTY_META && tasks.size === 0 && commit.events.length === 0;
     if (!unchanged && !neverWritten) await store.commit(list, commit);
     feed.state = { meta: commit.meta, tasks };
+    feed.settled = null;
     feed.verified = true;
     if (commit.events.length > 0) for (const listener of feed.listeners) listener(commit.events);
   }
@@ -176,7 +191,12 @@ export class ListFeeds {
     feed.idleTimer = setTimeout(() => {
       feed.idleTimer = null;
       // Only the cached view goes: the feed keeps following the list's writes.
-      if (feed.listeners.size === 0 && feed.running === null) feed.state = null;
+      if (feed.listeners.size === 0 && feed.running === null) {
+        feed.state = null;
+        feed.settled = null;
+        feed.listDoc?.ydoc.destroy();
+        feed.listDoc = null;
+      }
     }, this.#idleMs);
     feed.idleTimer.unref();
   }
