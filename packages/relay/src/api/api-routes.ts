@@ -214,7 +214,7 @@ function asApiError(error: unknown): ApiError {
       return new ApiError(503, 'ERR_UNAVAILABLE', `the write was not stored: ${error.message}`, undefined, { 'Retry-After': '1' });
     }
   }
-  return new ApiError(500, 'ERR_UNAVAILABLE', 'internal error');
+  return new ApiError(500, 'ERR_INTERNAL', 'internal error (logged)');
 }
 
 export type { Caller };
