@@ -35,6 +35,8 @@ class ListFeed {
   listDoc: OpenListDoc | null = null;
   /** Documents of the list written since the last derivation. */
   readonly dirty = new Set<string>();
+  /** Whether the store holds a state of this list (a list only ever read, never written, has none). */
+  stored = false;
   /** False until a derivation compared every document of the list (after a restart, updates may be unprocessed). */
   verified = false;
   running: Promise<void> | null = null;
@@ -68,7 +70,11 @@ export class ListFeeds {
     this.#options = options;
     this.#settleMs = options.settleMs ?? 20;
     this.#idleMs = options.idleMs ?? 5_000;
-    for (const list of tracked) this.#feeds.set(list, new ListFeed(list));
+    for (const list of tracked) {
+      const feed = new ListFeed(list);
+      feed.stored = true;
+      this.#feeds.set(list, feed);
+    }
     this.#unsubscribe = options.onDurable((doc) => this.#written(doc));
   }
 
@@ -102,11 +108,6 @@ export class ListFeeds {
       feed.listeners.delete(listener);
       this.#scheduleIdle(feed);
     };
-  }
-
-  /** Lists with a feed. */
-  get lists(): string[] {
-    return [...this.#feeds.keys()];
   }
 
   async close(): Promise<void> {
@@ -177,7 +178,10 @@ export class ListFeeds {
     const unchanged = commit.tasks.size === 0 && commit.removed.length === 0 && commit.meta.listFingerprint === before.meta.listFingerprint;
     // A list never written (an id someone only read) leaves nothing stored.
     const neverWritten = before.meta === EMPTY_META && tasks.size === 0 && commit.events.length === 0;
-    if (!unchanged && !neverWritten) await store.commit(list, commit);
+    if (!unchanged && !neverWritten) {
+      await store.commit(list, commit);
+      feed.stored = true;
+    }
     feed.state = { meta: commit.meta, tasks };
     feed.settled = null;
     feed.verified = true;
@@ -192,6 +196,8 @@ export class ListFeeds {
       feed.idleTimer = null;
       // Only the cached view goes: the feed keeps following the list's writes.
       if (feed.listeners.size === 0 && feed.running === null) {
+        // An id someone only read is forgotten: its feed starts again, from nothing, when it is next read.
+        if (!feed.stored && feed.dirty.size === 0 && feed.timer === null) this.#feeds.delete(feed.list);
         feed.state = null;
         feed.settled = null;
         feed.listDoc?.ydoc.destroy();
