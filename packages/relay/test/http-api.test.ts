@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { api, openClientList, synced, tokenFor } from './support/http-api.js';
+import { EventStream } from './support/sse.js';
 import { useRawRelay } from './support/raw-relay.js';
 import { waitFor } from './support/wait.js';
 
@@ -112,6 +113,16 @@ describe('HTTP API: auth, validation, limits', () => {
       expect((await api(fixture.relay, method, `${path}/tasks/${created.body.id}${suffix}`, { token: readOnly, ...(body && { body }) })).status).toBe(403);
     }
     expect((await api(fixture.relay, 'GET', path, { token: readOnly })).body.tasks).toEqual([expect.objectContaining({ completed: false })]);
+  });
+
+  it('ends an event stream when its token expires, as a WebSocket is closed then', async () => {
+    const shortLived = await tokenFor(SECRET, 'ann', '*', 'rw', 2);
+    const stream = new EventStream(`http://127.0.0.1:${fixture.relay.port}/api/lists/expiring/events`, { authorization: `Bearer ${shortLived}` });
+    cleanups.push(() => Promise.resolve(stream.close()));
+    expect(await stream.opened).toBe(200);
+    let ended = false;
+    void stream.ended.then(() => (ended = true));
+    await waitFor(() => ended, 'the stream ended at expiry', 5_000);
   });
 
   it('answers bad input with 400 naming the code and the field, and loses nothing', async () => {

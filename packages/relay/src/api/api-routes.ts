@@ -80,7 +80,7 @@ export function apiRoutes(options: ApiOptions): (request: IncomingMessage, respo
       }
       case 'GET events':
         authorize(caller, list, false);
-        await serveEvents(request, response, url, list, feeds);
+        await serveEvents(request, response, url, list, feeds, caller.expiresAt);
         return;
       case 'POST tasks': {
         authorize(caller, list, true);
