@@ -145,6 +145,7 @@ describe('HTTP API: auth, validation, limits', () => {
     expect((await api(fixture.relay, 'PATCH', '/api/lists/valid/tasks/nope', { token, body: {} })).body.error.code).toBe('ERR_VALIDATION');
     expect((await api(fixture.relay, 'GET', '/api/lists/bad%2Fid', { token })).body.error).toMatchObject({ code: 'ERR_VALIDATION', field: 'list' });
     expect((await api(fixture.relay, 'PUT', '/api/lists/valid', { token })).status).toBe(405);
+    expect((await api(fixture.relay, 'GET', '/api/other/valid', { token })).body.error.code).toBe('ERR_NOT_FOUND');
     const good = await api(fixture.relay, 'POST', path, { token, body: { title: 'kept' } });
     expect(good.status).toBe(201);
     expect((await api(fixture.relay, 'GET', '/api/lists/valid', { token })).body.tasks.map((task) => task.title)).toEqual(['kept']);
