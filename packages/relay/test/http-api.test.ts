@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { api, openClientList, synced, tokenFor } from './support/http-api.js';
+import { EventStream } from './support/sse.js';
 import { useRawRelay } from './support/raw-relay.js';
 import { waitFor } from './support/wait.js';
 
@@ -114,6 +115,16 @@ describe('HTTP API: auth, validation, limits', () => {
     expect((await api(fixture.relay, 'GET', path, { token: readOnly })).body.tasks).toEqual([expect.objectContaining({ completed: false })]);
   });
 
+  it('ends an event stream when its token expires, as a WebSocket is closed then', async () => {
+    const shortLived = await tokenFor(SECRET, 'ann', '*', 'rw', 2);
+    const stream = new EventStream(`http://127.0.0.1:${fixture.relay.port}/api/lists/expiring/events`, { authorization: `Bearer ${shortLived}` });
+    cleanups.push(() => Promise.resolve(stream.close()));
+    expect(await stream.opened).toBe(200);
+    let ended = false;
+    void stream.ended.then(() => (ended = true));
+    await waitFor(() => ended, 'the stream ended at expiry', 5_000);
+  });
+
   it('answers bad input with 400 naming the code and the field, and loses nothing', async () => {
     const token = await ann();
     const path = '/api/lists/valid/tasks';
@@ -134,6 +145,7 @@ describe('HTTP API: auth, validation, limits', () => {
     expect((await api(fixture.relay, 'PATCH', '/api/lists/valid/tasks/nope', { token, body: {} })).body.error.code).toBe('ERR_VALIDATION');
     expect((await api(fixture.relay, 'GET', '/api/lists/bad%2Fid', { token })).body.error).toMatchObject({ code: 'ERR_VALIDATION', field: 'list' });
     expect((await api(fixture.relay, 'PUT', '/api/lists/valid', { token })).status).toBe(405);
+    expect((await api(fixture.relay, 'GET', '/api/other/valid', { token })).body.error.code).toBe('ERR_NOT_FOUND');
     const good = await api(fixture.relay, 'POST', path, { token, body: { title: 'kept' } });
     expect(good.status).toBe(201);
     expect((await api(fixture.relay, 'GET', '/api/lists/valid', { token })).body.tasks.map((task) => task.title)).toEqual(['kept']);

@@ -35,12 +35,13 @@ describe('HTTP API: the change feed', () => {
     closers.push(client.close);
     await waitFor(() => synced(client.concord) && client.list.tasks().length === 2, 'the client has both tasks');
     client.list.update(b, { completed: true });
-    await waitFor(() => synced(client.concord), 'the client’s completion stored');
+    await client.list.purge(asTaskId(a));
+    await waitFor(() => synced(client.concord), 'the client’s completion and purge stored');
 
     const page = await api(relay, 'GET', `/api/lists/${list}/events`);
     const kinds = page.body.events.map((event) => `${event.type}:${event.task === a ? 'a' : 'b'}`);
-    expect(kinds).toEqual(['created:a', 'created:b', 'renamed:a', 'completed:a', 'moved:b', 'deleted:a', 'restored:a', 'completed:b']);
-    expect(page.body.events.map((event) => event.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(kinds).toEqual(['created:a', 'created:b', 'renamed:a', 'completed:a', 'moved:b', 'deleted:a', 'restored:a', 'completed:b', 'purged:a']);
+    expect(page.body.events.map((event) => event.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(page.body.events[2]).toMatchObject({ type: 'renamed', from: 'Ship v2', to: 'Ship v2.0', list });
     expect(page.body.events[4]).toMatchObject({ type: 'moved', after: null });
     expect(page.body.events[7]).toMatchObject({ type: 'completed', by: { user: 'bo', verified: false } });
@@ -49,7 +50,8 @@ describe('HTTP API: the change feed', () => {
     expect(first.body.events.map((event) => event.id)).toEqual(['1', '2', '3']);
     const rest = await api(relay, 'GET', `/api/lists/${list}/events?after=${first.body.next}`);
     expect(rest.body.events).toEqual(page.body.events.slice(3));
-    expect((await api(relay, 'GET', `/api/lists/${list}/events?after=8`)).body).toEqual({ events: [], next: '8' });
+    expect((await api(relay, 'GET', `/api/lists/${list}/events?after=9`)).body).toEqual({ events: [], next: '9' });
+    expect((await api(relay, 'GET', `/api/lists/${list}`)).body.tasks.map((task) => task.id)).toEqual([b]);
     expect((await api(relay, 'GET', `/api/lists/${list}/events?after=x`)).body.error).toMatchObject({ code: 'ERR_INVALID_CURSOR', field: 'after' });
   });
 

@@ -8,6 +8,7 @@ import { s5 } from './s5-list.js';
 import { s5Browser } from './s5-browser.js';
 import { s6 } from './s6-client-open.js';
 import { s7 } from './s7-scale.js';
+import { s8 } from './s8-http-api.js';
 
 /** @type {import('./types.js').Scenario[]} */
-export const SCENARIOS = [s1, s2, s3, s4, s5, s5Browser, s6, s7];
+export const SCENARIOS = [s1, s2, s3, s4, s5, s5Browser, s6, s7, s8];

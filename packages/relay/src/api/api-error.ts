@@ -12,7 +12,8 @@ export type ApiErrorCode =
   | 'ERR_RATE_LIMITED'
   | 'ERR_INVALID_CURSOR'
   | 'ERR_WRITE_REFUSED'
-  | 'ERR_UNAVAILABLE';
+  | 'ERR_UNAVAILABLE'
+  | 'ERR_INTERNAL';
 
 /** A refusal the API answers with `status` and a JSON error body; anything else thrown is a 500. */
 export class ApiError extends Error {

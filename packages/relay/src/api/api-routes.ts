@@ -7,7 +7,7 @@ import { RelayError } from '../errors.js';
 import { inListOrder } from '../feed/derive-list.js';
 import type { ListFeeds, SettledList } from '../feed/list-feeds.js';
 import { ApiError } from './api-error.js';
-import { authenticate, authorize, RequestRateLimit, type Caller } from './caller.js';
+import { authenticate, authorize, RequestRateLimit } from './caller.js';
 import { serveEvents } from './events-route.js';
 import type { ListWriter } from './list-writer.js';
 import { openApiDocument } from './openapi.js';
@@ -26,8 +26,6 @@ export interface ApiOptions {
   readonly version: string;
 }
 
-const TASK_PATH = /^\/api\/lists\/([^/]+)\/tasks\/([^/]+)$/;
-
 /**
  * The task-level HTTP API under `/api/` (PROTOCOL.md, "HTTP API"). Returns false for a path outside it. Every answer
  * other than a success is a JSON error with a stable code.
@@ -36,6 +34,14 @@ export function apiRoutes(options: ApiOptions): (request: IncomingMessage, respo
   const limiter = new RequestRateLimit(options.rateLimit);
   const openApi = JSON.stringify(openApiDocument(options.version));
   const { feeds, writer } = options;
+
+  // The answer to a GET of a list, made once per state of the list (a 1,000-task list is read far more than written).
+  const answers = new WeakMap<SettledList, { etag: string; body: string }>();
+  const answerOf = (list: string, settled: SettledList): { etag: string; body: string } => {
+    let answer = answers.get(settled);
+    if (answer === undefined) answers.set(settled, (answer = { etag: etagOf(settled), body: JSON.stringify(listJson(list, settled)) }));
+    return answer;
+  };
 
   const taskJson = async (list: string, task: string): Promise<TaskJson> => {
     const found = (await feeds.settle(list)).tasks.get(task);
@@ -60,19 +66,19 @@ export function apiRoutes(options: ApiOptions): (request: IncomingMessage, respo
     switch (`${method} ${kind}`) {
       case 'GET list': {
         authorize(caller, list, false);
-        const settled = await feeds.settle(list);
-        const etag = etagOf(settled);
+        const { etag, body: text } = answerOf(list, await feeds.settle(list));
         if (matchesEtag(request.headers['if-none-match'], etag)) {
           response.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
           response.end();
           return;
         }
-        sendJson(response, 200, listJson(list, settled), { ETag: etag, 'Cache-Control': 'no-cache' });
+        response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', ETag: etag });
+        response.end(text);
         return;
       }
       case 'GET events':
         authorize(caller, list, false);
-        await serveEvents(request, response, url, list, feeds);
+        await serveEvents(request, response, url, list, feeds, caller.expiresAt);
         return;
       case 'POST tasks': {
         authorize(caller, list, true);
@@ -118,7 +124,8 @@ export function apiRoutes(options: ApiOptions): (request: IncomingMessage, respo
 const ALLOWED = { list: 'GET', events: 'GET', tasks: 'POST', task: 'GET, PATCH, DELETE', restore: 'POST' } as const;
 
 function matchRoute(pathname: string): { list: string; task: string; kind: keyof typeof ALLOWED } | null {
-  const parts = pathname.split('/').slice(3).map(decodeSegment);
+  if (!pathname.startsWith('/api/lists/')) return null;
+  const parts = pathname.slice('/api/lists/'.length).split('/').map(decodeSegment);
   const list = parts[0];
   if (list === undefined || list === null) return null;
   if (!isValidId(list)) throw new ApiError(400, 'ERR_VALIDATION', `invalid list id: use 1-128 of A-Z a-z 0-9 _ -`, 'list');
@@ -127,7 +134,7 @@ function matchRoute(pathname: string): { list: string; task: string; kind: keyof
   if (parts[1] !== 'tasks') return null;
   if (parts.length === 2) return { list, task: '', kind: 'tasks' };
   const task = parts[2];
-  if (task === undefined || task === null || !TASK_PATH.test(`/api/lists/${list}/tasks/${task}`)) return null;
+  if (task === undefined || task === null) return null;
   if (!isValidId(task)) throw new ApiError(400, 'ERR_VALIDATION', `invalid task id: use 1-128 of A-Z a-z 0-9 _ -`, 'task');
   if (parts.length === 3) return { list, task, kind: 'task' };
   if (parts.length === 4 && parts[3] === 'restore') return { list, task, kind: 'restore' };
@@ -206,7 +213,6 @@ function asApiError(error: unknown): ApiError {
       return new ApiError(503, 'ERR_UNAVAILABLE', `the write was not stored: ${error.message}`, undefined, { 'Retry-After': '1' });
     }
   }
-  return new ApiError(500, 'ERR_UNAVAILABLE', 'internal error');
+  return new ApiError(500, 'ERR_INTERNAL', 'internal error (logged)');
 }
 
-export type { Caller };

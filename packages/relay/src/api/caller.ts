@@ -11,18 +11,20 @@ export interface Caller {
   readonly author: string | undefined;
   /** Whom the rate limit counts the request against. */
   readonly key: string;
+  /** When the token expires (ms since the epoch); null without authentication. */
+  readonly expiresAt: number | null;
 }
 
 /** As for WebSockets: with a secret, `Authorization: Bearer <token>` is required (401 without a valid one). */
 export async function authenticate(request: IncomingMessage, secret: string | null): Promise<Caller> {
   const address = request.socket.remoteAddress ?? '';
-  if (secret === null) return { access: ALLOW_ALL, author: undefined, key: `ip:${address}` };
+  if (secret === null) return { access: ALLOW_ALL, author: undefined, key: `ip:${address}`, expiresAt: null };
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (match === null) throw new ApiError(401, 'ERR_UNAUTHORIZED', 'send a token as Authorization: Bearer <token>', undefined, { 'WWW-Authenticate': 'Bearer' });
   try {
     const claims = await verifyToken(secret, match[1]!);
-    return { access: tokenAccess(claims), author: claims.sub, key: `sub:${claims.sub}` };
+    return { access: tokenAccess(claims), author: claims.sub, key: `sub:${claims.sub}`, expiresAt: claims.exp * 1000 };
   } catch (error) {
     throw new ApiError(401, 'ERR_UNAUTHORIZED', error instanceof Error ? error.message : 'invalid token', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
   }

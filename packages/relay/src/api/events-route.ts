@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ListFeeds } from '../feed/list-feeds.js';
+import { fireAt } from '../host/limits.js';
 import type { StoredEvent } from '../feed/feed-store.js';
 import { ApiError } from './api-error.js';
 import { sendJson } from './request.js';
@@ -37,9 +38,10 @@ function cursorOf(text: string | null | undefined, field: string): number {
 
 /**
  * `GET /api/lists/:list/events`: a JSON page (`{ events, next }`), or with `Accept: text/event-stream` a stream of
- * Server-Sent Events that starts after the cursor (`Last-Event-ID`, else `?after=`) and stays open.
+ * Server-Sent Events that starts after the cursor (`Last-Event-ID`, else `?after=`) and stays open until the token
+ * expires (as a WebSocket is closed then; the reader reconnects with a fresh token and its last event id).
  */
-export async function serveEvents(request: IncomingMessage, response: ServerResponse, url: URL, list: string, feeds: ListFeeds): Promise<void> {
+export async function serveEvents(request: IncomingMessage, response: ServerResponse, url: URL, list: string, feeds: ListFeeds, expiresAt: number | null): Promise<void> {
   const stream = (request.headers.accept ?? '').includes('text/event-stream');
   const lastEventId = request.headers['last-event-id'];
   let after = stream && typeof lastEventId === 'string' && lastEventId !== '' ? cursorOf(lastEventId, 'Last-Event-ID') : cursorOf(url.searchParams.get('after'), 'after');
@@ -80,12 +82,15 @@ export async function serveEvents(request: IncomingMessage, response: ServerResp
   };
   const unsubscribe = feeds.subscribe(list, pump);
   const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
+  let cancelExpiry: (() => void) | null = null;
   response.on('close', () => {
     closed = true;
     clearInterval(keepalive);
+    cancelExpiry?.();
     unsubscribe();
   });
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   response.write(': concord change feed\n\n');
+  if (expiresAt !== null) cancelExpiry = fireAt(expiresAt, () => response.end());
   pump();
 }

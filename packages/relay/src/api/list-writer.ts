@@ -29,13 +29,18 @@ export class ListWriter {
   readonly #clientIds = new Map<string, number>();
   readonly #queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly engine: MemberEngine) {}
+  constructor(
+    private readonly engine: MemberEngine,
+    /** The task as the list shows it now (everything durable derived): whether it is there, and in the trash. */
+    private readonly lookup: (list: string, task: string) => Promise<{ readonly deleted: boolean } | undefined>,
+  ) {}
 
   create(list: string, author: string | undefined, body: CreateTaskBody): Promise<TaskId> {
     return this.#serial(list, () =>
       this.#withDocs(list, author, body.id === undefined ? newTaskId() : asTaskId(body.id), async (docs) => {
-        if (docs.listDoc.has(docs.task)) throw new ApiError(409, 'ERR_CONFLICT', `task ${docs.task} already exists in list ${list}`, '/id');
-        const afterId = body.position === undefined ? undefined : this.#neighbour(docs, body.position.after);
+        const listDoc = await docs.listDoc();
+        if (listDoc.has(docs.task)) throw new ApiError(409, 'ERR_CONFLICT', `task ${docs.task} already exists in list ${list}`, '/id');
+        const afterId = body.position === undefined ? undefined : this.#neighbour(listDoc, docs.task, body.position.after);
         const patch: TaskPatch = { title: body.title, ...(body.description === undefined ? {} : { description: body.description }), ...(body.completed === undefined ? {} : { completed: body.completed }) };
         await docs.writeTask((task) => task.initialise(patch, Date.now(), ORIGIN));
         await docs.writeList((listDoc) => {
@@ -50,9 +55,9 @@ export class ListWriter {
   patch(list: string, author: string | undefined, task: string, body: PatchTaskBody): Promise<void> {
     return this.#serial(list, () =>
       this.#withDocs(list, author, asTaskId(task), async (docs) => {
-        const entry = docs.entry();
-        if (body.position !== undefined && entry.deleted !== undefined) throw new ApiError(409, 'ERR_CONFLICT', `task ${task} is in the trash: restore it before moving it`, '/position');
-        const afterId = body.position === undefined ? undefined : this.#neighbour(docs, body.position.after);
+        const entry = await docs.entry();
+        if (body.position !== undefined && entry.deleted) throw new ApiError(409, 'ERR_CONFLICT', `task ${task} is in the trash: restore it before moving it`, '/position');
+        const afterId = body.position === undefined ? undefined : this.#neighbour(await docs.listDoc(), docs.task, body.position.after);
         const { title, description, completed } = body;
         if (title !== undefined || description !== undefined || completed !== undefined) {
           const patch: TaskPatch = { ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }), ...(completed === undefined ? {} : { completed }) };
@@ -66,7 +71,7 @@ export class ListWriter {
   remove(list: string, author: string | undefined, task: string): Promise<void> {
     return this.#serial(list, () =>
       this.#withDocs(list, author, asTaskId(task), async (docs) => {
-        if (docs.entry().deleted !== undefined) return;
+        if ((await docs.entry()).deleted) return;
         // What the deletion saw of the task: a change stored after it can then be named (an unseen completion).
         const saw = Y.encodeStateVector(await docs.taskDoc());
         await docs.writeList((listDoc) => listDoc.markDeleted(docs.task, author ?? '', Date.now(), ORIGIN, saw));
@@ -77,17 +82,16 @@ export class ListWriter {
   restore(list: string, author: string | undefined, task: string): Promise<void> {
     return this.#serial(list, () =>
       this.#withDocs(list, author, asTaskId(task), async (docs) => {
-        if (docs.entry().deleted === undefined) return;
+        if (!(await docs.entry()).deleted) return;
         await docs.writeList((listDoc) => listDoc.restore(docs.task, Date.now(), ORIGIN));
       }),
     );
   }
 
   /** `after` checked: a live task other than the one moving (or null), else a 400 naming the field. */
-  #neighbour(docs: OpenDocs, after: string | null): TaskId | null {
+  #neighbour(listDoc: ListDoc, task: TaskId, after: string | null): TaskId | null {
     if (after === null) return null;
-    const live = docs.listDoc.live();
-    if (after === docs.task || !live.some((entry) => entry.id === after)) {
+    if (after === task || !listDoc.live().some((entry) => entry.id === after)) {
       throw new ApiError(400, 'ERR_VALIDATION', `/position/after: ${after} is not another live task of the list`, '/position/after');
     }
     return after as TaskId;
@@ -139,19 +143,27 @@ export class ListWriter {
     };
     const ydocs: Y.Doc[] = [];
     try {
-      const listY = await open(list);
-      ydocs.push(listY);
-      const listDoc = new ListDoc(listY);
+      let listDoc: ListDoc | null = null;
       let taskY: Y.Doc | null = null;
       const docs: OpenDocs = {
         task,
-        listDoc,
-        entry: () => {
-          const entry = listDoc.entries().find((candidate) => candidate.id === task);
-          if (entry === undefined) throw new ApiError(404, 'ERR_NOT_FOUND', `no task ${task} in list ${list}`);
-          return entry;
+        listDoc: async () => {
+          if (listDoc === null) {
+            const listY = await open(list);
+            ydocs.push(listY);
+            listDoc = new ListDoc(listY);
+          }
+          return listDoc;
         },
-        writeList: (change) => write(list, listY, () => change(listDoc)),
+        entry: async () => {
+          const found = await this.lookup(list, task);
+          if (found === undefined) throw new ApiError(404, 'ERR_NOT_FOUND', `no task ${task} in list ${list}`);
+          return found;
+        },
+        writeList: async (change) => {
+          const target = await docs.listDoc();
+          await write(list, target.doc, () => change(target));
+        },
         taskDoc: async () => {
           if (taskY === null) ydocs.push((taskY = await open(`${list}/${task}`)));
           return taskY;
@@ -171,9 +183,10 @@ export class ListWriter {
 
 interface OpenDocs {
   readonly task: TaskId;
-  readonly listDoc: ListDoc;
-  /** The task's entry in the list; a 404 when it has none. */
-  entry(): ReturnType<ListDoc['entries']>[number];
+  /** The list document as stored (opened once per request, only by the writes that need it). */
+  listDoc(): Promise<ListDoc>;
+  /** The task as the list shows it; a 404 when it has none. */
+  entry(): Promise<{ readonly deleted: boolean }>;
   writeList(change: (list: ListDoc) => void): Promise<void>;
   /** The task's document as stored (opened once per request). */
   taskDoc(): Promise<Y.Doc>;

@@ -56,7 +56,10 @@ export async function startApi(options: {
   });
   const handler = apiRoutes({
     feeds,
-    writer: new ListWriter(engine),
+    writer: new ListWriter(engine, async (list, task) => {
+      const state = (await feeds.settle(list)).tasks.get(task);
+      return state === undefined || state.order === null ? undefined : { deleted: state.deleted };
+    }),
     logger,
     authSecret: options.authSecret,
     rateLimit: options.rateLimit,

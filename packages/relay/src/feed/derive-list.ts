@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { diffTask, readTaskState, type TaskState } from '@concord/core/activity';
+import { diffTask, readTaskState, type TaskState, type Verifier } from '@concord/core/activity';
 import { compareOrdered, type TaskId } from '@concord/core/model';
 import type { DocumentReader } from './document-reader.js';
 import { mapConcurrently } from './document-reader.js';
@@ -27,6 +27,13 @@ export function inListOrder(states: Iterable<TaskState>): { live: TaskState[]; t
   return { live: placed.filter((state) => !state.deleted), trash: placed.filter((state) => state.deleted) };
 }
 
+/** A list document kept open between derivations while its list is busy (dropped with the list's cached view). */
+export interface OpenListDoc {
+  readonly fingerprint: string;
+  readonly ydoc: Y.Doc;
+  readonly verify: Verifier;
+}
+
 /**
  * One derivation of a list's feed: reads the list document and the task documents that may have changed (`all`, or
  * those in `dirty`, or new in the list), each into a short-lived `Y.Doc`, and compares every task's state with
@@ -38,49 +45,50 @@ export async function deriveList(
   before: FeedState,
   changed: { readonly all: boolean; readonly dirty: ReadonlySet<string> },
   now: number,
-): Promise<FeedCommit> {
+  cached: OpenListDoc | null,
+): Promise<{ commit: FeedCommit; listDoc: OpenListDoc }> {
   const listRead = await reader.read(list);
   const listChanged = listRead.fingerprint !== before.meta.listFingerprint;
-  const { ydoc: listDoc, verify: verifyList } = await reader.open(list, listRead.update);
-  try {
-    const ids = [...listDoc.getMap('tasks').keys()];
-    const tasks = new Map<string, StoredTask>();
-    const updated = new Map<string, StoredTask>();
-    await mapConcurrently(ids, READ_WIDTH, async (id) => {
-      const stored = before.tasks.get(id);
-      const doc = `${list}/${id}`;
-      const mayHaveChanged = changed.all || changed.dirty.has(doc) || stored === undefined;
-      const read = mayHaveChanged ? await reader.read(doc) : null;
-      if (stored !== undefined && (read === null || read.fingerprint === stored.fingerprint)) {
-        if (!listChanged) return void tasks.set(id, stored);
-        const listOnly = readTaskState(id as TaskId, { listDoc, taskDoc: null, verify: () => verifyList });
-        const next = { ...stored, state: withTaskDocument(listOnly!, stored.state) };
-        tasks.set(id, next);
-        updated.set(id, next);
-        return;
-      }
-      const { ydoc: taskDoc, verify: verifyTask } = await reader.open(doc, read!.update);
-      try {
-        const since = stored === undefined ? undefined : Y.decodeStateVector(Buffer.from(stored.stateVector, 'base64'));
-        const state = readTaskState(id as TaskId, { listDoc, taskDoc, verify: (ydoc) => (ydoc === listDoc ? verifyList : verifyTask), ...(since && { since }) });
-        const next: StoredTask = { fingerprint: read!.fingerprint, stateVector: Buffer.from(Y.encodeStateVector(taskDoc)).toString('base64'), state: state! };
-        tasks.set(id, next);
-        updated.set(id, next);
-      } finally {
-        taskDoc.destroy();
-      }
-    });
-    const events = eventsBetween(before, tasks, now);
-    const removed = [...before.tasks.keys()].filter((id) => !tasks.has(id));
-    return {
-      meta: { seq: before.meta.seq + events.length, listFingerprint: listRead.fingerprint },
-      tasks: updated,
-      removed,
-      events: events.map((event, i) => ({ seq: before.meta.seq + i + 1, event })),
-    };
-  } finally {
-    listDoc.destroy();
-  }
+  // A list of 1,000 tasks takes milliseconds to apply: while edits go to its tasks, the open one is reused.
+  const open = cached !== null && cached.fingerprint === listRead.fingerprint ? cached : { fingerprint: listRead.fingerprint, ...(await reader.open(list, listRead.update)) };
+  if (open !== cached) cached?.ydoc.destroy();
+  const { ydoc: listDoc, verify: verifyList } = open;
+  const ids = [...listDoc.getMap('tasks').keys()];
+  const tasks = new Map<string, StoredTask>();
+  const updated = new Map<string, StoredTask>();
+  await mapConcurrently(ids, READ_WIDTH, async (id) => {
+    const stored = before.tasks.get(id);
+    const doc = `${list}/${id}`;
+    const mayHaveChanged = changed.all || changed.dirty.has(doc) || stored === undefined;
+    const read = mayHaveChanged ? await reader.read(doc) : null;
+    if (stored !== undefined && (read === null || read.fingerprint === stored.fingerprint)) {
+      if (!listChanged) return void tasks.set(id, stored);
+      const listOnly = readTaskState(id as TaskId, { listDoc, taskDoc: null, verify: () => verifyList });
+      const next = { ...stored, state: withTaskDocument(listOnly!, stored.state) };
+      tasks.set(id, next);
+      updated.set(id, next);
+      return;
+    }
+    const { ydoc: taskDoc, verify: verifyTask } = await reader.open(doc, read!.update);
+    try {
+      const since = stored === undefined ? undefined : Y.decodeStateVector(Buffer.from(stored.stateVector, 'base64'));
+      const state = readTaskState(id as TaskId, { listDoc, taskDoc, verify: (ydoc) => (ydoc === listDoc ? verifyList : verifyTask), ...(since && { since }) });
+      const next: StoredTask = { fingerprint: read!.fingerprint, stateVector: Buffer.from(Y.encodeStateVector(taskDoc)).toString('base64'), state: state! };
+      tasks.set(id, next);
+      updated.set(id, next);
+    } finally {
+      taskDoc.destroy();
+    }
+  });
+  const events = eventsBetween(before, tasks, now);
+  const removed = [...before.tasks.keys()].filter((id) => !tasks.has(id));
+  const commit = {
+    meta: { seq: before.meta.seq + events.length, listFingerprint: listRead.fingerprint },
+    tasks: updated,
+    removed,
+    events: events.map((event, i) => ({ seq: before.meta.seq + i + 1, event })),
+  };
+  return { commit, listDoc: open };
 }
 
 function eventsBetween(before: FeedState, after: ReadonlyMap<string, StoredTask>, now: number): StoredEvent['event'][] {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TaskState } from '@concord/core/activity';
 import { listIdOf } from '../auth/tokens.js';
-import { deriveList } from './derive-list.js';
+import { deriveList, type OpenListDoc } from './derive-list.js';
 import type { DocumentReader } from './document-reader.js';
 import type { FeedMeta, FeedState, FeedStore, StoredEvent, StoredTask } from './feed-store.js';
 
@@ -29,8 +29,14 @@ type Listener = (events: readonly StoredEvent[]) => void;
 
 class ListFeed {
   state: FeedState | null = null;
+  /** `state` as readers see it, made once per state. */
+  settled: SettledList | null = null;
+  /** The list document of the last derivation, while the list is busy. */
+  listDoc: OpenListDoc | null = null;
   /** Documents of the list written since the last derivation. */
   readonly dirty = new Set<string>();
+  /** Whether the store holds a state of this list (a list only ever read, never written, has none). */
+  stored = false;
   /** False until a derivation compared every document of the list (after a restart, updates may be unprocessed). */
   verified = false;
   running: Promise<void> | null = null;
@@ -64,7 +70,11 @@ export class ListFeeds {
     this.#options = options;
     this.#settleMs = options.settleMs ?? 20;
     this.#idleMs = options.idleMs ?? 5_000;
-    for (const list of tracked) this.#feeds.set(list, new ListFeed(list));
+    for (const list of tracked) {
+      const feed = new ListFeed(list);
+      feed.stored = true;
+      this.#feeds.set(list, feed);
+    }
     this.#unsubscribe = options.onDurable((doc) => this.#written(doc));
   }
 
@@ -81,7 +91,7 @@ export class ListFeeds {
       else break;
     }
     this.#scheduleIdle(feed);
-    return settled(feed.state);
+    return (feed.settled ??= settled(feed.state));
   }
 
   /** Events of `list` numbered above `after`, at most `limit`. Settles the list first. */
@@ -100,11 +110,6 @@ export class ListFeeds {
     };
   }
 
-  /** Lists with a feed. */
-  get lists(): string[] {
-    return [...this.#feeds.keys()];
-  }
-
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe();
@@ -113,6 +118,7 @@ export class ListFeeds {
       if (feed.idleTimer !== null) clearTimeout(feed.idleTimer);
     }
     await Promise.all([...this.#feeds.values()].map((feed) => feed.running?.catch(() => undefined) ?? Promise.resolve()));
+    for (const feed of this.#feeds.values()) feed.listDoc?.ydoc.destroy();
   }
 
   #feed(list: string): ListFeed {
@@ -156,15 +162,28 @@ export class ListFeeds {
     const all = !feed.verified;
     const dirty = new Set(feed.dirty);
     feed.dirty.clear();
-    const commit = await deriveList(reader, list, before, { all, dirty }, Date.now());
+    let commit;
+    try {
+      ({ commit, listDoc: feed.listDoc } = await deriveList(reader, list, before, { all, dirty }, Date.now(), feed.listDoc));
+    } catch (error) {
+      // What was not derived is derived next time, from a list document read again.
+      feed.listDoc = null;
+      for (const doc of dirty) feed.dirty.add(doc);
+      if (all) feed.verified = false;
+      throw error;
+    }
     const tasks = new Map(before.tasks);
     for (const [id, task] of commit.tasks) tasks.set(id, task);
     for (const id of commit.removed) tasks.delete(id);
     const unchanged = commit.tasks.size === 0 && commit.removed.length === 0 && commit.meta.listFingerprint === before.meta.listFingerprint;
     // A list never written (an id someone only read) leaves nothing stored.
     const neverWritten = before.meta === EMPTY_META && tasks.size === 0 && commit.events.length === 0;
-    if (!unchanged && !neverWritten) await store.commit(list, commit);
+    if (!unchanged && !neverWritten) {
+      await store.commit(list, commit);
+      feed.stored = true;
+    }
     feed.state = { meta: commit.meta, tasks };
+    feed.settled = null;
     feed.verified = true;
     if (commit.events.length > 0) for (const listener of feed.listeners) listener(commit.events);
   }
@@ -176,7 +195,14 @@ export class ListFeeds {
     feed.idleTimer = setTimeout(() => {
       feed.idleTimer = null;
       // Only the cached view goes: the feed keeps following the list's writes.
-      if (feed.listeners.size === 0 && feed.running === null) feed.state = null;
+      if (feed.listeners.size === 0 && feed.running === null) {
+        // An id someone only read is forgotten: its feed starts again, from nothing, when it is next read.
+        if (!feed.stored && feed.dirty.size === 0 && feed.timer === null) this.#feeds.delete(feed.list);
+        feed.state = null;
+        feed.settled = null;
+        feed.listDoc?.ydoc.destroy();
+        feed.listDoc = null;
+      }
     }, this.#idleMs);
     feed.idleTimer.unref();
   }
