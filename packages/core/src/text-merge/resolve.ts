@@ -260,13 +260,14 @@ function render(doc: Y.Doc, field: string, collisions: Collisions | null, losers
       for (let i = 0; i < item.length; i++) chars.push({ client, clock: clock + i, live: true });
       continue;
     }
-    let inserter: EditRecord | undefined;
+    // Items merge across edits (a run typed right after its author's own text): each character is looked up among
+    // the records whose inserted run meets the item.
+    const candidates = collisions.records.filter(
+      ({ inserted }) => inserted.client === client && inserted.clock < clock + item.length && clock < inserted.clock + inserted.length,
+    );
     for (let i = 0; i < item.length; i++) {
       const id = key(client, clock + i);
-      // Items merge across edits (a run typed right after its author's own text): look each character up.
-      if (!inserter || !within(inserter.inserted, client, clock + i)) {
-        inserter = collisions.records.find((record) => within(record.inserted, client, clock + i));
-      }
+      const inserter = candidates.length === 0 ? undefined : candidates.find((record) => within(record.inserted, client, clock + i));
       const origin = i > 0 ? key(client, clock + i - 1) : item.origin && key(item.origin.client, item.origin.clock);
       if ((inserter !== undefined && losers.has(inserter)) || (origin !== null && hidden.has(origin))) {
         hidden.add(id);
