@@ -1,6 +1,6 @@
 import './styles.css';
-import { Concord, IndexedDbPersistence, isValidId, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
-import { readConfig, type StorageChoice } from './config.js';
+import { Concord, IndexedDbPersistence, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
+import { canonicalSearch, readConfig, type PageConfig, type StorageChoice } from './config.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
 import { relayUrl } from './relay-url.js';
@@ -20,16 +20,26 @@ async function start(): Promise<void> {
   window.addEventListener('unhandledrejection', (event) => app.showError(`Unexpected error: ${describe(event.reason)}`));
   registerServiceWorker();
 
-  const config = readConfig(location, localStorage, sessionStorage);
-  if (!isValidId(config.listId)) {
-    app.showError(`“${config.listId}” is not a valid list id: use letters, digits, _ and - (at most 128).`);
+  let config: PageConfig;
+  try {
+    config = readConfig(location, localStorage, sessionStorage);
+  } catch (error) {
+    app.showError(`${describe(error)} Open your lists from the Lists menu, or create one there.`);
     return;
   }
+  // The address names the list; a share link's token leaves it (it is kept in this browser).
+  history.replaceState(history.state, '', canonicalSearch(location.search, config.listId) + location.hash);
   document.title = `${config.listId} · Concord`;
   const persistence = createPersistence(config.storage);
   // Connecting at once (unless this window chose "Work offline"): the handshake overlaps opening local storage, rather
   // than starting once the list is open.
-  const concord = new Concord({ url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, ...(persistence && { persistence }) });
+  const concord = new Concord({
+    url: relayUrl(location),
+    connect: !config.workOffline,
+    userId: config.identity.name,
+    ...(config.token && { token: config.token }),
+    ...(persistence && { persistence }),
+  });
   window.concordDemo = { concord, list: null };
   const list = await concord.openList(config.listId);
   performance.mark('concord:list-opened');
