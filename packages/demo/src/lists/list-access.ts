@@ -35,14 +35,9 @@ export function listLink(location: Location, listId: string, token?: string): st
   return `${location.origin}${location.pathname}?${params.toString()}`;
 }
 
+/** The relay refused to mint a link; the message is its own (e.g. a read-only token asking for a read-write link). */
 export class ShareError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = 'ShareError';
-  }
+  override readonly name = 'ShareError';
 }
 
 /**
@@ -57,9 +52,9 @@ export async function shareLink(location: Location, access: ListAccess, listId: 
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ list: listId, mode }),
   });
-  const body = (await response.json().catch(() => null)) as { token?: string; expiresAt?: number; error?: { code?: string; message?: string } } | null;
+  const body = (await response.json().catch(() => null)) as { token?: string; expiresAt?: number; error?: { message?: string } } | null;
   if (!response.ok || typeof body?.token !== 'string') {
-    throw new ShareError(body?.error?.message ?? `the relay refused to share the list (HTTP ${response.status})`, body?.error?.code ?? 'ERR_SHARE');
+    throw new ShareError(body?.error?.message ?? `the relay refused to share the list (HTTP ${response.status})`);
   }
   return { url: listLink(location, listId, body.token), expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt * 1000 : null };
 }

@@ -2,14 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { timed } from '../engine/pauses.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { SHARE_PATH, shareRoute } from './share-route.js';
 import { createStaticHandler } from './static-files.js';
 
-/** The plain HTTP requests the host answers: `/healthz`, `/metrics`, then the static folder, else 404. */
+/** The plain HTTP requests the host answers: `/healthz`, `/metrics`, `/share-links`, then the static folder, else 404. */
 export function httpRoutes(options: {
   readonly engine: { readonly loadedDocuments: readonly string[] };
   readonly logger: Logger;
   readonly staticDir: string | null;
   readonly metrics?: RelayMetrics | null;
+  readonly authSecret?: string | null;
 }): (request: IncomingMessage, response: ServerResponse) => void {
   const serveStatic = options.staticDir === null ? null : createStaticHandler(options.staticDir);
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -29,6 +31,7 @@ export function httpRoutes(options: {
         response.end(request.method === 'HEAD' ? undefined : text);
         return;
       }
+      if (pathname === SHARE_PATH) return await shareRoute(request, response, options.authSecret ?? null, options.logger);
       if (serveStatic !== null && (await serveStatic(request, response))) return;
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       response.end('not found');
