@@ -36,7 +36,10 @@ export class TaskActions {
     void this.host.rendered().then(() => {
       const row = this.row(id);
       if (!row) return;
+      // Rows off screen are laid out only once scrolled to (content-visibility), so the first scroll lands a few
+      // pixels off: scroll again, to the middle, once this one is laid out.
       row.scrollIntoView({ block: 'nearest' });
+      requestAnimationFrame(() => row.scrollIntoView({ block: 'center' }));
       row.dataset.highlight = '';
       setTimeout(() => delete row.dataset.highlight, HIGHLIGHT_MS);
       if (focusTitle) this.host.rows.focusRow(this.host.rows.rows().indexOf(row), 'task-title');
