@@ -57,9 +57,10 @@ export class RemoteAnnouncer {
     this.watched = { id, doc, before: task, stop: () => doc.off('afterTransaction', onTransaction) };
   };
 
+  /** Focus leaving for something outside the rows ends the watch; focus lost (a row re-rendered elsewhere) does not. */
   private readonly onBlur = (event: FocusEvent): void => {
     const next = event.relatedTarget as Element | null;
-    if (!next || !this.root.contains(next) || !next.closest('[data-task-id]')) this.unwatch();
+    if (next && !next.closest('[data-task-id]')) this.unwatch();
   };
 
   private describe(id: TaskId): void {

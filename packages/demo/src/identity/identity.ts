@@ -38,7 +38,8 @@ export function loadIdentity(local: Storage, session: Storage, urlUser: string |
   if (fromUrl) {
     // A rename in this tab is kept for the same `?user=`; another `?user=` starts another tab identity.
     const tab = readTab(session);
-    const identity = tab?.from === fromUrl ? tab : { id: newId(), name: fromUrl, color: presenceColor(fromUrl) };
+    // Its id follows the name asked for, so the same `?user=` in another tab or a later visit is the same member.
+    const identity = tab?.from === fromUrl ? tab : { id: `user:${fromUrl}`, name: fromUrl, color: presenceColor(fromUrl) };
     session.setItem(TAB_KEY, JSON.stringify({ ...identity, from: fromUrl }));
     return { identity: strip(identity), firstVisit: local.getItem(DEVICE_KEY) === null };
   }

@@ -8,6 +8,8 @@ const FOCUSABLE = 'a[href], button, input, textarea, select, [contenteditable]';
 
 export class RovingRows {
   private activeId: string | null = null;
+  /** The control last focused in a row, to find again when its row is rendered anew (completed, reopened). */
+  private lastFocused: { element: HTMLElement; testId: string } | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -28,8 +30,17 @@ export class RovingRows {
     return [...this.root.querySelectorAll<HTMLElement>(this.rowSelector)];
   }
 
-  /** After each render: the active row's controls in the Tab order, every other row's out of it. */
+  /**
+   * After each render: the active row's controls in the Tab order, every other row's out of it; and focus back on
+   * the same control when its row was rendered anew while it had focus (a task completed moves to another section).
+   */
   apply(): void {
+    const last = this.lastFocused;
+    if (last && !last.element.isConnected && this.activeId !== null) {
+      this.lastFocused = null;
+      const index = this.rows().findIndex((row) => row.dataset.taskId === this.activeId);
+      if (index >= 0 && (document.activeElement === null || document.activeElement === document.body)) this.focusRow(index, last.testId);
+    }
     const rows = this.rows();
     const active = rows.find((row) => row.dataset.taskId === this.activeId) ?? rows[0];
     for (const row of rows) {
@@ -57,7 +68,9 @@ export class RovingRows {
   }
 
   private readonly onFocusIn = (event: FocusEvent): void => {
-    const row = (event.target as Element).closest<HTMLElement>(this.rowSelector);
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>(this.rowSelector);
+    this.lastFocused = row && target.dataset.testid ? { element: target, testId: target.dataset.testid } : null;
     if (!row || row.dataset.taskId === this.activeId) return;
     this.activeId = row.dataset.taskId ?? null;
     this.apply();

@@ -2,7 +2,7 @@ import type { Concord, Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, LitElement, nothing } from 'lit';
 import { rememberWorkOffline, type PageConfig } from '../config.js';
 import type { Identity } from '../identity/identity.js';
-import { bindUndoShortcut, undoKeyLabel } from '../keyboard/undo-shortcut.js';
+import { bindUndoShortcut, pageUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
 import { RovingRows } from '../keyboard/roving-rows.js';
 import { ListAccess } from '../lists/list-access.js';
 import { RecentLists } from '../lists/recent-lists.js';
@@ -116,7 +116,7 @@ export class ConcordApp extends LitElement {
       showError: (message) => this.showError(message),
       wrote,
     });
-    this.cleanups.push(() => session.destroy(), bindUndoShortcut(window, () => this.toast.undo()));
+    this.cleanups.push(() => session.destroy(), bindUndoShortcut(window, pageUndo(this.toast, list, (message) => this.announce(message))));
     this.status = session.statusDisplay.current;
     this.peers = session.presence.peers();
     this.memberList = session.members.members();

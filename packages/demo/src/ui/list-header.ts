@@ -88,9 +88,9 @@ function listSwitcher(ctx: HeaderContext): TemplateResult {
     const name = input?.value.trim();
     if (input && name) ctx.create(name);
   };
-  return html`<details class="switcher">
+  return html`<nav class="switcher-nav" aria-label="Your lists"><details class="switcher">
     <summary class="button" data-testid="list-switcher">Lists</summary>
-    <nav class="switcher-menu" aria-label="Your lists">
+    <div class="switcher-menu">
       <p class="switcher-current">
         <span class="muted">This list:</span> <strong>${ctx.listName}</strong>
         <span class="muted list-id">id <span data-testid="list-id">${ctx.listId ?? '…'}</span></span>
@@ -109,8 +109,8 @@ function listSwitcher(ctx: HeaderContext): TemplateResult {
         </span>
       </form>
       <button type="button" class="button button--danger" data-testid="list-leave" @click=${() => ctx.leave()}>Leave this list</button>
-    </nav>
-  </details>`;
+    </div>
+  </details></nav>`;
 }
 
 function sharePanel(ctx: HeaderContext, state: ShareState): TemplateResult {
