@@ -57,6 +57,11 @@ describe('keyboard only', () => {
     await page.keyboard.press('ArrowUp');
     await page.keyboard.type(' edited');
     await until(async () => (await order(page))[2] === 'Task 3 edited', 'the edit');
+    // With no toast, Ctrl+Z takes back this person's last step: the burst of typing.
+    await page.keyboard.press('Control+z');
+    await until(async () => (await order(page))[2] === 'Task 3', 'the typing undone');
+    await page.keyboard.type(' edited');
+    await until(async () => (await order(page))[2] === 'Task 3 edited', 'the edit again');
 
     // Complete it from its checkbox (Shift+Tab back to it, Space).
     await page.keyboard.press('Shift+Tab');
