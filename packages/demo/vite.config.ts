@@ -3,7 +3,14 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 // The relay serves dist/ at its root (`--static`), and the page talks to the relay on the same origin.
 export default defineConfig({
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // fixtures/schema-v1.html: the demo before its task fields, for the browser test of older code on a newer list.
+    rollupOptions: { input: { main: 'index.html', 'schema-v1': 'fixtures/schema-v1.html' } },
+  },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   plugins: [

@@ -4,7 +4,19 @@
  */
 export { Concord, type ConcordOptions, type ConcordEvents } from './store/concord.js';
 export type { ConcordStatus } from './store/client-status.js';
-export { TaskList, type Task, type NewTask, type TaskListEvents } from './store/task-list.js';
+export {
+  TaskList,
+  type Task,
+  type BaseTask,
+  type NewTask,
+  type NewBaseTask,
+  type NoFields,
+  type TypedTaskPatch as TaskPatch,
+  type TaskListEvents,
+  type InvalidFieldReport,
+} from './store/task-list.js';
+export type { ListSchemaInfo } from './store/schema-upgrade.js';
+export * from './model/schema/index.js';
 export type { ListSyncStatus } from './store/list-status.js';
 export {
   UNDO_DEFAULTS,
@@ -14,12 +26,23 @@ export {
   type UndoResult,
   type UndoState,
 } from './undo/undo-types.js';
-export { ConcordError, ConcordErrorCode, type ConcordErrorCodeValue } from './errors/concord-error.js';
+export { ConcordError, ConcordErrorCode, InvalidFieldError, type ConcordErrorCodeValue } from './errors/concord-error.js';
 export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
-export { TASK_SCHEMA_VERSION, type TaskFields, type TaskPatch } from './model/task-doc.js';
+export { TASK_SCHEMA_VERSION, type TaskFields, type BaseTaskPatch } from './model/task-doc.js';
 export type { Author } from './attribution/authors.js';
-export type { ActivityEvent, ActivityKind, Resolution, TaskChange, TextVersion } from './activity/events.js';
+export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, Resolution, TaskChange, TextVersion } from './activity/events.js';
 export { isResolution } from './activity/events.js';
+export type { TaskAlternatives, ChangeAuthor } from './model/task-doc.js';
+export {
+  resolveText,
+  editText,
+  spliceText,
+  EDITS_KEY,
+  type ResolvedText,
+  type TextAlternative,
+  type TextEditAuthor,
+  type TextSplice,
+} from './text-merge/index.js';
 export type {
   BindOptions,
   PersistenceAdapter,

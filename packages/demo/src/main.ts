@@ -1,15 +1,19 @@
 import './styles.css';
 import { Concord, IndexedDbPersistence, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
 import { canonicalSearch, readConfig, type PageConfig, type StorageChoice } from './config.js';
+import { tokenSubject } from './lists/list-access.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
 import { relayUrl } from './relay-url.js';
+import { demoSchema } from './schema.js';
 import './ui/concord-app.js';
 
 /** Handles for tests and benchmarks (`window.concordDemo`). */
 declare global {
   interface Window {
     concordDemo?: { concord: Concord; list: import('@concord/core').TaskList | null };
+    /** The IndexedDB connection index.html's inline script started opening before this script loaded. */
+    concordEarlyDatabase?: Promise<IDBDatabase | null>;
   }
 }
 
@@ -33,13 +37,17 @@ async function start(): Promise<void> {
   const persistence = createPersistence(config.storage);
   // Connecting at once (unless this window chose "Work offline"): the handshake overlaps opening local storage, rather
   // than starting once the list is open.
-  const concord = new Concord({
+  const options = {
     url: relayUrl(location),
     connect: !config.workOffline,
-    userId: config.identity.name,
+    // With a token the relay holds this page to its `sub` as the author of what it writes.
+    userId: (config.token && tokenSubject(config.token)) || config.identity.name,
+    persistence,
     ...(config.token && { token: config.token }),
-    ...(persistence && { persistence }),
-  });
+  };
+  // The fixture page fixtures/schema-v1.html runs the demo as it was before its task fields (schema version 1).
+  const previousSchema = document.documentElement.dataset['schemaVersion'] === '1';
+  const concord = previousSchema ? new Concord(options) : (new Concord({ ...options, schema: demoSchema }) as unknown as Concord);
   window.concordDemo = { concord, list: null };
   const list = await concord.openList(config.listId);
   performance.mark('concord:list-opened');
@@ -65,10 +73,15 @@ async function start(): Promise<void> {
   if (usage) showStorageUsage(usage);
 }
 
-function createPersistence(choice: StorageChoice): PersistenceAdapter | null {
-  if (choice === 'y-indexeddb') return new IndexedDbPersistence();
-  if (choice === 'single') return new SingleDatabasePersistence();
-  return null;
+function createPersistence(choice: StorageChoice): PersistenceAdapter {
+  const early = window.concordEarlyDatabase ?? Promise.resolve(null);
+  if (choice === 'y-indexeddb') {
+    // Not used: the connection must not hold the database open for nothing.
+    void early.then((db) => db?.close());
+    return new IndexedDbPersistence();
+  }
+  // Core's default adapter (and its database), with the connection opened ahead.
+  return new SingleDatabasePersistence({ opening: early });
 }
 
 function describe(reason: unknown): string {

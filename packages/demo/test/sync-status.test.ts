@@ -120,24 +120,30 @@ describe('sync status in the page', () => {
     expect(visibleChanges(samples)).toBeLessThanOrEqual(2);
   });
 
-  it('counts tasks deleted offline as not yet saved, also after a reload', async () => {
+  it('counts tasks deleted and purged offline as not yet saved, also after a reload', async () => {
     const context = await newContext();
     const page = await openDemo(context, fixture.relay.httpUrl, uniqueList('deletes'), 'Deleter');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
-    for (const title of ['Keep', 'Drop one', 'Drop two']) await addTask(page, title);
+    for (const title of ['Keep', 'Drop one', 'Drop two', 'Purge me']) await addTask(page, title);
+    const purged = await rowId(page, 'Purge me');
+    await page.locator(`[data-task-id="${purged}"] [data-testid="task-delete"]`).click();
     await waitForState(page, 'synced');
     await context.setOffline(true);
     await waitForState(page, 'offline', 15_000);
     for (const title of ['Drop one', 'Drop two']) {
       await page.locator(`[data-task-id="${await rowId(page, title)}"] [data-testid="task-delete"]`).click();
     }
-    await until(async () => (await syncState(page)).pending === 2, 'two tasks counted as not yet saved');
-    expect(await page.locator('.sync-pending').textContent()).toMatch(/2\s+tasks not yet saved/);
+    // Deleted for good from the trash: a deletion only, which moves no Yjs clock.
+    await page.getByTestId('trash-toggle').click();
+    await page.locator(`[data-testid="trash-item"][data-task-id="${purged}"] [data-testid="task-purge"]`).click();
+    await until(async () => (await syncState(page)).pending === 3, 'three tasks counted as not yet saved');
+    expect(await page.locator('.sync-pending').textContent()).toMatch(/3\s+tasks not yet saved/);
     await page.evaluate(() => window.concordDemo?.list?.flush());
 
     await page.reload();
     await page.getByTestId('new-task-input').waitFor({ timeout: 15_000 });
-    await until(async () => (await syncState(page)).pending === 2, 'the reloaded page to count both deletions', 15_000);
+    await until(async () => (await syncState(page)).pending === 3, 'the reloaded page to count the deletions and the purge', 15_000);
+    expect(await page.locator('.sync-pending').textContent()).toMatch(/3\s+tasks not yet saved/);
     expect((await syncState(page)).state).toBe('offline');
     await context.setOffline(false);
     await until(async () => {

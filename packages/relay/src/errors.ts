@@ -80,11 +80,15 @@ export class UnmetDependencyError extends RelayError {
 
 /**
  * With authentication on, the update extends a Yjs client id that another user wrote with first: a client id belongs to
- * its writer, so nobody can write (or fill gaps) under another person's id. Refused, never stored or forwarded.
+ * its writer, so nobody can write (or fill gaps) under another person's id; or the update claims a client id for a user
+ * other than its writer in a document's `authors` map. Refused, never stored or forwarded.
  */
 export class ClientIdTakenError extends RelayError {
-  constructor(readonly doc: string) {
-    super('ERR_CLIENT_ID_TAKEN', `update for document ${JSON.stringify(doc)} writes with a client id that belongs to another user`);
+  constructor(
+    readonly doc: string,
+    what = 'writes with a client id that belongs to another user',
+  ) {
+    super('ERR_CLIENT_ID_TAKEN', `update for document ${JSON.stringify(doc)} ${what}`);
   }
 }
 

@@ -35,6 +35,7 @@ export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
 export { createToken, verifyToken, TokenError, type CreateTokenOptions, type TokenClaims } from './auth/tokens.js';
 export { HttpHost, type HttpHostOptions } from './host/http-host.js';
+export { signWebhook, verifyWebhook, WEBHOOK_HEADERS } from './webhooks/signature.js';
 export { pickProtocol, stockDocumentName } from './host/upgrade.js';
 export { ConcordSession } from './sessions/concord-session.js';
 export { StockSession } from './sessions/stock-session.js';

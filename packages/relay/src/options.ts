@@ -97,6 +97,33 @@ export const RELAY_OPTIONS = {
     default: 8,
     help: 'live awareness states per connection and document',
   },
+  apiMaxBodyBytes: {
+    flag: 'api-max-body',
+    env: 'CONCORD_API_MAX_BODY',
+    arg: '<n>',
+    type: 'integer',
+    min: 1024,
+    // The longest title and description the API accepts, as UTF-8 (up to 3 bytes per UTF-16 unit), with room to spare.
+    default: 512 * 1024,
+    help: 'largest HTTP API request body; larger: 413',
+  },
+  webhookAllow: {
+    flag: 'webhook-allow',
+    env: 'CONCORD_WEBHOOK_ALLOW',
+    arg: '<hosts>',
+    type: 'string',
+    default: null,
+    help: 'hosts (host or host:port, comma-separated) webhooks may call; none by default',
+  },
+  webhookRetryMs: {
+    flag: 'webhook-retry',
+    env: 'CONCORD_WEBHOOK_RETRY_MS',
+    arg: '<ms>',
+    type: 'integer',
+    min: 1,
+    default: 1_000,
+    help: 'first webhook retry delay, doubling up to 5 min',
+  },
   metrics: { flag: null, env: null, type: 'boolean', default: true, help: 'serve Prometheus metrics at GET /metrics' },
 } as const satisfies Record<string, Spec>;
 

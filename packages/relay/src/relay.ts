@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { withDefaults } from './defaults.js';
 import { RelayEngine } from './engine/relay-engine.js';
+import { HistoryRecorder } from './history/history-recorder.js';
 import { InvalidOptionError } from './errors.js';
 import { HttpHost } from './host/http-host.js';
 import type { DocumentStorage } from './storage/document-storage.js';
@@ -11,6 +12,7 @@ import { RelayMetrics } from './metrics/relay-metrics.js';
 import { observeEngine, storageObserver } from './metrics/observe-engine.js';
 import { RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
 import { checkOptions, RELAY_DEFAULTS } from './options.js';
+import { openFeedStore, startApi } from './api/start-api.js';
 
 export { RELAY_DEFAULTS };
 
@@ -50,6 +52,12 @@ export interface RelayOptions {
   readonly maxAwarenessBytes?: number;
   /** Live awareness states one connection may introduce into one document; more are refused. */
   readonly maxAwarenessStates?: number;
+  /** Hosts (`host` or `host:port`, comma-separated) webhooks may be delivered to; null: none. */
+  readonly webhookAllow?: string | null;
+  /** Delay before a failed webhook delivery is retried, doubling each time up to 5 minutes (ms). */
+  readonly webhookRetryMs?: number;
+  /** Largest HTTP API request body in bytes; a larger one is answered 413. */
+  readonly apiMaxBodyBytes?: number;
   /** Serve Prometheus metrics at `GET /metrics`. */
   readonly metrics?: boolean;
   readonly logger?: Logger;
@@ -93,18 +101,34 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     replication,
   });
   if (metrics !== null) observeEngine(engine, metrics);
+  const history = new HistoryRecorder(engine, { storage, logger });
   replication?.bind(engine);
   await replication?.start();
+  const rateLimit = settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null;
+  const feedStore = await openFeedStore(options.storage === undefined ? settings.dataDir : null, settings.fsync);
+  const api = await startApi({
+    engine,
+    storage,
+    store: feedStore,
+    logger,
+    authSecret: settings.authSecret,
+    rateLimit,
+    maxBodyBytes: settings.apiMaxBodyBytes,
+    idleMs: settings.idleUnloadMs,
+    webhookAllow: (settings.webhookAllow ?? '').split(',').map((host) => host.trim()).filter(Boolean),
+    webhookRetryMs: settings.webhookRetryMs,
+  });
   const host = new HttpHost({
     engine,
     logger,
     staticDir: settings.staticDir,
     maxPayloadBytes: settings.maxPayloadBytes,
     authSecret: settings.authSecret,
-    rateLimit: settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null,
+    rateLimit,
     maxBufferedBytes: settings.maxBufferedBytes,
     heartbeatMs: settings.heartbeatMs,
     metrics,
+    api: api.handler,
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -115,7 +139,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       });
     });
   } catch (error) {
+    await api.close();
+    await feedStore.close();
     await replication?.close();
+    await history.close();
     await storage.close();
     metrics?.close();
     throw error;
@@ -133,6 +160,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         await host.close();
         await replication?.close(); // before the storage: it answers peers from it
         await engine.close();
+        await api.close();
+        await feedStore.close();
+        await history.close(); // after the engine's last writes and unloads, before the storage
         await storage.close();
         metrics?.close();
         logger.info('relay closed');

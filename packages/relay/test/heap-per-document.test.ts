@@ -62,6 +62,8 @@ describe.skipIf(process.env.CONCORD_MEASURE_HEAP !== '1')('heap per loaded docum
       listQuarantine: () => Promise.resolve([]),
       releaseQuarantined: () => Promise.resolve(false),
       loadClientBindings: () => Promise.resolve(new Map()),
+      putCheckpoint: () => Promise.resolve(),
+      listCheckpoints: () => Promise.resolve([]),
       listDocuments: () => Promise.resolve(names),
       close: () => Promise.resolve(),
     };

@@ -2,7 +2,7 @@ import type { Author } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 
 /** What every activity event carries: the task, its title when the event happened, who and when. */
-interface EventBase {
+export interface ActivityEventBase {
   /** Stable for the same event on every derivation of it (a resolution found again keeps its id). */
   readonly id: string;
   readonly taskId: TaskId;
@@ -15,7 +15,7 @@ interface EventBase {
 }
 
 /** A change someone made to one task. */
-export type TaskChange = EventBase &
+export type TaskChange = ActivityEventBase &
   (
     | { readonly kind: 'created' }
     | { readonly kind: 'renamed'; readonly from: string; readonly to: string }
@@ -30,13 +30,15 @@ export type TaskChange = EventBase &
 
 /** One version of a text field that two people wrote apart. */
 export interface TextVersion {
+  /** For an alternative: the id to pick it by (`list.pickAlternative(taskId, field, id)`). */
+  readonly id?: string;
   readonly text: string;
   readonly by: Author | null;
   readonly at: number;
 }
 
 /** How a merge decided between changes that were made apart, each a thing people may want to undo. */
-export type Resolution = EventBase &
+export type Resolution = ActivityEventBase &
   (
     | {
         /** Two people replaced the same words apart: `shown` is on every replica, `alternatives` can be picked. */
@@ -61,15 +63,19 @@ export type Resolution = EventBase &
       }
   );
 
+/** An event as derived from the documents, before a feed gives it its place (`seq`). */
 export type ActivityEventBody = TaskChange | Resolution;
 
 /** An event of a list's feed: `seq` orders the feed as this replica learned of the events. */
 export type ActivityEvent = ActivityEventBody & { readonly seq: number };
 
+/** Every kind of activity event: the changes, then the resolutions. */
 export type ActivityKind = ActivityEvent['kind'];
 
+/** The kinds that are resolutions: what a merge decided between changes made apart. */
 export const RESOLUTION_KINDS: ReadonlySet<ActivityKind> = new Set(['text-conflict', 'deleted-unseen-change', 'move-superseded']);
 
+/** Whether an event is a resolution (`text-conflict`, `deleted-unseen-change`, `move-superseded`). */
 export function isResolution(event: ActivityEventBody): event is Resolution {
   return RESOLUTION_KINDS.has(event.kind);
 }

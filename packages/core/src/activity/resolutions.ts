@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { authorOf, stateVectorOf, unverified, writerOf, type Verifier } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 import type { EntryMap } from '../model/list-doc.js';
+import { TaskDoc, type TaskFields } from '../model/task-doc.js';
 import type { Resolution } from './events.js';
 import { readTaskState, type TaskSources } from './state.js';
 
@@ -19,6 +20,46 @@ export function detectResolutions(id: TaskId, sources: TaskSources): Resolution[
   const unseen = unseenChange(id, entry, sources);
   if (unseen) found.push(unseen);
   found.push(...supersededMoves(id, entry, sources));
+  found.push(...textConflicts(id, sources));
+  return found;
+}
+
+/** Another version of a text field as a task carries it after edits made apart collided. */
+interface AlternativeLike {
+  readonly id: string;
+  readonly text: string;
+  readonly by?: string;
+  readonly at: number;
+}
+
+/**
+ * Both people replaced the same words apart: the version every replica shows, and the others the task keeps as
+ * alternatives (its fields' `alternatives`, from the text fields' edit records). The id names the alternatives, so a
+ * new collision is a new event and the same one found again is not.
+ */
+function textConflicts(id: TaskId, sources: TaskSources): Resolution[] {
+  const { taskDoc } = sources;
+  if (taskDoc === null) return [];
+  const state = readTaskState(id, { ...sources, since: new Map() });
+  const fields = new TaskDoc(taskDoc).read() as TaskFields & { readonly alternatives?: Partial<Record<'title' | 'description', readonly AlternativeLike[]>> };
+  if (state === undefined || fields.alternatives === undefined) return [];
+  const found: Resolution[] = [];
+  for (const field of ['title', 'description'] as const) {
+    const alternatives = fields.alternatives[field];
+    if (alternatives === undefined || alternatives.length === 0) continue;
+    const shownBy = (field === 'title' ? state.titleBy : state.descriptionBy) ?? state.updatedBy ?? null;
+    found.push({
+      id: `text-conflict:${id}:${field}:${alternatives.map((alternative) => alternative.id).join(',')}`,
+      kind: 'text-conflict',
+      taskId: id,
+      title: state.title,
+      at: Math.max(...alternatives.map((alternative) => alternative.at), state.updatedAt),
+      by: shownBy,
+      field,
+      shown: { text: state[field], by: shownBy, at: state.updatedAt },
+      alternatives: alternatives.map(({ id: alternativeId, text, by, at }) => ({ id: alternativeId, text, at, by: by === undefined ? null : { user: by, verified: false } })),
+    });
+  }
   return found;
 }
 

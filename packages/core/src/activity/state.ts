@@ -73,7 +73,7 @@ export function readTaskState(id: TaskId, sources: TaskSources): TaskState | und
   const task = new TaskDoc(taskDoc);
   task.verify = sources.verify?.(taskDoc) ?? unverified;
   const fields = task.read();
-  const toggledAt = task.fields.get('completedAt');
+  const toggledAt = fields.completed ? fields.completedAt : reopenedAt(task);
   const since = sources.since;
   return {
     ...list,
@@ -104,6 +104,18 @@ export function textAuthor(doc: Y.Doc, text: Y.Text, since: ReadonlyMap<number, 
   let best: number | undefined;
   for (const [client, count] of added) if (best === undefined || count > added.get(best)!) best = client;
   return authorOf(doc, best, verify);
+}
+
+/**
+ * When a task was reopened: `updatedAt`, if the replica that wrote `completed` wrote `updatedAt` after it (the same
+ * change, or a later one of that replica); otherwise unknown.
+ */
+function reopenedAt(task: TaskDoc): number | undefined {
+  const toggle = task.fields._map.get('completed');
+  const updated = task.fields._map.get('updatedAt');
+  const at = task.fields.get('updatedAt');
+  if (toggle === undefined || updated === undefined || typeof at !== 'number') return undefined;
+  return updated.id.client === toggle.id.client && updated.id.clock > toggle.id.clock ? at : undefined;
 }
 
 /** Lists written before claims existed name the deleter in a plain field: shown, never as verified. */

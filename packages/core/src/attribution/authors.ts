@@ -1,12 +1,11 @@
 import * as Y from 'yjs';
+import { AUTHORS_MAP } from '../protocol/document-schema.js';
 
 /**
- * The root map of every list and task document where each replica claims its Yjs client id: key the client id in
- * decimal, value the user id. A claim counts only when the map entry was itself written with that client id, so nobody
- * can claim someone else's client id; a relay with authentication refuses a claim that names anyone but the writer's
- * token `sub` (see the relay's PROTOCOL.md, "Who wrote what").
+ * Claims live in the `AUTHORS_MAP` root map of every document. A claim counts only when the map entry was itself
+ * written with the client id it names, so nobody can claim someone else's client id.
  */
-export const AUTHORS_MAP = 'authors';
+export { AUTHORS_MAP };
 
 /** Who made a change, as the documents say. */
 export interface Author {
@@ -54,14 +53,16 @@ export function claimedUser(doc: Y.Doc, client: number): string | undefined {
 }
 
 function claimOf(authors: Y.Map<string>, client: number): string | undefined {
-  // The key's latest value may have been written under another client id (someone claiming a client id not theirs,
-  // or overwriting a claim): such values are ignored, and the client's own claim is found among the earlier ones.
+  // The claim is the first entry of the key written with the client id itself. Later values of the key (written under
+  // another client id, or by the same one again) are ignored: a relay with authentication checks the first entry of a
+  // key (its parent and key travel with it) but cannot see which key a later entry, placed by its neighbours, belongs to.
+  let first: Y.Item | null = null;
   for (let item = authors._map.get(String(client)) ?? null; item !== null; item = item.left) {
-    if (item.id.client !== client || item.content instanceof Y.ContentDeleted) continue;
-    const value: unknown = item.content.getContent()[0];
-    if (typeof value === 'string') return value;
+    if (item.id.client === client && (first === null || item.id.clock < first.id.clock)) first = item;
   }
-  return undefined;
+  if (first === null || first.content instanceof Y.ContentDeleted) return undefined;
+  const value: unknown = first.content.getContent()[0];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The author of what `client` wrote in `doc`; undefined when nothing claims it. */

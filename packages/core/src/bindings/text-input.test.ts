@@ -90,6 +90,33 @@ describe('bindTextInput', () => {
     expect(there.list.get(id)?.title).toBe('Xabかな');
   });
 
+  it('shows one version when typing apart collides, and builds the next keystroke on it', async () => {
+    const { relay, here, there, id } = await twoReplicas('Cheese');
+    const input = focusedInput();
+    const binding = bindTextInput(input, here.list, id, 'title');
+    cleanups.push(() => binding.destroy());
+    here.transport.disconnect();
+    there.transport.disconnect();
+    input.value = 'Gouda'; // typed over the whole title
+    input.setSelectionRange(5, 5);
+    input.dispatchEvent(new Event('input'));
+    there.list.update(id, { title: 'Brie' });
+    here.transport.connect();
+    there.transport.connect();
+    await settle(relay);
+    const shown = here.list.get(id)!;
+    expect(['Gouda', 'Brie']).toContain(shown.title);
+    expect(input.value).toBe(shown.title);
+    expect(there.list.get(id)).toMatchObject({ title: shown.title, alternatives: shown.alternatives });
+    expect(shown.alternatives?.title?.map((alternative) => alternative.text)).toEqual([shown.title === 'Gouda' ? 'Brie' : 'Gouda']);
+
+    type(input, input.value.length, '!');
+    await settle(relay);
+    expect(there.list.get(id)).toMatchObject({ title: `${shown.title}!` });
+    expect(there.list.get(id)?.alternatives).toBeUndefined();
+    expect(input.value).toBe(`${shown.title}!`);
+  });
+
   it('stops following the text on destroy()', async () => {
     const { relay, here, there, id } = await twoReplicas('kept');
     const input = focusedInput();

@@ -67,6 +67,27 @@ export function transformSplice(splice: Splice, delta: readonly DeltaOp[]): Spli
   return { index: start, remove: end - start, insert: splice.insert };
 }
 
+/** The delta of the smallest splice from `before` to `after` (empty when they are equal). */
+export function spliceDelta(before: string, after: string): DeltaOp[] {
+  const splice = diffSplice(before, after);
+  if (!splice) return [];
+  return [{ retain: splice.index }, ...(splice.remove > 0 ? [{ delete: splice.remove }] : []), ...(splice.insert ? [{ insert: splice.insert }] : [])];
+}
+
+/** Applies a Yjs text delta to a string; text embeds count as one character. */
+export function applyDelta(text: string, delta: readonly DeltaOp[]): string {
+  let result = '';
+  let index = 0;
+  for (const op of delta) {
+    if (op.retain !== undefined) {
+      result += text.slice(index, index + op.retain);
+      index += op.retain;
+    } else if (op.insert !== undefined) result += typeof op.insert === 'string' ? op.insert : '\ufffc';
+    else if (op.delete !== undefined) index += op.delete;
+  }
+  return result + text.slice(index);
+}
+
 /** Applies a splice to a string (for tests and for the input's shadow copy). */
 export function applySplice(text: string, splice: Splice): string {
   return text.slice(0, splice.index) + splice.insert + text.slice(splice.index + splice.remove);

@@ -116,6 +116,85 @@ describe('single-database persistence', () => {
     await reader.close();
   });
 
+  it('adopts a connection opened ahead at the current version, and upgrades past one at an older version', async () => {
+    const openRaw = (name: string, version?: number) =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const request = version === undefined ? indexedDB.open(name) : indexedDB.open(name, version);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+      });
+    const databaseName = `early-${++run}`;
+    // First visit: an empty version-1 database opened ahead (no stores) is closed and the database upgraded.
+    const stale = await openRaw(databaseName);
+    let closed = false;
+    const close = stale.close.bind(stale);
+    stale.close = () => {
+      closed = true;
+      close();
+    };
+    const first = new SingleDatabasePersistence({ databaseName, opening: Promise.resolve(stale) });
+    const doc = new Y.Doc();
+    const bound = await first.bind('L/a', doc);
+    doc.getText('t').insert(0, 'kept');
+    await bound.flush();
+    expect(closed).toBe(true);
+    await first.close();
+
+    // A later visit: the connection opened ahead is the one used, and reads what was stored.
+    const early = await openRaw(databaseName);
+    const transaction = early.transaction.bind(early);
+    let used = 0;
+    early.transaction = ((...args: Parameters<IDBDatabase['transaction']>) => {
+      used++;
+      return transaction(...args);
+    }) as IDBDatabase['transaction'];
+    const second = new SingleDatabasePersistence({ databaseName, opening: Promise.resolve(early) });
+    const reread = new Y.Doc();
+    await second.bind('L/a', reread);
+    expect(reread.getText('t').toString()).toBe('kept');
+    expect(used).toBeGreaterThan(0);
+    await second.close();
+
+    // Nothing opened ahead (the page's script could not): opened here.
+    const third = new SingleDatabasePersistence({ databaseName, opening: Promise.resolve(null) });
+    const again = new Y.Doc();
+    await third.bind('L/a', again);
+    expect(again.getText('t').toString()).toBe('kept');
+    await third.close();
+  });
+
+  it('serves a metadata read made while its list is prefetched from that read, with no transaction of its own', async () => {
+    const databaseName = `meta-during-prefetch-${++run}`;
+    const writer = new SingleDatabasePersistence({ databaseName });
+    const bound = await writer.bind('L', new Y.Doc());
+    await bound.setMeta('undo', new Uint8Array([1, 2, 3]));
+    await writer.snapshotList('L');
+    await bound.setMeta('after-snapshot', new Uint8Array([4]));
+    await writer.close();
+
+    const reader = new SingleDatabasePersistence({ databaseName });
+    await reader.readMeta('other', 'warm-up'); // opens the database
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored below, always called with apply(this)
+    const original = IDBDatabase.prototype.transaction;
+    let transactions = 0;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      transactions++;
+      return original.apply(this, args);
+    } as IDBDatabase['transaction'];
+    try {
+      const prefetching = reader.prefetch('L');
+      const [undo, after, missing] = await Promise.all([reader.readMeta('L', 'undo'), reader.readMeta('L', 'after-snapshot'), reader.readMeta('L', 'none')]);
+      expect([...(undo ?? [])]).toEqual([1, 2, 3]);
+      expect([...(after ?? [])]).toEqual([4]);
+      expect(missing).toBeUndefined();
+      expect(transactions).toBe(1);
+      (await prefetching).release();
+    } finally {
+      IDBDatabase.prototype.transaction = original;
+    }
+    await reader.close();
+  });
+
   it('reports a failed write as an error and keeps the change for the next write', async () => {
     const databaseName = `quota-${++run}`;
     const adapter = new SingleDatabasePersistence({ databaseName });

@@ -6,7 +6,7 @@ import type { BindOptions, PersistedDocument, PersistenceAdapter, PersistenceEve
 import { SingleDatabaseBinding, type BindingHost } from './single-database/binding.js';
 import { compactDocument } from './single-database/compaction.js';
 import type { SingleDatabaseContext } from './single-database/context.js';
-import { BY_DOC, listOf, META, openSingleDatabase, SNAPSHOTS, UPDATES, WriteChain } from './single-database/database.js';
+import { BY_DOC, listOf, META, openOrAdopt, SNAPSHOTS, UPDATES, WriteChain } from './single-database/database.js';
 import { IdleScheduler } from './single-database/idle-scheduler.js';
 import { ListSnapshots } from './single-database/list-snapshots.js';
 import { Prefetcher } from './single-database/prefetch.js';
@@ -16,6 +16,12 @@ import { WriteQueue } from './single-database/write-queue.js';
 export interface SingleDatabasePersistenceOptions {
   /** The app's one IndexedDB database. */
   readonly databaseName?: string;
+  /**
+   * A connection to the database opened ahead, e.g. by a small inline script while the app's code is still loading
+   * (opening IndexedDB takes 90-110 ms after a browser restart in headless Chromium). Used when it is at the current
+   * schema version, closed otherwise; null (or a rejection) means "open it here".
+   */
+  readonly opening?: PromiseLike<IDBDatabase | null>;
   /** Merge a document's records into one once it has this many. */
   readonly compactAfterRecords?: number;
   /** After this long without writes (ms), snapshot open lists that changed and merge other documents' records. */
@@ -30,7 +36,7 @@ export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
   compactAfterRecords: 100,
   idleCompactionDelay: 2_000,
   snapshotAfterChanges: 20,
-} as const satisfies Required<SingleDatabasePersistenceOptions>;
+} as const satisfies Required<Omit<SingleDatabasePersistenceOptions, 'opening'>>;
 
 /**
  * Every document of the app in ONE IndexedDB database (layout: `single-database/database.ts`).
@@ -43,7 +49,8 @@ export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
  */
 export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> implements PersistenceAdapter {
   readonly kind = 'indexeddb-single';
-  readonly #options: Required<SingleDatabasePersistenceOptions>;
+  readonly #options: Required<Omit<SingleDatabasePersistenceOptions, 'opening'>>;
+  readonly #opening: PromiseLike<IDBDatabase | null> | undefined;
   #database: Promise<IDBDatabase> | null = null;
   readonly #context: SingleDatabaseContext;
   readonly #writes: WriteQueue;
@@ -54,14 +61,16 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
 
   constructor(options: SingleDatabasePersistenceOptions = {}) {
     super();
-    this.#options = { ...SINGLE_DATABASE_PERSISTENCE_DEFAULTS, ...options };
+    const { opening, ...rest } = options;
+    this.#options = { ...SINGLE_DATABASE_PERSISTENCE_DEFAULTS, ...rest };
+    this.#opening = opening;
     if (this.#options.compactAfterRecords < 2) throw new TypeError('compactAfterRecords must be at least 2');
     if (!(this.#options.snapshotAfterChanges >= 1)) throw new TypeError('snapshotAfterChanges must be at least 1');
     if (typeof indexedDB === 'undefined') {
       throw new ConcordError(ConcordErrorCode.PersistenceFailed, 'IndexedDB is not available in this environment');
     }
     this.#context = {
-      db: () => (this.#database ??= openSingleDatabase(this.#options.databaseName)),
+      db: () => (this.#database ??= openOrAdopt(this.#options.databaseName, this.#opening)),
       writes: new WriteChain(),
       bound: new Map(),
       ownKeys: new Map(),

@@ -21,6 +21,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ type: fc.constant(MessageType.Error), doc, code: fc.constantFrom(...Object.values(ErrorCode)), message: fc.string() }),
   fc.record({ type: fc.constant(MessageType.Ping), nonce }),
   fc.record({ type: fc.constant(MessageType.Pong), nonce }),
+  fc.record({ type: fc.constant(MessageType.Bindings), doc, bindings: fc.array(fc.record({ client: fc.nat(), user: fc.string() }), { maxLength: 5 }) }),
 );
 
 describe('protocol codec', () => {

@@ -59,6 +59,13 @@ export function encodeMessage(message: Message): Uint8Array {
     case MessageType.Pong:
       encoding.writeVarUint(encoder, message.nonce);
       break;
+    case MessageType.Bindings:
+      encoding.writeVarString(encoder, message.doc);
+      writeEntries(encoder, message.bindings, (binding) => {
+        encoding.writeVarUint(encoder, binding.client);
+        encoding.writeVarString(encoder, binding.user);
+      });
+      break;
   }
   return encoding.toUint8Array(encoder);
 }
@@ -116,6 +123,8 @@ function readMessage(decoder: decoding.Decoder): Message {
     case MessageType.Ping:
     case MessageType.Pong:
       return { type, nonce: readUint(decoder) };
+    case MessageType.Bindings:
+      return { type, doc: readDocName(decoder), bindings: readEntries(decoder, () => ({ client: readUint(decoder), user: readString(decoder) })) };
     default:
       throw new ProtocolError(`unknown message type ${type}`);
   }

@@ -26,6 +26,8 @@ export const MessageType = {
   Ping: 7,
   /** relay → client: heartbeat answer. */
   Pong: 8,
+  /** relay → client: which user each Yjs client id of a document belongs to (authentication on). */
+  Bindings: 9,
 } as const;
 /** One of the wire tags of `MessageType`. */
 export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType];
@@ -103,10 +105,22 @@ export interface PongMessage {
   readonly nonce: number;
 }
 
+/** One Yjs client id of a document and the user (token `sub`) it is bound to. */
+export interface ClientBinding {
+  readonly client: number;
+  readonly user: string;
+}
+/** relay → client: bindings of a document's client ids to users, as the relay verified them. */
+export interface BindingsMessage {
+  readonly type: typeof MessageType.Bindings;
+  readonly doc: string;
+  readonly bindings: readonly ClientBinding[];
+}
+
 /** Every message a client sends. */
 export type ClientMessage = SubscribeMessage | UnsubscribeMessage | UpdateMessage | AwarenessMessage | PingMessage;
 /** Every message a relay sends. */
-export type RelayMessage = SyncReplyMessage | UpdateMessage | AckMessage | AwarenessMessage | ErrorMessage | PongMessage;
+export type RelayMessage = SyncReplyMessage | UpdateMessage | AckMessage | AwarenessMessage | ErrorMessage | PongMessage | BindingsMessage;
 /** Every concord.v1 message. */
 export type Message = ClientMessage | RelayMessage;
 

@@ -1,4 +1,4 @@
-import { createContext, createElement, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, createElement, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Presence } from '../bindings/presence.js';
 import type { TaskId } from '../model/ids.js';
 import type { ConcordStatus } from '../store/client-status.js';
@@ -6,6 +6,7 @@ import type { Concord } from '../store/concord.js';
 import type { ListSyncStatus } from '../store/list-status.js';
 import type { Task, TaskList } from '../store/task-list.js';
 import { holdList, releaseList } from './list-holds.js';
+import type { UndoResult, UndoState } from '../undo/undo-types.js';
 import { ConcordStatusStore, ListStore, PresenceStore, storeFor, type ExternalStore, type ListSnapshot, type PresenceSnapshot } from './stores.js';
 
 const ConcordContext = createContext<Concord | null>(null);
@@ -138,4 +139,29 @@ export function usePresence(list: TaskList | null | undefined, user?: { readonly
     store.presence.setUser({ name, ...(color !== undefined && { color }) });
   }, [store, name, color]);
   return { ...snapshot, presence: store?.presence ?? null };
+}
+
+export interface UndoControls extends UndoState {
+  /** `list.undo()`; null with no list or nothing to undo. */
+  readonly undo: () => UndoResult | null;
+  readonly redo: () => UndoResult | null;
+}
+
+const NO_UNDO: UndoState = { canUndo: false, canRedo: false, nextUndo: null, nextRedo: null };
+
+/** A list's undo and redo: what can be undone or redone (renders only when that changes) and the two actions. */
+export function useUndo(list: TaskList | null | undefined): UndoControls {
+  const subscribe = useCallback(
+    (changed: () => void) => {
+      if (!list) return () => {};
+      list.on('undo', changed);
+      return () => list.off('undo', changed);
+    },
+    [list],
+  );
+  const read = () => (list && !list.isClosed ? list.undoState : NO_UNDO);
+  const state = useSyncExternalStore(subscribe, read, read);
+  const undo = useCallback(() => (list && !list.isClosed ? list.undo() : null), [list]);
+  const redo = useCallback(() => (list && !list.isClosed ? list.redo() : null), [list]);
+  return { ...state, undo, redo };
 }

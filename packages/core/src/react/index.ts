@@ -3,5 +3,16 @@
  * changes). React is an optional peer dependency of `@concord/core`: only this subpath imports it.
  * @packageDocumentation
  */
-export { ConcordProvider, useConcord, useTaskList, useTask, useSyncStatus, usePresence, type TaskListState, type PresenceState } from './hooks.js';
+export {
+  ConcordProvider,
+  useConcord,
+  useTaskList,
+  useTask,
+  useSyncStatus,
+  usePresence,
+  useUndo,
+  type TaskListState,
+  type PresenceState,
+  type UndoControls,
+} from './hooks.js';
 export type { ListSnapshot, PresenceSnapshot } from './stores.js';

@@ -1,6 +1,8 @@
 import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { asListId, listDocName, type ListId } from '../model/ids.js';
+import { CompiledSchema } from '../model/schema/define.js';
+import type { FieldSpecs, Schema } from '../model/schema/types.js';
 import { MemoryPersistence } from '../persistence/memory-persistence.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { SingleDatabasePersistence } from '../persistence/single-database-persistence.js';
@@ -8,11 +10,17 @@ import type { TokenSource, WebSocketConstructor } from '../transport/options.js'
 import type { Transport } from '../transport/transport.js';
 import { WebSocketTransport } from '../transport/websocket-transport.js';
 import { combineStatus, sameClientStatus, type ConcordStatus } from './client-status.js';
-import { TaskList } from './task-list.js';
+import { TaskList, type NoFields } from './task-list.js';
 import type { UndoOptions } from '../undo/undo-types.js';
 
 /** How a `Concord` client stores and syncs: every option is optional (a local-only client by default). */
-export interface ConcordOptions {
+export interface ConcordOptions<F extends FieldSpecs = NoFields> {
+  /**
+   * The app's own task fields, each with a type that fixes how concurrent edits merge, and migrations between schema
+   * versions (see the core README). `Task`, `TaskPatch` and `NewTask` are typed from it. A mistake in it is a
+   * `TypeError` here.
+   */
+  readonly schema?: Schema<F>;
   /**
    * Local storage. Default: every document in one IndexedDB database (`SingleDatabasePersistence`) where IndexedDB
    * exists, else in memory. `IndexedDbPersistence` (y-indexeddb, a database per document) remains available.
@@ -69,16 +77,17 @@ export interface ConcordEvents {
  * concord.on('status', ({ state, pendingChanges }) => show(state, pendingChanges));
  * concord.disconnect(); // work offline; concord.connect() to come back
  */
-export class Concord extends ObservableV2<ConcordEvents> {
+export class Concord<const F extends FieldSpecs = NoFields> extends ObservableV2<ConcordEvents> {
   readonly persistence: PersistenceAdapter;
   readonly transport: Transport | null;
   private readonly userId: string;
   private readonly now: () => number;
   private readonly syncTabs: boolean;
   private readonly undoOptions: UndoOptions | undefined;
-  private readonly open = new Map<ListId, Promise<TaskList>>();
+  private readonly open = new Map<ListId, Promise<TaskList<F>>>();
   /** Open lists whose status `status` combines. */
-  private readonly opened = new Set<TaskList>();
+  private readonly opened = new Set<TaskList<F>>();
+  private readonly schema: CompiledSchema;
   private wantOnline: boolean;
   private emitted: ConcordStatus;
   private statusQueued = false;
@@ -94,8 +103,9 @@ export class Concord extends ObservableV2<ConcordEvents> {
     });
   };
 
-  constructor(options: ConcordOptions = {}) {
+  constructor(options: ConcordOptions<F> = {}) {
     super();
+    this.schema = new CompiledSchema(options.schema);
     this.persistence = options.persistence ?? (typeof indexedDB === 'undefined' ? new MemoryPersistence() : new SingleDatabasePersistence());
     this.transport = createTransport(options);
     // A given transport built with `connect: false` is offline by choice; one built connecting is trying to be online.
@@ -143,11 +153,12 @@ export class Concord extends ObservableV2<ConcordEvents> {
    * Opens a list from local storage (never waiting for the network), then syncs it in the background. Opening a list
    * that is already open returns the same instance.
    */
-  openList(id: string): Promise<TaskList> {
+  openList(id: string): Promise<TaskList<F>> {
     const listId = asListId(id);
     let opening = this.open.get(listId);
     if (!opening) {
-      const list = new TaskList(listId, new Y.Doc({ guid: listDocName(listId) }), {
+      const list = new TaskList<F>(listId, new Y.Doc({ guid: listDocName(listId) }), {
+        schema: this.schema,
         persistence: this.persistence,
         transport: this.transport,
         userId: this.userId,
@@ -186,7 +197,7 @@ export class Concord extends ObservableV2<ConcordEvents> {
   }
 }
 
-function createTransport(options: ConcordOptions): Transport | null {
+function createTransport(options: ConcordOptions<FieldSpecs>): Transport | null {
   const { url, token, WebSocket, connect, transport } = options;
   if (url !== undefined && transport !== undefined) {
     throw new TypeError('new Concord(): give either `url` (the client builds its transport) or `transport`, not both');

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import type { ListEntry } from '../model/list-doc.js';
 import { ActivityFeed } from '../activity/feed.js';
 import type { TaskState } from '../activity/state.js';
-import { unverified, type Author } from '../attribution/authors.js';
+import type { Author, Verifier } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 import type { EntryMap } from '../model/list-doc.js';
 import type { TaskFields } from '../model/task-doc.js';
@@ -13,6 +13,8 @@ export interface ListActivityHost {
   readonly slots: ReadonlyMap<TaskId, TaskSlot>;
   readonly me: Author;
   readonly now: () => number;
+  /** Which claims of a document a relay confirmed. */
+  readonly verify: (doc: Y.Doc) => Verifier;
   readonly onError: (error: Error) => void;
   /** A task as the list shows it (from a stored view while its document is not in memory). */
   readonly task: (id: TaskId) => ShownTask | undefined;
@@ -27,7 +29,7 @@ export function followActivity(host: ListActivityHost): ActivityFeed {
     listDoc: host.listDoc,
     taskDoc: (id) => host.slots.get(id)?.docInMemory ?? null,
     viewState: (id) => stateOfTask(host.task(id)),
-    verify: () => unverified,
+    verify: host.verify,
     me: host.me,
     now: host.now,
     onError: host.onError,

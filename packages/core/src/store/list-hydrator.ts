@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { taskDocName, type ListId, type TaskId } from '../model/ids.js';
 import { listView, type ListDoc } from '../model/list-doc.js';
-import type { TaskFields } from '../model/task-doc.js';
+import type { StoredTaskFields } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter, PrefetchedList } from '../persistence/persistence.js';
 import { taskView, type TaskSlot } from './task-slot.js';
 
@@ -16,7 +16,7 @@ export interface HydratorHost {
   readonly persistence: PersistenceAdapter;
   isClosed(): boolean;
   readonly slots: ReadonlyMap<TaskId, TaskSlot>;
-  openSlot(id: TaskId, view: TaskFields | null): TaskSlot;
+  openSlot(id: TaskId, view: StoredTaskFields | null): TaskSlot;
   /** The list document changed (entries the stored view did not show get their tasks). */
   listChanged(): void;
 }
@@ -43,9 +43,9 @@ export class ListHydrator {
    * Shows the list from storage: resolves once every task can be read (from its view or its applied document). The
    * returned `rest` resolves once every document is applied (at once when nothing was shown from a view).
    */
-  async load(): Promise<{ readonly rest: Promise<void> | null }> {
+  async load(prefetching?: Promise<PrefetchedList>): Promise<{ readonly rest: Promise<void> | null }> {
     const { host } = this;
-    const prefetched = await host.persistence.prefetch(host.id);
+    const prefetched = await (prefetching ?? host.persistence.prefetch(host.id));
     this.prefetched = prefetched;
     try {
       const entries = listView(prefetched.documents.get(host.id)?.view);

@@ -98,4 +98,47 @@ describe('a list\u2019s sync status', () => {
     await settle(relay);
     expect(a.list.status).toMatchObject({ state: 'synced', unsavedTasks: 0, pendingChanges: 0 });
   });
+
+  it('counts a task purged online until the relay acknowledged the purge', async () => {
+    const relay = new InMemoryRelay();
+    const a = await openReplica(relay, 'a');
+    a.transport.connect();
+    const id = a.list.create({ title: 'temporary' });
+    await settle(relay);
+    await a.list.purge(id);
+    await settleLocally([a]); // nothing delivered: the purge is on its way
+    expect(a.list.status).toMatchObject({ state: 'syncing', unsavedTasks: 1, pendingChanges: 1 });
+    await settle(relay);
+    expect(a.list.status).toMatchObject({ state: 'synced', unsavedTasks: 0, pendingChanges: 0 });
+  });
+
+  it('counts tasks deleted, purged or with text deleted offline, also after a reload, until the relay holds them', async () => {
+    const relay = new InMemoryRelay();
+    const a = await openReplica(relay, 'a');
+    a.transport.connect();
+    const [keep, trashed, purged] = [a.list.create({ title: 'keep' }), a.list.create({ title: 'trash' }), a.list.create({ title: 'purge' })];
+    await settle(relay);
+    a.transport.disconnect();
+    a.list.delete(trashed);
+    await a.list.purge(purged);
+    await settleLocally([a]);
+    expect(a.list.status).toMatchObject({ state: 'offline', unsavedTasks: 2, pendingChanges: 2 });
+    a.list.text(keep, 'title').delete(0, 1); // a deletion only: no clock moves
+    await settleLocally([a]);
+    expect(a.list.status).toMatchObject({ state: 'offline', unsavedTasks: 3, pendingChanges: 3 });
+    await a.concord.close();
+
+    const reloaded = await openReplica(relay, 'a', 'shared', a.storage);
+    await reloaded.list.documentsLoaded;
+    await settleLocally([reloaded]);
+    expect(reloaded.list.status).toMatchObject({ state: 'offline', unsavedTasks: 3, pendingChanges: 3 });
+    reloaded.transport.connect();
+    await settle(relay);
+    expect(reloaded.list.status).toMatchObject({ state: 'synced', unsavedTasks: 0, pendingChanges: 0 });
+    const other = await openReplica(relay, 'b');
+    other.transport.connect();
+    await settle(relay);
+    expect(other.list.tasks().map((task) => [task.id, task.title])).toEqual([[keep, 'eep']]);
+    expect(other.list.trash().map((task) => task.id)).toEqual([trashed]);
+  });
 });

@@ -51,6 +51,23 @@ export function tasksChangedInList(listDoc: Y.Doc, confirmed: ReadonlyMap<number
   return found;
 }
 
+/** Whether a transaction made here only deleted (no new struct of this client): a change that moves no clock. */
+export function onlyDeleted(transaction: Y.Transaction): boolean {
+  if (!transaction.local || transaction.deleteSet.clients.size === 0) return false;
+  const client = transaction.doc.clientID;
+  return (transaction.afterState.get(client) ?? 0) === (transaction.beforeState.get(client) ?? 0);
+}
+
+/** The tasks whose list entries a transaction's deletions belong to (a purged entry, a restored one's trash fields). */
+export function tasksDeletedIn(transaction: Y.Transaction): Set<TaskId> {
+  const tasks = new Set<TaskId>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    const id = entryOf(struct, transaction.doc);
+    if (id !== null) tasks.add(id);
+  });
+  return tasks;
+}
+
 /** The task id of the list entry a struct belongs to: the key under the root `tasks` map it sits in, or null. */
 function entryOf(struct: Y.Item | Y.GC, listDoc: Y.Doc): TaskId | null {
   let item = struct instanceof Y.Item ? struct : null;

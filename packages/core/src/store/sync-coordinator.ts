@@ -7,11 +7,14 @@ import type { SyncDocument, SyncStatus, Transport } from '../transport/transport
 import { sameStatus, tasksChangedInList, type ListSyncStatus } from './list-status.js';
 import { TabSync } from './tab-sync.js';
 import type { TaskSlot } from './task-slot.js';
+import { UnconfirmedDeletions } from './unconfirmed-deletions.js';
 
 /** Where the clocks the relay confirmed for a document are kept, beside its state: pending counts survive a reload. */
 const CONFIRMED_META = 'confirmed';
 /** Kept on the list document once a sync of the list completed on this device. */
 const SYNCED_ONCE_META = 'synced-once';
+/** Kept on the list document: deletions made here that the relay has not confirmed, by document and task. */
+const DELETIONS_META = 'unconfirmed-deletions';
 const OFFLINE: SyncStatus = { state: 'offline', pendingChanges: 0, lastSyncedAt: null };
 
 /** What the coordinator needs of its list. */
@@ -51,6 +54,8 @@ export class SyncCoordinator {
   private recheckQueued = false;
   /** An event went out in this turn (cleared by a timer): a re-check waits for the deferred emission. */
   private emittedThisTurn = false;
+  private readonly deletions = new UnconfirmedDeletions();
+  private deletionsSaveQueued = false;
 
   constructor(
     private readonly host: SyncHost,
@@ -60,6 +65,7 @@ export class SyncCoordinator {
     this.tabs = syncTabs && TabSync.available ? new TabSync(host.id) : null;
     transport?.on('status', this.changed);
     transport?.on('documents', this.changed);
+    transport?.on('documents', this.observeDeletions);
     transport?.on('confirmed', this.persistConfirmed);
     transport?.on('error', host.emitError);
   }
@@ -81,8 +87,10 @@ export class SyncCoordinator {
         // Not handed over yet: a task edited in this session has changes the relay cannot have.
         if (state ? state.pending : slot.editedHere) unsaved.add(slot.id);
       }
+      this.deletions.addTasksTo(unsaved);
     }
-    const otherChanges = listPending && !tasksChangedInList(host.listDoc, this.listConfirmed, unsaved) ? 1 : 0;
+    const listExplained = tasksChangedInList(host.listDoc, this.listConfirmed, unsaved) || this.deletions.has(host.id);
+    const otherChanges = listPending && !listExplained ? 1 : 0;
     const documentsTotal = 1 + host.slots.size;
     let state = base.state;
     if (state === 'synced' || state === 'syncing') {
@@ -153,8 +161,12 @@ export class SyncCoordinator {
     if (listPersisted && !this.syncingList) {
       this.syncingList = true;
       pending.push(
-        listPersisted.getMeta(SYNCED_ONCE_META).then((value) => {
-          this.syncedOnce = this.syncedOnce === true || value !== undefined;
+        Promise.all([listPersisted.getMeta(SYNCED_ONCE_META), listPersisted.getMeta(DELETIONS_META)]).then(([syncedOnce, deletions]) => {
+          this.syncedOnce = this.syncedOnce === true || syncedOnce !== undefined;
+          // Deletions recorded before the list was bound are stored now, with what the last session left.
+          const recordedEarlier = this.deletions.size > 0;
+          this.deletions.merge(deletions);
+          if (recordedEarlier) this.saveDeletions();
           return this.syncDocument(host.id, host.listDoc, listPersisted, host.awareness);
         }),
       );
@@ -167,11 +179,38 @@ export class SyncCoordinator {
     const list = documents.find((document) => document.name === host.id);
     if (list) this.listConfirmed = decodeClocks(list.confirmed);
     transport.add(documents);
+    this.observeDeletions();
     this.changed();
+  }
+
+  /** A deletion was made here in one of the list's documents (`doc`), belonging to `task`: counted until confirmed. */
+  deletedHere(doc: string, task: TaskId): void {
+    if (this.deletions.record(doc, task, this.transport?.documentState(doc))) this.saveDeletions();
+    this.changed();
+  }
+
+  /** On every change of the documents' sync states: deletions whose documents settled since are confirmed. */
+  private readonly observeDeletions = (): void => {
+    const transport = this.transport;
+    if (transport && this.deletions.observe((doc) => transport.documentState(doc))) this.saveDeletions();
+  };
+
+  /** Stores the ledger of unconfirmed deletions with the list, once per turn. */
+  private saveDeletions(): void {
+    if (this.deletionsSaveQueued) return;
+    this.deletionsSaveQueued = true;
+    queueMicrotask(() => {
+      this.deletionsSaveQueued = false;
+      const persisted = this.host.listPersisted();
+      // Not bound yet: `start` stores it once the list is.
+      if (!persisted) return;
+      persisted.setMeta(DELETIONS_META, this.deletions.encode()).catch((error: unknown) => this.host.emitError(asError(error)));
+    });
   }
 
   /** Stops syncing documents (a task purged, or the list closing). */
   remove(names: readonly string[]): void {
+    if (this.deletions.forget(names)) this.saveDeletions();
     this.transport?.remove(names);
     for (const name of names) this.tabs?.remove(name);
   }
@@ -182,6 +221,7 @@ export class SyncCoordinator {
     this.statusTimer = null;
     transport?.off('status', this.changed);
     transport?.off('documents', this.changed);
+    transport?.off('documents', this.observeDeletions);
     transport?.off('confirmed', this.persistConfirmed);
     transport?.off('error', this.host.emitError);
     transport?.remove(names);

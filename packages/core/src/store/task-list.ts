@@ -6,22 +6,40 @@ import * as Y from 'yjs';
 import type { ActivityFeed } from '../activity/feed.js';
 import type { ActivityEvent } from '../activity/events.js';
 import { claimAuthorship, type Author } from '../attribution/authors.js';
-import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
+import { VerifiedClients } from '../attribution/verified-clients.js';
+import { ConcordError, ConcordErrorCode, InvalidFieldError } from '../errors/concord-error.js';
 import { asTaskId, newTaskId, taskDocName, type ListId, type TaskId } from '../model/ids.js';
 import { ListDoc, type ListEntry } from '../model/list-doc.js';
-import type { TaskFields, TaskPatch } from '../model/task-doc.js';
+import type { CompiledSchema } from '../model/schema/define.js';
+import { runQuery, type TaskQuery } from '../model/schema/query.js';
+import type { FieldProblem } from '../model/schema/task-fields.js';
+import type { FieldPatch, FieldSpecs, FieldValues } from '../model/schema/types.js';
+import { checkPatch } from '../model/schema/validate.js';
+import type { BaseTaskPatch, StoredTaskFields, TaskFields } from '../model/task-doc.js';
+import type { TaskDoc } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
+import type { TextSplice } from '../text-merge/edit.js';
 import type { Transport } from '../transport/transport.js';
-import type { ListSyncStatus } from './list-status.js';
+import { onlyDeleted, tasksDeletedIn, type ListSyncStatus } from './list-status.js';
 import { followActivity } from './list-activity.js';
 import { ListHydrator } from './list-hydrator.js';
+import { SchemaUpgrade, type ListSchemaInfo } from './schema-upgrade.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
 import { TaskSlot } from './task-slot.js';
 import { UndoHistory } from '../undo/undo-history.js';
 import type { UndoOptions, UndoResult, UndoState } from '../undo/undo-types.js';
 
-/** A task as a UI shows it: its list entry and its fields. */
-export interface Task extends TaskFields {
+/** No declared fields: the type of a list opened without a schema. */
+export type NoFields = Record<never, never>;
+
+/** A task as a UI shows it: its list entry, its built-in fields and those the schema declares. */
+export type Task<F extends FieldSpecs = NoFields> = BaseTask & FieldValues<F>;
+
+/** A patch of a task: built-in fields and those the schema declares (`null` clears a register). */
+export type TypedTaskPatch<F extends FieldSpecs = NoFields> = BaseTaskPatch & FieldPatch<F>;
+
+/** A task's list entry and built-in fields. */
+export interface BaseTask extends TaskFields {
   readonly id: TaskId;
   /** The fractional order key; tasks are listed by (order, id). */
   readonly order: string;
@@ -33,7 +51,10 @@ export interface Task extends TaskFields {
 }
 
 /** The fields and place of a task `list.create` makes; every field is optional. */
-export interface NewTask {
+export type NewTask<F extends FieldSpecs = NoFields> = NewBaseTask & FieldPatch<F>;
+
+/** The built-in fields and place of a new task. */
+export interface NewBaseTask {
   readonly title?: string;
   readonly description?: string;
   readonly completed?: boolean;
@@ -41,10 +62,22 @@ export interface NewTask {
   readonly after?: TaskId | null;
 }
 
+/** A value another replica wrote that does not fit this replica's schema: the task shows the field as absent. */
+export interface InvalidFieldReport {
+  readonly taskId: TaskId;
+  readonly field: string;
+  readonly reason: string;
+  readonly value: unknown;
+}
+
 /** Events of an open `TaskList`. */
-export interface TaskListEvents {
+export interface TaskListEvents<F extends FieldSpecs = NoFields> {
   /** The tasks changed, by a local edit or one from elsewhere. Fires at most once per microtask. */
-  change: (tasks: readonly Task[]) => void;
+  change: (tasks: readonly Task<F>[]) => void;
+  /** A task holds a value that does not fit the schema (shown as absent); each written value is reported once. */
+  invalidField: (report: InvalidFieldReport) => void;
+  /** The list was written by a newer version of the app (`schema` tells which); fires once. */
+  newerSchema: (info: ListSchemaInfo) => void;
   /** The list's sync status changed; at most once per event-loop turn. */
   status: (status: ListSyncStatus) => void;
   /** A failure that loses nothing already made but needs attention (local storage full, an update refused). */
@@ -58,17 +91,18 @@ export interface TaskListContext {
   readonly transport: Transport | null;
   readonly userId: string;
   readonly now: () => number;
-  readonly onClose: (list: TaskList) => void;
+  readonly onClose: () => void;
   /** Keep other tabs of this browser with the same list open in step through a BroadcastChannel. */
   readonly syncTabs: boolean;
   readonly undo?: UndoOptions;
+  readonly schema: CompiledSchema;
 }
 
 /**
  * An open task list: the facade a UI uses. Reads are synchronous snapshots; writes apply locally at once (persisted in
  * the background and synced when online) and never wait on the network.
  */
-export class TaskList extends ObservableV2<TaskListEvents> {
+export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<TaskListEvents<F>> {
   readonly awareness: Awareness;
   /**
    * Resolves once every document of the list is applied from local storage and handed to sync. `openList` resolves
@@ -80,7 +114,12 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private readonly hydrator: ListHydrator;
   private readonly sync: SyncCoordinator;
   private readonly history: UndoHistory;
-  private snapshot: { live: Task[]; trash: Task[] } | null = null;
+  private snapshot: { live: Task<F>[]; trash: Task<F>[] } | null = null;
+  private readonly upgrade: SchemaUpgrade;
+  /** Invalid values reported so far (task, field, written value), so each is reported once. */
+  private readonly reportedInvalid = new Set<string>();
+  /** Names a query may use: the task's built-in fields and the declared ones. */
+  private readonly queryFields: ReadonlySet<string>;
   private changeQueued = false;
   private readonly changeListeners = new Set<unknown>();
   private closed = false;
@@ -89,6 +128,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   private readonly origin = { list: this };
   private readonly forwardError = (error: Error): void => this.emit('error', [error]);
   private readonly feed: ActivityFeed;
+  /** Which claims of the list's documents the relay confirmed. */
+  private readonly verified: VerifiedClients;
+  private readonly stopVerifying: () => void;
 
   /** Use `Concord.openList`.
    * @internal
@@ -148,10 +190,16 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size > 0) this.onListChanged();
+      // A deletion made here (a purge, a restore, an undo) moves no clock: the status counts it until the relay has it.
+      if (onlyDeleted(transaction)) for (const task of tasksDeletedIn(transaction)) this.sync.deletedHere(this.id, task);
     });
     context.persistence.on('error', this.forwardError);
     claimAuthorship(listDoc, context.userId);
+    this.verified = new VerifiedClients(id, (doc) => this.bindingsChanged(doc), this.forwardError);
+    this.list.verify = this.verified.verifier(id);
+    this.stopVerifying = this.verified.follow(context.transport);
     this.feed = followActivity({
+      verify: (doc) => this.verified.verifier(doc.guid),
       listDoc,
       slots: this.slots,
       me: { user: context.userId, verified: false },
@@ -159,16 +207,24 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       onError: this.forwardError,
       task: (taskId) => this.get(taskId),
     });
+    this.upgrade = new SchemaUpgrade(context.schema, {
+      listDoc,
+      origin: this.origin,
+      isClosed: () => this.closed,
+      failed: this.forwardError,
+      newer: (info) => this.emit('newerSchema', [info]),
+    });
+    this.queryFields = new Set(['id', 'order', 'title', 'description', 'completed', 'createdAt', 'updatedAt', 'completedAt', 'deletedAt', ...context.schema.fields.keys()]);
   }
 
   /** Counts `change` listeners: with none, a change costs no snapshot of the tasks. */
-  override on<N extends keyof TaskListEvents>(name: N, listener: TaskListEvents[N]): TaskListEvents[N] {
+  override on<N extends keyof TaskListEvents<F>>(name: N, listener: TaskListEvents<F>[N]): TaskListEvents<F>[N] {
     if (name === 'change') this.changeListeners.add(listener);
     return super.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  override off<N extends keyof TaskListEvents>(name: N, listener: TaskListEvents[N]): void {
+  override off<N extends keyof TaskListEvents<F>>(name: N, listener: TaskListEvents<F>[N]): void {
     if (name === 'change') this.changeListeners.delete(listener);
     super.off(name, listener);
   }
@@ -180,9 +236,18 @@ export class TaskList extends ObservableV2<TaskListEvents> {
    * sync starts once every document is applied (`documentsLoaded`).
    */
   async load(): Promise<void> {
-    await this.history.load();
+    // Storage is read once: the undo history's stored stacks (read before any document is applied) come from the
+    // list's prefetch, started here, rather than from a read of their own before it.
+    const prefetching = this.context.persistence.prefetch(this.id);
+    prefetching.catch(() => undefined);
+    try {
+      await this.history.load();
+    } catch (error) {
+      void prefetching.then((prefetched) => prefetched.release(), () => undefined);
+      throw error;
+    }
     this.history.attach(this.id, this.listDoc);
-    const { rest } = await this.hydrator.load();
+    const { rest } = await this.hydrator.load(prefetching);
     this.loaded = true;
     this.feed.begin(this.slots.keys());
     this.queueChange();
@@ -196,10 +261,18 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   private async startAll(): Promise<void> {
     if (this.closed) return;
+    await this.verified.load(this.hydrator.listPersisted);
     await this.feed.settle(this.hydrator.listPersisted);
     if (this.closed) return;
+    this.upgrade.recordVersion();
+    for (const slot of this.slots.values()) this.upgrade.taskChanged(slot);
     await this.sync.start([...this.slots.values()]);
     this.sync.allStarted();
+  }
+
+  /** This code's schema version and the highest recorded in the list (a newer one: tell the person to reload). */
+  get schema(): ListSchemaInfo {
+    return this.upgrade.info;
   }
 
   /** The list's Yjs document (membership and order), applied from local storage if it was not yet. */
@@ -217,42 +290,71 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return this.closed;
   }
 
-  /** Live tasks in list order. */
-  tasks(): readonly Task[] {
-    return this.snapshotNow().live;
+  /**
+   * Live tasks in list order; with a query, those it selects in its order (in memory, over the tasks as shown). A
+   * query naming a field the tasks cannot have throws `InvalidFieldError`.
+   */
+  tasks(query?: TaskQuery<Task<F>>): readonly Task<F>[] {
+    const live = this.snapshotNow().live;
+    return query ? runQuery(live, query, this.queryFields) : live;
   }
 
   /** Deleted tasks that can still be restored, most recently deleted first. */
-  trash(): readonly Task[] {
+  trash(): readonly Task<F>[] {
     return this.snapshotNow().trash;
   }
 
   /** The task with this id (live or in the trash), or undefined when the list has none. */
-  get(id: TaskId): Task | undefined {
+  get(id: TaskId): Task<F> | undefined {
     const entry = this.list.entries().find((candidate) => candidate.id === id);
     return entry && this.toTask(entry);
   }
 
-  /** Creates a task (last in the list, or right after `input.after`) and returns its id; it is stored and synced in the background. */
-  create(input: NewTask = {}): TaskId {
+  /**
+   * Creates a task (last in the list, or right after `input.after`) and returns its id; it is stored and synced in the
+   * background. A declared field's value that does not fit throws `InvalidFieldError` and creates nothing.
+   */
+  create(input: NewTask<F> = {}): TaskId {
     this.assertOpen();
+    const { after, ...patch } = input as NewBaseTask & Readonly<Record<string, unknown>>;
+    checkPatch(this.context.schema, patch);
     void this.hydrator.hydrateList();
     const id = newTaskId();
     const slot = this.openSlot(id);
     this.history.record('create', [id], () => {
-      slot.task.initialise(input, this.context.now(), this.origin);
+      slot.task.initialise(patch, this.context.now(), this.origin);
       this.list.add(id, this.origin);
-      if (input.after !== undefined) this.list.move(id, input.after, this.context.now(), this.origin);
+      if (after !== undefined) this.list.move(id, after, this.context.now(), this.origin);
     });
     void slot.whenLoaded.then(() => this.sync.start([slot]));
     return id;
   }
 
-  /** Changes a task's fields. Texts change by the smallest splice, so a concurrent edit of the same text merges with this one. */
-  update(id: TaskId, patch: TaskPatch): void {
+  /**
+   * Changes a task's fields. A text becomes the smallest splice of what `tasks()` shows, recorded so that edits made
+   * apart merge unless they collide (see "When two text edits collide" in the README); declared fields by their
+   * type's rule. A value that does not fit throws `InvalidFieldError` and changes nothing.
+   */
+  update(id: TaskId, patch: TypedTaskPatch<F>): void {
     const task = this.slotOf(id).task;
+    checkPatch(this.context.schema, patch);
     const kind = patch.title === undefined && patch.description === undefined ? 'complete' : 'edit';
-    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin));
+    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin, this.context.userId));
+  }
+
+  /**
+   * Shows one of `task.alternatives[field]` instead of the field's text: a new edit that syncs like any other, after
+   * which the alternatives of that collision are no longer offered. Throws `ERR_UNKNOWN_ALTERNATIVE` when the field
+   * has no alternative with that id (any more: someone may have picked one meanwhile).
+   *
+   * @example
+   * const [other] = list.get(id)?.alternatives?.title ?? [];
+   * if (other) list.pickAlternative(id, 'title', other.id);
+   */
+  pickAlternative(id: TaskId, field: string, alternativeId: string): void {
+    const task = this.textTask(id, field);
+    const picked = this.history.record('edit', [id], () => task.pickAlternative(field, alternativeId, this.author(), this.origin));
+    if (!picked) throw new ConcordError(ConcordErrorCode.UnknownAlternative, `task ${id} has no alternative ${alternativeId} of its ${field}`);
   }
 
   /** Moves a live task right after `after` (null: to the top). */
@@ -311,10 +413,32 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     await this.dropSlot(id);
   }
 
-  /** The shared text of a task's title or description, for binding to an editor. */
-  text(id: TaskId, field: 'title' | 'description'): Y.Text {
+  /**
+   * Applies an editor's splice made against the text `tasks()` shows of a title, description or declared text field (a
+   * recorded edit, like `update`): what `bindTextInput` does on each keystroke. An index or length past the end is
+   * clamped to it. `origin` is the Yjs transaction origin (an editor binding passes its own, so the undo history reads
+   * its edits as typing).
+   */
+  spliceText(id: TaskId, field: string, splice: TextSplice, origin: unknown = this.origin): void {
+    this.textTask(id, field).spliceText(field, splice, this.author(), origin);
+  }
+
+  /**
+   * The shared text of a task's title, description or declared text field. Edits made on it directly merge by
+   * character and are not recorded, so they never collide (see the README): bind editors with `bindTextInput` or
+   * `spliceText` instead.
+   */
+  text(id: TaskId, field: string): Y.Text {
+    return this.textTask(id, field).text(field);
+  }
+
+  /** The task's document, once `field` is checked to be one of its text fields. */
+  private textTask(id: TaskId, field: string): TaskDoc {
     const task = this.slotOf(id).task;
-    return field === 'title' ? task.title : task.description;
+    if (field !== 'title' && field !== 'description' && this.context.schema.fields.get(field)?.type !== 'text') {
+      throw new InvalidFieldError(field, 'not a text field');
+    }
+    return task;
   }
 
   /**
@@ -346,11 +470,19 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     return this.history.current;
   }
 
-  /** Calls `listener` with the current tasks now and after every change; returns the unsubscribe function. */
-  subscribe(listener: (tasks: readonly Task[]) => void): () => void {
-    this.on('change', listener);
-    listener(this.tasks());
-    return () => this.off('change', listener);
+  /**
+   * Calls `listener` with the current tasks now and after every change; returns the unsubscribe function. With a
+   * query (`subscribe(query, listener)`), with the tasks it selects, as `tasks(query)` would return them.
+   */
+  subscribe(listener: (tasks: readonly Task<F>[]) => void): () => void;
+  subscribe(query: TaskQuery<Task<F>>, listener: (tasks: readonly Task<F>[]) => void): () => void;
+  subscribe(first: TaskQuery<Task<F>> | ((tasks: readonly Task<F>[]) => void), second?: (tasks: readonly Task<F>[]) => void): () => void {
+    const query = typeof first === 'function' ? undefined : first;
+    const listener = typeof first === 'function' ? first : second!;
+    const deliver = query ? () => listener(this.tasks(query)) : listener;
+    deliver(this.tasks());
+    this.on('change', deliver);
+    return () => this.off('change', deliver);
   }
 
   /** Resolves once every change made so far is in local storage. */
@@ -365,8 +497,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.sync.close([this.id, ...[...this.slots.values()].map((slot) => slot.name)]);
     this.context.persistence.off('error', this.forwardError);
     this.hydrator.release();
+    this.stopVerifying();
     await this.flush();
-    await this.feed.flush();
+    await Promise.all([this.feed.flush(), this.verified.flush()]);
     // While the documents are still bound: the snapshot encodes them as they are.
     await this.context.persistence.snapshotList(this.id);
     await Promise.all([...this.slots.values()].map((slot) => slot.close()));
@@ -374,11 +507,11 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     await this.hydrator.listPersisted?.unbind();
     this.awareness.destroy();
     this.listDoc.destroy();
-    this.context.onClose(this);
+    this.context.onClose();
     this.destroy();
   }
 
-  private openSlot(id: TaskId, view: TaskFields | null = null): TaskSlot {
+  private openSlot(id: TaskId, view: StoredTaskFields | null = null): TaskSlot {
     let slot = this.slots.get(id);
     if (!slot) {
       slot = new TaskSlot(
@@ -387,12 +520,16 @@ export class TaskList extends ObservableV2<TaskListEvents> {
         this.context.persistence,
         {
           changed: (changed) => this.onTaskChanged(changed),
+          deleted: (changed) => this.sync.deletedHere(changed.name, changed.id),
           failed: (error) => this.emit('error', [asError(error)]),
           created: (task) => {
             claimAuthorship(task.doc, this.context.userId);
+            task.verify = this.verified.verifier(task.doc.guid);
             this.history.attach(taskDocName(this.id, id), task.doc);
           },
+          problems: (problemSlot, problems) => this.reportInvalid(problemSlot.id, problems),
         },
+        this.context.schema,
         view,
       );
       this.slots.set(id, slot);
@@ -417,6 +554,7 @@ export class TaskList extends ObservableV2<TaskListEvents> {
 
   private onListChanged(): void {
     if (this.closed) return;
+    this.upgrade.check();
     if (this.hydrator.bindingList) return this.queueChange();
     const entries = this.list.entries();
     const known = new Set<TaskId>();
@@ -425,7 +563,9 @@ export class TaskList extends ObservableV2<TaskListEvents> {
       known.add(entry.id);
       if (!this.slots.has(entry.id)) added.push(this.openSlot(entry.id));
     }
-    if (this.loaded) for (const slot of added) void slot.whenLoaded.then(() => this.sync.start([slot]));
+    // Tasks found together (a list arriving from the relay) are read from storage in one batch: hand them to sync in
+    // one call too, not one per task (each call is a round of promises and a transport batch of its own).
+    if (this.loaded && added.length > 0) void Promise.allSettled(added.map((slot) => slot.whenLoaded)).then(() => this.sync.start(added));
     // A task purged elsewhere: release and clear it here too.
     for (const id of [...this.slots.keys()]) {
       if (!known.has(id)) void this.dropSlot(id).catch((error: unknown) => this.emit('error', [asError(error)]));
@@ -433,10 +573,26 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     this.queueChange();
   }
 
+  /** The relay confirmed claims of a document: what is shown of its authors may now be verified. */
+  private bindingsChanged(doc: string): void {
+    this.slotByName(doc)?.invalidate();
+    this.queueChange();
+  }
+
   private onTaskChanged(slot: TaskSlot): void {
     if (this.closed) return;
     this.feed.touch(slot.id);
+    if (this.loaded) this.upgrade.taskChanged(slot);
     this.queueChange();
+  }
+
+  private reportInvalid(taskId: TaskId, problems: readonly FieldProblem[]): void {
+    for (const { field, reason, value, key } of problems) {
+      const id = `${taskId}\0${key}`;
+      if (this.reportedInvalid.has(id)) continue;
+      this.reportedInvalid.add(id);
+      queueMicrotask(() => this.emit('invalidField', [{ taskId, field, reason, value }]));
+    }
   }
 
   private queueChange(): void {
@@ -452,10 +608,10 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     });
   }
 
-  private snapshotNow(): { live: Task[]; trash: Task[] } {
+  private snapshotNow(): { live: Task<F>[]; trash: Task<F>[] } {
     if (this.snapshot) return this.snapshot;
-    const live: Task[] = [];
-    const trash: Task[] = [];
+    const live: Task<F>[] = [];
+    const trash: Task<F>[] = [];
     for (const entry of this.list.entries()) {
       const task = this.toTask(entry);
       if (task) (entry.deleted ? trash : live).push(task);
@@ -466,11 +622,11 @@ export class TaskList extends ObservableV2<TaskListEvents> {
   }
 
   /** Undefined for a task whose content has not reached this device: it is listed once it has, never as an empty task. */
-  private toTask(entry: ListEntry): Task | undefined {
+  private toTask(entry: ListEntry): Task<F> | undefined {
     const slot = this.slots.get(entry.id);
     if (!slot?.hasContent) return undefined;
     const deleted = entry.deleted && { deleted: entry.deleted, deletedAt: entry.deleted.at, deletedBy: this.list.deleter(entry.id) };
-    return { id: entry.id, order: entry.order, ...deleted, ...slot.fields() };
+    return { ...slot.fields(), id: entry.id, order: entry.order, ...deleted } as Task<F>;
   }
 
   private slotOf(id: TaskId): TaskSlot {
@@ -478,6 +634,10 @@ export class TaskList extends ObservableV2<TaskListEvents> {
     const slot = this.slots.get(asTaskId(id));
     if (!slot) throw new ConcordError(ConcordErrorCode.UnknownTask, `no task ${id} in list ${this.id}`);
     return slot;
+  }
+
+  private author(): { userId: string; now: number } {
+    return { userId: this.context.userId, now: this.context.now() };
   }
 
   private assertOpen(): void {

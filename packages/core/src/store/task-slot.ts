@@ -2,16 +2,26 @@ import * as Y from 'yjs';
 import type { ListId, TaskId } from '../model/ids.js';
 import { taskDocName } from '../model/ids.js';
 import type { Author } from '../attribution/authors.js';
-import { TaskDoc, type TaskFields } from '../model/task-doc.js';
+import { onlyDeleted } from './list-status.js';
+import type { CompiledSchema } from '../model/schema/define.js';
+import { checkedView, type FieldProblem } from '../model/schema/task-fields.js';
+import { TaskDoc, type StoredTaskFields, type TaskAlternatives } from '../model/task-doc.js';
 import type { PersistedDocument, PersistenceAdapter } from '../persistence/persistence.js';
+
+/** The built-in fields of a task as read (what a view holds besides the declared ones). */
+const BASE_FIELDS: ReadonlySet<string> = new Set(['title', 'description', 'completed', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'completedBy', 'completedAt', 'alternatives']);
 
 export interface TaskSlotHooks {
   /** The task's fields changed. */
   readonly changed: (slot: TaskSlot) => void;
+  /** An edit made here deleted something (text of a field): a change no clock shows. */
+  readonly deleted: (slot: TaskSlot) => void;
   /** Local storage could not be read for the task. */
   readonly failed: (error: unknown) => void;
   /** The task's document was just created (nothing applied to it yet). */
   readonly created?: (task: TaskDoc) => void;
+  /** Reading the task found values another replica wrote that do not fit the schema (shown as absent). */
+  readonly problems: (slot: TaskSlot, problems: readonly FieldProblem[]) => void;
 }
 
 /**
@@ -28,7 +38,7 @@ export class TaskSlot {
   state: 'dormant' | 'loading' | 'ready' | 'closed';
   private document: { readonly doc: Y.Doc; readonly task: TaskDoc } | null = null;
   private persisted: PersistedDocument | null = null;
-  private cached: TaskFields | null;
+  private cached: StoredTaskFields | null;
   private loading: Promise<void> | null = null;
   private applyingStoredState = false;
   /** Set once the task is edited in this session (not by storage or a remote update). */
@@ -39,10 +49,11 @@ export class TaskSlot {
     readonly id: TaskId,
     private readonly persistence: PersistenceAdapter,
     private readonly hooks: TaskSlotHooks,
-    view: TaskFields | null = null,
+    private readonly schema: CompiledSchema,
+    view: StoredTaskFields | null = null,
   ) {
     this.name = taskDocName(listId, id);
-    this.cached = view;
+    this.cached = view && checkedView(view, BASE_FIELDS, schema);
     this.state = view ? 'dormant' : 'loading';
     if (!view) this.hydrate();
   }
@@ -69,7 +80,7 @@ export class TaskSlot {
   hydrate(): { readonly doc: Y.Doc; readonly task: TaskDoc } {
     if (this.document) return this.document;
     const doc = new Y.Doc({ guid: this.name });
-    this.document = { doc, task: new TaskDoc(doc) };
+    this.document = { doc, task: new TaskDoc(doc, this.schema) };
     this.hooks.created?.(this.document.task);
     const view = this.state === 'dormant' ? this.cached : null;
     this.cached = null;
@@ -79,6 +90,7 @@ export class TaskSlot {
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size === 0) return;
       if (transaction.local) this.editedHere = true;
+      if (onlyDeleted(transaction)) this.hooks.deleted(this);
       this.cached = null;
       // The stored state a view already showed is no change; a difference is reported once it is in.
       if (!this.applyingStoredState) this.hooks.changed(this);
@@ -107,9 +119,19 @@ export class TaskSlot {
     return this.cached !== null || (this.document !== null && this.document.doc.store.clients.size > 0);
   }
 
+  /** Reads the fields again (what is known of their authors changed), if the document is in memory. */
+  invalidate(): void {
+    if (this.document === null) return;
+    this.cached = null;
+    this.hooks.changed(this);
+  }
+
   /** The task's fields, cached until its document changes (a 1,000-task list re-renders without re-reading texts). */
-  fields(): TaskFields {
-    return (this.cached ??= this.hydrate().task.read());
+  fields(): StoredTaskFields {
+    if (this.cached) return this.cached;
+    const { fields, problems } = this.hydrate().task.readChecked();
+    if (problems.length > 0) this.hooks.problems(this, problems);
+    return (this.cached = fields);
   }
 
   get persistedDocument(): PersistedDocument | null {
@@ -126,15 +148,20 @@ export class TaskSlot {
   }
 }
 
-/** A stored view, checked: anything else is no view (the document is then applied before it is shown). */
-export function taskView(view: unknown): TaskFields | null {
+/**
+ * A stored view, checked: anything else is no view (the document is then applied before it is shown). Declared fields
+ * are kept as stored; the slot checks them against the schema (`checkedView`) before they are shown.
+ */
+export function taskView(view: unknown): StoredTaskFields | null {
   if (typeof view !== 'object' || view === null) return null;
-  const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt } = view as Record<string, unknown>;
+  const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt, alternatives } = view as Record<string, unknown>;
   if (typeof title !== 'string' || typeof description !== 'string' || typeof completed !== 'boolean') return null;
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return null;
+  if (alternatives !== undefined && !isAlternatives(alternatives)) return null;
   const authors = { createdBy: authorView(createdBy), updatedBy: authorView(updatedBy), completedBy: authorView(completedBy) };
   if (Object.values(authors).includes(null)) return null;
   return {
+    ...(view as Record<string, unknown>),
     title,
     description,
     completed,
@@ -144,7 +171,21 @@ export function taskView(view: unknown): TaskFields | null {
     ...(authors.updatedBy && { updatedBy: authors.updatedBy }),
     ...(authors.completedBy && { completedBy: authors.completedBy }),
     ...(typeof completedAt === 'number' && { completedAt }),
+    ...(alternatives !== undefined && { alternatives }),
   };
+}
+
+function isAlternatives(value: unknown): value is TaskAlternatives {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).every(
+    ([field, list]) =>
+      (field === 'title' || field === 'description') &&
+      Array.isArray(list) &&
+      list.every((item: unknown) => {
+        const { id, text, at, by } = (item ?? {}) as Record<string, unknown>;
+        return typeof id === 'string' && typeof text === 'string' && typeof at === 'number' && (by === undefined || typeof by === 'string');
+      }),
+  );
 }
 
 /** An author in a stored view: undefined when absent, null when malformed. */
@@ -155,8 +196,9 @@ function authorView(value: unknown): Author | undefined | null {
   return typeof user === 'string' && typeof verified === 'boolean' ? { user, verified } : null;
 }
 
-function sameFields(a: TaskFields, b: TaskFields): boolean {
+function sameFields(a: StoredTaskFields, b: StoredTaskFields): boolean {
   return (
+    sameDeclared(a, b) &&
     a.title === b.title &&
     a.description === b.description &&
     a.completed === b.completed &&
@@ -165,10 +207,19 @@ function sameFields(a: TaskFields, b: TaskFields): boolean {
     a.completedAt === b.completedAt &&
     sameAuthor(a.createdBy, b.createdBy) &&
     sameAuthor(a.updatedBy, b.updatedBy) &&
-    sameAuthor(a.completedBy, b.completedBy)
+    sameAuthor(a.completedBy, b.completedBy) &&
+    JSON.stringify(a.alternatives) === JSON.stringify(b.alternatives)
   );
 }
 
 function sameAuthor(a: Author | undefined, b: Author | undefined): boolean {
   return a?.user === b?.user && a?.verified === b?.verified;
+}
+
+/** Declared values are JSON values (strings, numbers, booleans, arrays of strings), so comparing their JSON is exact. */
+function sameDeclared(a: StoredTaskFields, b: StoredTaskFields): boolean {
+  const declared = (fields: StoredTaskFields) => Object.keys(fields).filter((key) => !BASE_FIELDS.has(key));
+  const keys = declared(a);
+  if (keys.length !== declared(b).length) return false;
+  return keys.every((key) => a[key] === b[key] || JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }

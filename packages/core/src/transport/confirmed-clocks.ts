@@ -17,7 +17,8 @@ interface Entry {
  * A document is pending when its local state vector exceeds the confirmed clocks, or while an update sent for it is
  * unacknowledged. The second clause covers deletions: Yjs records them in the delete set without advancing any clock,
  * so a state vector alone cannot tell that a deletion is still on its way. (Across a reload only the state vector
- * survives, so an unsent deletion is not counted then; it is still re-sent by the catch-up on reconnect.)
+ * survives here; a list keeps its own ledger of deletions made on the device. The catch-up on reconnect re-sends an
+ * unsent deletion either way.)
  *
  * The pending count is kept incrementally: callers re-evaluate one document when it or its confirmed clocks change.
  */

@@ -3,7 +3,7 @@
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MAX_DOC_NAME_LENGTH } from '../protocol/codec.js';
-import { ErrorCode, MessageType, type ClientMessage, type ErrorMessage, type SyncReplyEntry } from '../protocol/messages.js';
+import { ErrorCode, MessageType, type ClientBinding, type ClientMessage, type ErrorMessage, type SyncReplyEntry } from '../protocol/messages.js';
 import { isEmptyUpdate } from '../protocol/validate-update.js';
 import { Backoff } from './backoff.js';
 import { decodeClocks, isAhead, type ConfirmedClocks } from './confirmed-clocks.js';
@@ -21,6 +21,8 @@ export interface SessionHost {
   subscribe(sessions: Iterable<DocSession>): void;
   reportError(error: TransportError): void;
   emitConfirmed(name: string, stateVector: Uint8Array): void;
+  /** The relay told which user each of these client ids of a document belongs to. */
+  emitBindings(name: string, bindings: readonly ClientBinding[]): void;
   updateStatus(): void;
 }
 
@@ -46,6 +48,8 @@ export class DocSessions {
   readonly #outbox = new Map<string, Uint8Array[]>();
   readonly #confirmedChanged = new Set<string>();
   readonly #toResync = new Set<string>();
+  /** Per document, acknowledged frames and completed catch-ups (`DocumentSyncState.confirmations`). */
+  readonly #confirmations = new Map<string, number>();
   readonly #resyncBackoff: Backoff;
   #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   #flushQueued = false;
@@ -61,6 +65,10 @@ export class DocSessions {
 
   get awaitingCount(): number {
     return this.#awaiting.size;
+  }
+
+  confirmations(name: string): number {
+    return this.#confirmations.get(name) ?? 0;
   }
 
   /** Whether the document is synced here and still awaits its catch-up on this connection. */
@@ -101,6 +109,7 @@ export class DocSessions {
       session.detach();
       this.#sessions.delete(name);
       for (const set of [this.#awaiting, this.#toSubscribe, this.#confirmedChanged, this.#toResync]) set.delete(name);
+      this.#confirmations.delete(name);
       this.#outbox.delete(name);
       this.clocks.untrack(name);
       if (session.awareness !== undefined) removeRemoteStates(session.awareness, this.host.origin);
@@ -156,6 +165,7 @@ export class DocSessions {
     }
     this.#raise(entry.doc, relayClocks);
     this.#uploadMissing(session, entry, relayClocks, ownDeletes);
+    this.#confirmed(entry.doc);
     this.#evaluate(entry.doc);
   }
 
@@ -177,6 +187,7 @@ export class DocSessions {
     if (!this.#sessions.has(name)) return;
     this.clocks.settled(name);
     this.#resyncBackoff.reset();
+    this.#confirmed(name);
     this.#raise(name, decodeClocks(clocks));
     this.#evaluate(name);
   }
@@ -279,6 +290,10 @@ export class DocSessions {
     const missing = Y.encodeStateAsUpdate(session.doc, entry.stateVector);
     if (isEmptyUpdate(missing)) return;
     if (this.host.send({ type: MessageType.Update, doc: session.name, update: missing })) this.clocks.sent(session.name);
+  }
+
+  #confirmed(name: string): void {
+    this.#confirmations.set(name, this.confirmations(name) + 1);
   }
 
   #raise(name: string, clocks: Map<number, number>): void {

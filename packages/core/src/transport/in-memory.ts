@@ -81,6 +81,10 @@ interface Tracked {
   /** Whether the relay's answer to this document's sync request has arrived on the current connection. */
   synced: boolean;
   confirmed: Map<number, number>;
+  /** Updates sent on the current connection and not yet acknowledged: a deletion is pending until its ack. */
+  inFlight: number;
+  /** Acknowledgements and completed catch-ups (`DocumentSyncState.confirmations`). */
+  confirmations: number;
 }
 
 /** A `Transport` connected to an `InMemoryRelay`. Starts disconnected. */
@@ -104,7 +108,7 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
   documentState(name: string): DocumentSyncState | undefined {
     const tracked = this.tracked.get(name);
     if (!tracked) return undefined;
-    return { caughtUp: this.connected && tracked.synced, pending: isPending(tracked) };
+    return { caughtUp: this.connected && tracked.synced, pending: isPending(tracked), confirmations: tracked.confirmations };
   }
 
   get queued(): number {
@@ -120,11 +124,12 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
     for (const { name, doc, confirmed } of docs) {
       if (this.tracked.has(name)) continue;
       const onUpdate = (update: Uint8Array, origin: unknown) => {
-        if (origin !== this && this.connected) this.toRelay(() => this.relay.receive(this, name, update));
+        if (origin !== this && this.connected) this.sendUpdate(name, update);
         this.refreshStatus();
       };
       doc.on('update', onUpdate);
-      this.tracked.set(name, { doc, onUpdate, synced: false, confirmed: confirmed ? Y.decodeStateVector(confirmed) : new Map<number, number>() });
+      const clocks = confirmed ? Y.decodeStateVector(confirmed) : new Map<number, number>();
+      this.tracked.set(name, { doc, onUpdate, synced: false, confirmed: clocks, inFlight: 0, confirmations: 0 });
       if (this.connected) this.requestSync(name);
     }
     this.refreshStatus();
@@ -153,7 +158,10 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
     this.relay.detach(this);
     this.toRelayQueue = [];
     this.toClientQueue = [];
-    for (const tracked of this.tracked.values()) tracked.synced = false;
+    for (const tracked of this.tracked.values()) {
+      tracked.synced = false;
+      tracked.inFlight = 0;
+    }
     this.refreshStatus();
   }
 
@@ -182,7 +190,10 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
   /** @internal */
   acknowledge(name: string, clocks: Uint8Array): void {
     const tracked = this.tracked.get(name);
-    if (tracked) this.raise(name, tracked, Y.decodeStateVector(clocks));
+    if (!tracked) return;
+    tracked.inFlight = Math.max(0, tracked.inFlight - 1);
+    tracked.confirmations++;
+    this.raise(name, tracked, Y.decodeStateVector(clocks));
   }
 
   private requestSync(name: string): void {
@@ -201,8 +212,15 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
     tracked.synced = true;
     this.raise(name, tracked, Y.decodeStateVector(relayVector));
     const missing = Y.encodeStateAsUpdate(tracked.doc, relayVector);
-    if (!isEmptyUpdate(missing)) this.toRelay(() => this.relay.receive(this, name, missing));
+    if (!isEmptyUpdate(missing)) this.sendUpdate(name, missing);
+    tracked.confirmations++;
     this.refreshStatus();
+  }
+
+  private sendUpdate(name: string, update: Uint8Array): void {
+    const tracked = this.tracked.get(name);
+    if (tracked) tracked.inFlight++;
+    this.toRelay(() => this.relay.receive(this, name, update));
   }
 
   private raise(name: string, tracked: Tracked, clocks: Map<number, number>): void {
@@ -247,6 +265,7 @@ export class InMemoryTransport extends ObservableV2<TransportEvents> implements 
 }
 
 function isPending(tracked: Tracked): boolean {
+  if (tracked.inFlight > 0) return true;
   for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(tracked.doc))) {
     if (clock > (tracked.confirmed.get(client) ?? 0)) return true;
   }

@@ -31,6 +31,9 @@ export function handleFrame(host: SessionHost, sessions: DocSessions, data: unkn
     case MessageType.Error:
       sessions.applyError(message);
       break;
+    case MessageType.Bindings:
+      host.emitBindings(message.doc, message.bindings);
+      break;
     case MessageType.Pong:
       // Any frame is a sign of life (recorded by the caller); a Pong carries nothing else.
       break;

@@ -1,3 +1,4 @@
+import type { ClientBinding } from '../protocol/messages.js';
 import type { ObservableV2 } from 'lib0/observable';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -35,6 +36,12 @@ export interface DocumentSyncState {
   readonly caughtUp: boolean;
   /** The document has local changes the relay has not confirmed. */
   readonly pending: boolean;
+  /**
+   * How many times the relay confirmed the document's state since it was added: an acknowledged frame or a completed
+   * catch-up. A change made here is held by the relay once this count moved after it and `pending` is false (the only
+   * way to tell for a deletion, which moves no clock). Transports that omit it are watched through `documents` events.
+   */
+  readonly confirmations?: number;
 }
 
 /** Events of a transport. */
@@ -47,6 +54,11 @@ export interface TransportEvents {
   confirmed: (name: string, stateVector: Uint8Array) => void;
   /** A refusal or failure that does not end the connection (a rejected update, an auth failure, …). */
   error: (error: Error) => void;
+  /**
+   * The relay (with authentication) says which user each of these Yjs client ids of a document belongs to: the claims
+   * in the document that agree are verified. Sent before the updates they concern.
+   */
+  bindings: (name: string, bindings: readonly ClientBinding[]) => void;
 }
 
 /**

@@ -97,6 +97,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
       subscribe: (sessions) => this.#subscribe(sessions),
       reportError: (error) => this.emit('error', [error]),
       emitConfirmed: (name, stateVector) => this.emit('confirmed', [name, stateVector]),
+      emitBindings: (name, bindings) => this.emit('bindings', [name, bindings]),
       updateStatus: () => this.#updateStatus(),
     };
     this.#sessions = new DocSessions(this.#host, this.#clocks, this.#options);
@@ -112,7 +113,11 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
 
   documentState(name: string): DocumentSyncState | undefined {
     if (this.#sessions.get(name) === undefined) return undefined;
-    return { caughtUp: this.#phase === 'open' && !this.#sessions.isAwaiting(name), pending: this.#clocks.isPending(name) };
+    return {
+      caughtUp: this.#phase === 'open' && !this.#sessions.isAwaiting(name),
+      pending: this.#clocks.isPending(name),
+      confirmations: this.#sessions.confirmations(name),
+    };
   }
 
   /** Whether the socket is open and carrying messages. */

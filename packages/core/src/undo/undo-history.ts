@@ -78,7 +78,9 @@ export class UndoHistory {
   /** Starts recording the local user's changes of `doc` (called as each document of the list is created). */
   attach(name: string, doc: Y.Doc): void {
     const keep = this.keep.get(name);
-    if (keep) doc.gcFilter = (item) => !Y.isDeleted(keep, item.id);
+    // Composed with what the document keeps already (the claims of its authors map).
+    const collect = doc.gcFilter;
+    if (keep) doc.gcFilter = (item) => !Y.isDeleted(keep, item.id) && collect(item);
     const docUndo = new DocUndo(name, doc, this.tracked, (added) => this.added(added));
     this.docs.set(name, docUndo);
     this.holdStored(name, docUndo);

@@ -9,7 +9,7 @@
 //
 //   cd /work/main && npx -y pnpm@10.34.9 exec tsc -b packages/core && node packages/demo/bench/storage/run.js [--quick]
 //     [--runs 5] [--tasks 1000] [--edits 200] [--pings 50] [--bulk 10000] [--adapters single,y-indexeddb] [--label name]
-//     [--cpu-profile dir]
+//     [--cpu-profile dir] [--fields]
 //
 // Bundles page/ (which imports '@concord/core') with Vite into a temporary directory, serves it on 127.0.0.1, and per
 // adapter, in a fresh browser profile: seeds a list (each task a title, a description and a completion, then five small
@@ -17,6 +17,8 @@
 // 200 persisted edits, times 50 edits between two offline tabs, and reads the storage left behind. For the
 // single-database adapter it then makes 10,000 more edits, waits for the idle merge and compares the stored bytes
 // with the documents' encoded size. Prints a markdown table and writes it to results/YYYY-MM-DD.md.
+// `--fields`: every task also carries five declared fields (due date, assignee, two tags, priority, estimate), to
+// compare the open time and the bytes per task with a run without.
 // `--quick` (smoke run): 1 run, 100 tasks, 20 edits, 10 pings, 1,000 bulk edits; written to results/YYYY-MM-DD-quick.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,7 +36,7 @@ import { build } from 'vite';
  * @typedef {object} AdapterResult
  * @property {string} adapter
  * @property {{ restart: OpenProfile[], warm: OpenProfile[], writes: { strict: number, relaxed: number, flushOnly: number } } | null} timings
- * @property {{ ms: number }} seeded
+ * @property {{ ms: number, bytesPerTask: number, fieldContentPerTask: number }} seeded
  * @property {number[]} warm
  * @property {number[]} restart
  * @property {number[]} warmLoaded
@@ -61,6 +63,7 @@ const { values } = parseArgs({
     adapters: { type: 'string', default: 'single,y-indexeddb' },
     label: { type: 'string' },
     'cpu-profile': { type: 'string' },
+    fields: { type: 'boolean', default: false },
   },
 });
 const QUICK = values.quick === true;
@@ -202,7 +205,7 @@ function storage(page) {
  * @param {string} baseUrl
  */
 async function benchAdapter(adapter, baseUrl) {
-  const url = `${baseUrl}?adapter=${adapter}`;
+  const url = `${baseUrl}?adapter=${adapter}${values.fields ? '&fields=1' : ''}`;
   const profile = mkdtempSync(join(tmpdir(), `concord-storage-bench-${adapter}-`));
   /** @type {import('playwright-core').BrowserContext | null} */
   let context = null;
@@ -355,6 +358,9 @@ function table(results) {
   const row = (metric, target, cell) => rows.push([metric, target, ...results.map(cell)]);
   row(`open ${TASKS} tasks, warm reload: median / worst of ${RUNS}`, '', (r) => `${fmt(median(r.warm))} / ${fmt(worst(r.warm))} ms`);
   row(`open ${TASKS} tasks after a browser restart: median / worst of ${RUNS}`, '< 200 ms median', (r) => `${fmt(median(r.restart))} / ${fmt(worst(r.restart))} ms`);
+  row(`encoded bytes per task document after seeding${values.fields ? ' (with five fields: their own content)' : ''}`, '', (r) =>
+    `${fmt(r.seeded.bytesPerTask)} B${values.fields ? ` (${fmt(r.seeded.fieldContentPerTask)} B)` : ''}`,
+  );
   row(`every document applied and handed to sync (documentsLoaded): warm / after a restart, medians`, '', (r) => `${fmt(median(r.warmLoaded))} / ${fmt(median(r.restartLoaded))} ms`);
   row(`one edit applied + persisted (update + flush): median / p95 of ${EDITS}`, '< 2 ms median', (r) => `${fmt(median(r.edits))} / ${fmt(quantile(r.edits, 0.95))} ms`);
   row(`two tabs offline, edit to other tab: median / worst of ${PINGS} (one-way, shared clock)`, '< 50 ms', (r) => `${fmt(median(r.oneWay))} / ${fmt(worst(r.oneWay))} ms${r.lost ? `, ${r.lost} lost` : ''}`);

@@ -26,6 +26,21 @@ export class ListAccess {
   }
 }
 
+/**
+ * The `sub` a token was issued to (read, not verified: the relay verifies). On a relay with `--auth-secret`, each
+ * write's claimed author must be the connection's `sub` (the relay refuses a false claim), so the page writes as it.
+ */
+export function tokenSubject(token: string): string | null {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The address of `listId` on this page's origin: the app's own links carry the list, never a user. */
 export function listLink(location: Location, listId: string, token?: string): string {
   const params = new URLSearchParams({ list: listId });

@@ -1,14 +1,19 @@
+// Over 300 lines: the page's one stateful element, wiring one list's session and the state each view reads; what
+// people do, what the page follows on a list and every view live in modules of their own (listed below).
 import type { Concord, Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, LitElement, nothing } from 'lit';
 import { rememberWorkOffline, type PageConfig } from '../config.js';
 import type { Identity } from '../identity/identity.js';
-import { bindUndoShortcut, pageUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
+import { bindToastUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
 import { RovingRows } from '../keyboard/roving-rows.js';
 import { ListAccess } from '../lists/list-access.js';
 import { RecentLists } from '../lists/recent-lists.js';
 import type { Member } from '../members/member-source.js';
+import './activity-panel.js';
 import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
+import { filteredView } from './filtered-view.js';
+import { NO_FILTER, type FilterState } from './filters.js';
 import { ListActions } from './list-actions.js';
 import { listHeader, type ShareState } from './list-header.js';
 import { ListSession } from './list-session.js';
@@ -20,6 +25,7 @@ import { TaskActions } from './task-actions.js';
 import type { RowContext } from './task-row.js';
 import { completedOpenPref, rememberCompletedOpen, taskSection } from './task-section.js';
 import { ToastController } from './toast-controller.js';
+import { describeStep, installUndoKeys } from './undo-keys.js';
 import { rememberWelcomed, welcome, welcomed } from './welcome.js';
 
 /**
@@ -53,6 +59,7 @@ export class ConcordApp extends LitElement {
   private readonly toast = new ToastController(() => this.requestUpdate());
   private readonly pacing = new RenderPacing(() => this.requestUpdate());
   private readonly rows = new RovingRows(this, '[data-testid="task"]', '[data-testid="task-handle"]');
+  private filters: FilterState = NO_FILTER;
   private errors: string[] = [];
   private announcement = '';
   private drag: DragReorder | null = null;
@@ -116,11 +123,21 @@ export class ConcordApp extends LitElement {
       showError: (message) => this.showError(message),
       wrote,
     });
-    this.cleanups.push(() => session.destroy(), bindUndoShortcut(window, pageUndo(this.toast, list, (message) => this.announce(message))));
+    const onNewer = () => this.requestUpdate();
+    list.on('newerSchema', onNewer);
+    this.cleanups.push(
+      () => session.destroy(),
+      () => list.off('newerSchema', onNewer),
+      // The toast's Undo first (a delete, a whole clear), else the list's undo stack (undo-keys.ts).
+      bindToastUndo(window, this.toast),
+      installUndoKeys(window, () => list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })),
+    );
     this.status = session.statusDisplay.current;
     this.peers = session.presence.peers();
     this.memberList = session.members.members();
     this.showName();
+    // After the render showName asked for: the panel is in the page then.
+    void this.updateComplete.then(() => this.querySelector('activity-panel')?.follow(list, config.identity.name));
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
@@ -202,8 +219,11 @@ export class ConcordApp extends LitElement {
         </div>
         ${toastView(null, null)}`;
     }
+    const setFilters = (filters: FilterState) => this.changed(() => (this.filters = filters));
+    const { fields, shown, header: filters } = filteredView(list, this.tasks, this.peers, config.identity.name, this.filters, setFilters, (message) => this.showError(message));
     const rows: RowContext = {
       list,
+      fields,
       expanded: this.expanded,
       editors: this.session?.editors(offline) ?? new Map(),
       toggleExpanded: this.toggleExpanded,
@@ -212,8 +232,8 @@ export class ConcordApp extends LitElement {
       titleKeyDown: (event, task) => actions.titleKeyDown(event, task),
       touch: this.touch,
     };
-    const open = this.tasks.filter((task) => !task.completed);
-    const completed = this.tasks.filter((task) => task.completed);
+    const open = shown.filter((task) => !task.completed);
+    const completed = shown.filter((task) => task.completed);
     return html`<div class="scroller">
         ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
         ${this.showWelcome
@@ -227,8 +247,11 @@ export class ConcordApp extends LitElement {
             })
           : nothing}
         ${presenceBar(this.peers, offline, this.tasks, (name) => this.setIdentity({ name }))}
+        <activity-panel></activity-panel>
         ${taskSection(
           {
+            header: filters,
+            all: this.tasks.length,
             open,
             completed,
             status: this.status.status,
@@ -265,13 +288,12 @@ export class ConcordApp extends LitElement {
   private dismissWelcome(): void {
     rememberWelcomed(localStorage);
     this.setWelcome(false);
-    void this.updateComplete.then(() => this.querySelector<HTMLElement>('#new-task')?.focus());
   }
 
+  /** Shows (scrolled to) or hides the first-visit view; hidden, focus goes to the new-task field. */
   private setWelcome(shown: boolean): void {
-    this.showWelcome = shown;
-    this.requestUpdate();
-    if (shown) void this.updateComplete.then(() => this.querySelector<HTMLElement>('#welcome-heading')?.scrollIntoView({ block: 'start' }));
+    this.changed(() => (this.showWelcome = shown));
+    void this.updateComplete.then(() => (shown ? this.querySelector('#welcome-heading')?.scrollIntoView() : this.querySelector<HTMLElement>('#new-task')?.focus()));
   }
 
   private setCompletedOpen(open: boolean): void {

@@ -2,6 +2,7 @@ import type { Task, TaskId, TaskList } from '@concord/core';
 import type { RovingRows } from '../keyboard/roving-rows.js';
 import { label } from './task-row.js';
 import type { ToastController } from './toast-controller.js';
+import { undoDelete } from './undo-keys.js';
 
 /** How long a new task stays highlighted. */
 const HIGHLIGHT_MS = 1_600;
@@ -60,7 +61,13 @@ export class TaskActions {
     list.delete(id);
     this.host.wrote();
     this.host.forget(id);
-    this.host.toast.show({ message: `Deleted “${label(task)}”.`, undo: () => this.restore(id) });
+    this.host.toast.show({
+      message: `Deleted “${label(task)}”.`,
+      undo: () => {
+        undoDelete(list, id);
+        this.host.toast.show({ message: `Restored “${label(task)}”.` });
+      },
+    });
     void this.host.rendered().then(() => {
       const moved = fromTitle ? rows.focusRow(Math.max(0, index - 1), 'task-title', true) : rows.focusRow(index, 'task-delete');
       if (moved) return;

@@ -2,7 +2,9 @@ import type { Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { initials } from '../config.js';
+import { taskHistory } from './activity-panel.js';
 import { bindText } from './bind-text.js';
+import { isOverdue, taskFields, type FieldsContext } from './task-fields.js';
 
 /** What a row needs from the page around it. */
 export interface RowContext {
@@ -18,6 +20,8 @@ export interface RowContext {
   titleKeyDown(event: KeyboardEvent, task: Task): void;
   /** A touch screen: no keyboard hints. */
   readonly touch: boolean;
+  /** The app's task fields (due, assignee, priority, tags); null when the list's schema has none. */
+  readonly fields: FieldsContext | null;
 }
 
 export function label(task: Pick<Task, 'title'>): string {
@@ -41,7 +45,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
     }
   };
   return html`<li
-    class="task ${task.completed ? 'is-done' : ''} ${editors.length ? 'is-edited' : ''}"
+    class="task ${task.completed ? 'is-done' : ''} ${editors.length ? 'is-edited' : ''} ${ctx.fields && isOverdue(task, ctx.fields.today) ? 'is-overdue' : ''}"
     data-testid="task"
     data-task-id=${task.id}
     style=${editors.length ? `--editor-color: ${editors[0]!.user.color}` : nothing}
@@ -109,6 +113,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         <span class="icon icon-trash" aria-hidden="true"></span>
       </button>
     </div>
+    ${ctx.fields ? taskFields(task, ctx.fields) : nothing}
     ${expanded
       ? html`<div class="task-details" id=${detailsId}>
           <label class="field-label" for="desc-${task.id}">Description</label>
@@ -119,6 +124,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
             placeholder="Add details…"
             ${bindText(ctx.list, task.id, 'description', task.description)}
           ></textarea>
+          ${taskHistory(ctx.list, task.id)}
         </div>`
       : nothing}
   </li>`;

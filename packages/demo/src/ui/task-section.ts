@@ -17,6 +17,10 @@ export function rememberCompletedOpen(local: Storage, open: boolean): void {
 
 /** What the tasks section needs besides the rows' context. */
 export interface SectionContext {
+  /** What goes first in the region (the filters, a notice). */
+  readonly header: TemplateResult;
+  /** Every live task, filtered out or not. */
+  readonly all: number;
   readonly open: readonly Task[];
   readonly completed: readonly Task[];
   readonly status: ListSyncStatus;
@@ -44,11 +48,12 @@ function submitNewTask(event: Event, section: SectionContext): void {
  */
 export function taskSection(section: SectionContext, rows: RowContext): TemplateResult {
   const { open, completed } = section;
-  const total = open.length + completed.length;
+  const total = section.all;
   const visibleOpen = section.visible(open);
   const visibleDone = visibleOpen.length < open.length ? [] : section.visible(completed);
   return html`<main class="card" aria-labelledby="tasks-heading">
     <h2 id="tasks-heading" class="visually-hidden" tabindex="-1">Tasks</h2>
+    ${section.header}
     <form class="new-task" @submit=${(event: Event) => submitNewTask(event, section)}>
       <label class="visually-hidden" for="new-task">New task</label>
       <input id="new-task" data-testid="new-task-input" placeholder="Add a task and press Enter" autocomplete="off" maxlength="500" />
@@ -57,7 +62,7 @@ export function taskSection(section: SectionContext, rows: RowContext): Template
     <ul class="tasks" aria-label="Open tasks" data-testid="task-list">
       ${repeat(visibleOpen, (task) => task.id, (task, index) => taskRow(task, index, open.length, rows))}
     </ul>
-    ${total === 0 ? emptyList(section.status) : open.length === 0 ? html`<p class="empty muted" data-testid="all-done">All done.</p>` : nothing}
+    ${total === 0 ? emptyList(section.status) : open.length === 0 && completed.length > 0 ? html`<p class="empty muted" data-testid="all-done">All done.</p>` : nothing}
     ${completed.length > 0
       ? html`<details
           class="completed"

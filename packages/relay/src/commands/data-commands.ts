@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { isDecodableUpdate, isEmptyUpdate } from '@concord/core/protocol';
-import { compactUpdates } from '../engine/merge-tree.js';
+import { compactUpdates, mergeUpdatesTree } from '../engine/merge-tree.js';
 import { DataDirectoryError } from '../errors.js';
 import { LevelDbStorage } from '../storage/leveldb-storage.js';
 import { writeAheadDirectory } from '../storage/relay-storage.js';
@@ -107,7 +107,9 @@ export function compactCommand(dataDir: string, output: Output): Promise<void> {
     let after = 0;
     let lastProgress = Date.now();
     for (const [index, doc] of docs.entries()) {
-      const result = await storage.compact(doc, compactUpdates);
+      // A document with history keeps its deleted content: its checkpoints name it (squashing would drop it).
+      const merge = (await storage.listCheckpoints(doc)).length > 0 ? mergeUpdatesTree : compactUpdates;
+      const result = await storage.compact(doc, merge);
       replaced += result.replaced;
       before += result.bytesBefore;
       after += result.bytesAfter;

@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { MAX_SHARE_TTL_SECONDS, newShareSub } from '../auth/share-links.js';
 import { createToken, parseTtl } from '../auth/tokens.js';
 import { RelayError } from '../errors.js';
+import { historyCommand, restoreCommand } from './history-commands.js';
 import { compactCommand, exportCommand, importCommand, inspectCommand, withData } from './data-commands.js';
 import type { Output } from './output.js';
+import { webhookAddCommand, webhookListCommand, webhookLogCommand, webhookRemoveCommand } from './webhook-commands.js';
 import { quarantineExportCommand, quarantineListCommand, quarantineReleaseCommand, verifyCommand, VerifyFailedError } from './verify-commands.js';
 
 /** Subcommands of `concord-relay`; anything else starts the relay. */
-export const DATA_COMMANDS = ['token', 'share', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine'] as const;
+export const DATA_COMMANDS = ['token', 'share', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine', 'history', 'restore', 'webhooks'] as const;
 type Command = (typeof DATA_COMMANDS)[number];
 
 /** A usage or data-directory problem: one line on stderr, exit 2. */
@@ -21,7 +23,10 @@ const USAGE: Readonly<Record<Command, string>> = {
   inspect: 'concord-relay inspect [--data dir] [--json]',
   compact: 'concord-relay compact [--data dir]',
   verify: 'concord-relay verify [<doc>] [--repair] [--data dir]',
+  history: 'concord-relay history <doc> [--json] [--data dir]',
+  restore: 'concord-relay restore <list> --to <time> [--only <sub>] [--data dir]',
   quarantine: 'concord-relay quarantine list [<doc>] [--json] | export <doc> <id> [--out file] | release <doc> <id> [--data dir]',
+  webhooks: 'concord-relay webhooks add --list L --url U [--events created,renamed,…] [--secret S] | list | remove <id> | log [<id>] [--limit n] [--json] [--data dir]',
 };
 
 const stdio: Output = {
@@ -65,12 +70,16 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
         ro: { type: 'boolean' },
         ttl: { type: 'string' },
         sub: { type: 'string' },
-        url: { type: 'string' },
         data: { type: 'string' },
         out: { type: 'string' },
         in: { type: 'string' },
         json: { type: 'boolean' },
         repair: { type: 'boolean' },
+        to: { type: 'string' },
+        only: { type: 'string' },
+        url: { type: 'string' },
+        events: { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -135,8 +144,20 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
     case 'verify':
       if (positionals.length > 1) throw new CommandError(`expected at most one document name (usage: ${USAGE.verify})`);
       return withData(dataDir, (storage) => verifyCommand(storage, positionals[0] ?? null, values.repair ?? false, output));
+    case 'history': {
+      const doc = needDoc();
+      return withData(dataDir, (storage) => historyCommand(storage, doc, values.json ?? false, output));
+    }
+    case 'restore': {
+      const list = needDoc();
+      if (values.to === undefined) throw new CommandError(`--to <time> is required (usage: ${USAGE.restore})`);
+      const to = values.to;
+      return withData(dataDir, (storage) => restoreCommand(storage, list, to, values.only ?? null, output));
+    }
     case 'quarantine':
       return runQuarantine(positionals, dataDir, values, output);
+    case 'webhooks':
+      return runWebhooks(positionals, dataDir, values, output);
   }
 }
 
@@ -161,6 +182,37 @@ function runQuarantine(positionals: readonly string[], dataDir: string, values: 
     }
     default:
       throw new CommandError(`expected list, export or release (usage: ${USAGE.quarantine})`);
+  }
+}
+
+function runWebhooks(
+  positionals: readonly string[],
+  dataDir: string,
+  values: { list?: string[]; url?: string; events?: string; secret?: string; limit?: string; json?: boolean },
+  output: Output,
+): Promise<void> {
+  const [action, id, ...rest] = positionals;
+  if (rest.length > 0) throw new CommandError(`unexpected argument "${rest[0]}" (usage: ${USAGE.webhooks})`);
+  switch (action) {
+    case 'add': {
+      if (id !== undefined) throw new CommandError(`unexpected argument "${id}" (usage: ${USAGE.webhooks})`);
+      if ((values.list?.length ?? 0) > 1) throw new CommandError('a webhook follows one list: give --list once');
+      const { url, events, secret } = values;
+      const list = values.list?.[0];
+      return webhookAddCommand(dataDir, { ...(list === undefined ? {} : { list }), ...(url === undefined ? {} : { url }), ...(events === undefined ? {} : { events }), ...(secret === undefined ? {} : { secret }) }, output);
+    }
+    case 'list':
+      return webhookListCommand(dataDir, output);
+    case 'remove':
+      if (id === undefined) throw new CommandError(`expected a webhook id (usage: ${USAGE.webhooks})`);
+      return webhookRemoveCommand(dataDir, id, output);
+    case 'log': {
+      const limit = values.limit === undefined ? 100 : Number(values.limit);
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new CommandError('--limit must be a positive integer');
+      return webhookLogCommand(dataDir, id ?? null, limit, values.json ?? false, output);
+    }
+    default:
+      throw new CommandError(`expected add, list, remove or log (usage: ${USAGE.webhooks})`);
   }
 }
 

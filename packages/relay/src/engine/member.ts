@@ -8,6 +8,11 @@ export interface RoomMember {
   /** Awareness of `doc` from another member (or the removal of a departed member's states). */
   receiveAwareness(doc: string, update: Uint8Array): void;
   /**
+   * Client ids of `doc` newly bound to their users (authentication on), before the updates that bound them are
+   * forwarded. Members of protocols that do not carry bindings leave it out.
+   */
+  receiveBindings?(doc: string, bindings: ReadonlyMap<number, string>): void;
+  /**
    * True if, when several updates of `doc` became durable together, the member may get them as ONE merged update that
    * can include its own: Yjs applies structs it already holds as a no-op (the y-websocket server echoes every update to
    * its sender too). The engine then sends it one message per write batch instead of one per update.
@@ -40,6 +45,8 @@ export interface RoomView {
 export interface MemberEngine {
   /** Loads the document if needed and adds the member. Rejects with LoadFailedError or EngineClosedError. */
   join(doc: string, member: RoomMember): Promise<RoomView>;
+  /** The bindings of `doc`'s client ids to users (authentication on); the member must have joined it. */
+  clientBindings(doc: string): Promise<ReadonlyMap<number, string>>;
   /** Removes the member from the document's room; the room unloads once idle. */
   leave(doc: string, member: RoomMember): void;
   /** Resolves with the clocks now durably held once the update is stored and forwarded. */

@@ -137,6 +137,12 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     return this.#rooms.acquire(doc, (room) => room.members.add(member));
   }
 
+  /** The bindings of a loaded document's client ids to users: the room's, or read from storage until it has them. */
+  async clientBindings(doc: string): Promise<ReadonlyMap<number, string>> {
+    const room = this.#readyRoom(doc);
+    return room?.bindings ?? (await this.#storage.loadClientBindings(doc));
+  }
+
   /** Removes the member; broadcasts the removal of the awareness states it introduced. */
   leave(doc: string, member: RoomMember): void {
     const room = this.#readyRoom(doc);
@@ -299,6 +305,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     if (batch.length === 1) {
       const write = batch[0] as PendingWrite<WriteContext>;
       this.#stored(write);
+      this.#announceBindings(write);
       const { doc, update, context } = write;
       this.#broadcast(context.room, context.from, (member) => member.receiveUpdate(doc, update));
       this.#settled(write);
@@ -307,6 +314,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     const byRoom = new Map<Room, PendingWrite<WriteContext>[]>();
     for (const write of batch) {
       this.#stored(write);
+      this.#announceBindings(write);
       const writes = byRoom.get(write.context.room);
       if (writes === undefined) byRoom.set(write.context.room, [write]);
       else writes.push(write);
@@ -321,6 +329,11 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     room.storedUpdates++;
     room.bytesSinceCompaction += update.byteLength;
     room.log.append(update, decoded.structs);
+  }
+
+  /** Client ids a durable write bound to its writer: every member learns them before the update reaches it. */
+  #announceBindings({ doc, binds, context }: PendingWrite<WriteContext>): void {
+    if (binds !== undefined) this.#broadcast(context.room, null, (member) => member.receiveBindings?.(doc, binds));
   }
 
   /** After forwarding: publish to other relays, report, acknowledge, and let the room compact or idle. */

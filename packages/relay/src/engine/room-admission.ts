@@ -1,5 +1,6 @@
 import { ClientIdTakenError, CorruptUpdateError, UnmetDependencyError, type RelayError } from '../errors.js';
 import type { DocumentStorage } from '../storage/document-storage.js';
+import { claimsAreOwn } from './author-claims.js';
 import type { RoomMember } from './member.js';
 import type { Room, WriteContext } from './room.js';
 import type { PendingWrite } from './write-batcher.js';
@@ -63,7 +64,10 @@ export class RoomAdmission {
     },
     refuse: (write, reason) => this.handlers.refused(write, refusalError(write.context.room.doc, reason), reason),
     mayFill: (filler, held) => filler.from === held.from || filler.from === this.peer,
-    authorize: ({ room, from }, advances) => (from.author === undefined || room.bindings === null ? undefined : bindClientIds(room.bindings, advances, from.author)),
+    authorize: ({ room, from, decoded }, advances) => {
+      if (from.author === undefined || room.bindings === null) return undefined;
+      return claimsAreOwn(decoded, from.author) ? bindClientIds(room.bindings, advances, from.author) : 'false_claim';
+    },
     mayWrite: ({ room, from }, clients) => {
       const { bindings } = room;
       if (from.author === undefined || bindings === null) return true;
@@ -77,6 +81,8 @@ function refusalError(doc: string, reason: GateRefusal): RelayError {
   switch (reason) {
     case 'client_id_taken':
       return new ClientIdTakenError(doc);
+    case 'false_claim':
+      return new ClientIdTakenError(doc, 'claims a client id for a user other than its writer');
     case 'empty_delete_range':
     case 'empty_struct':
     case 'self_reference':

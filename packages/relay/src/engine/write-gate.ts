@@ -14,7 +14,7 @@ export interface GateWrite<C> {
   readonly binds?: ReadonlyMap<number, string>;
 }
 
-export type GateRefusal = CorruptReason | 'held_limit' | 'held_timeout' | 'writer_left' | 'gap_filled_by_another' | 'client_id_taken';
+export type GateRefusal = CorruptReason | 'held_limit' | 'held_timeout' | 'writer_left' | 'gap_filled_by_another' | 'client_id_taken' | 'false_claim';
 
 export interface GateHandlers<C> {
   /** Updates that may be stored and forwarded, in the order they must be stored. */
@@ -27,9 +27,10 @@ export interface GateHandlers<C> {
   mayFill(filler: C, held: C): boolean;
   /**
    * Whether the writer of `context` may extend the client ids in `advances`: 'client_id_taken' when one belongs to
-   * someone else, otherwise the client ids it is the first to write with (bound to it from now on), or undefined.
+   * someone else, 'false_claim' when the update claims a client id for another user, otherwise the client ids it is
+   * the first to write with (bound to it from now on), or undefined.
    */
-  authorize(context: C, advances: ReadonlyMap<number, number>): 'client_id_taken' | ReadonlyMap<number, string> | undefined;
+  authorize(context: C, advances: ReadonlyMap<number, number>): 'client_id_taken' | 'false_claim' | ReadonlyMap<number, string> | undefined;
   /** Whether the writer of `context` may write with every one of `clients` (nothing is bound by asking). */
   mayWrite(context: C, clients: Iterable<number>): boolean;
 }
@@ -128,7 +129,7 @@ export class WriteGate<C> extends ClockTable {
   /** Admits an update the screen accepted, unless its writer may not extend its client ids; false when refused. */
   #admit(write: GateWrite<C>, advances: ReadonlyMap<number, number>, admitted: GateWrite<C>[]): boolean {
     const binds = this.handlers.authorize(write.context, advances);
-    if (binds === 'client_id_taken') {
+    if (binds === 'client_id_taken' || binds === 'false_claim') {
       this.handlers.refuse(write, binds);
       return false;
     }

@@ -13,7 +13,7 @@ import { StockSession } from '../sessions/stock-session.js';
 import type { Session, SessionContext } from '../sessions/wire-socket.js';
 import { HeartbeatWheel, type HeartbeatPeer } from './heartbeat.js';
 import { fireAt, TokenBucket } from './limits.js';
-import { httpRoutes } from './http-routes.js';
+import { httpRoutes, type ApiHandler } from './http-routes.js';
 import { pickProtocol, refuseUpgrade, stockDocumentName } from './upgrade.js';
 import { messageBytes, wireSocket, type WireSocketOptions } from './ws-socket.js';
 
@@ -33,6 +33,8 @@ export interface HttpHostOptions {
   /** WebSocket ping period; a socket that has not answered the previous ping is terminated. 0 disables. */
   readonly heartbeatMs?: number;
   readonly metrics?: RelayMetrics | null;
+  /** The task-level HTTP API (`/api/`), on the same port. */
+  readonly api?: ApiHandler | null;
 }
 
 const protocolLabel = (ws: WebSocket): string => (ws.protocol === PROTOCOL_V1 ? PROTOCOL_V1 : 'stock');

@@ -96,6 +96,14 @@ export class ConcordSession implements Session, RoomMember {
     if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) this.socket.send(fanOutFrame(`a${doc}`, update));
   }
 
+  receiveBindings(doc: string, bindings: ReadonlyMap<number, string>): void {
+    if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) this.#sendBindings(doc, bindings);
+  }
+
+  #sendBindings(doc: string, bindings: ReadonlyMap<number, string>): void {
+    if (bindings.size > 0) this.#send({ type: MessageType.Bindings, doc, bindings: [...bindings].map(([client, user]) => ({ client, user })) });
+  }
+
   async #subscribe(entries: readonly SubscribeEntry[]): Promise<void> {
     const joins = new Map<string, { entry: SubscribeEntry; view: Promise<RoomView> }>();
     for (const entry of entries) {
@@ -118,6 +126,8 @@ export class ConcordSession implements Session, RoomMember {
         ),
       ),
     );
+    // With authentication, each document's bindings go before its catch-up, so the claims in it are verified on arrival.
+    const bindings = this.author === undefined ? null : await this.#bindingsOf(settled);
     if (this.#closed) {
       for (const { entry, room } of settled) if (room !== null && !this.#docs.has(entry.doc)) this.context.engine.leave(entry.doc, this);
       return;
@@ -147,12 +157,25 @@ export class ConcordSession implements Session, RoomMember {
       activated.push({ doc: entry.doc, room, queue: state.phase === 'joining' ? state.queue : [] });
       this.#docs.set(entry.doc, { phase: 'active' });
     }
+    if (bindings !== null) for (const { doc } of activated) this.#sendBindings(doc, bindings.get(doc) ?? new Map());
     for (const frame of encodeSyncReplies(replies)) this.socket.send(frame);
     for (const { doc, room } of activated) {
       const awareness = room.awareness();
       if (awareness !== null) this.#send({ type: MessageType.Awareness, doc, update: awareness });
     }
     for (const { queue } of activated) for (const message of queue) this.#inbound(message);
+  }
+
+  /** The bindings of every document of a batch that loaded; a document whose bindings cannot be read gets none. */
+  async #bindingsOf(settled: readonly { entry: SubscribeEntry; room: RoomView | null }[]): Promise<Map<string, ReadonlyMap<number, string>>> {
+    const found = new Map<string, ReadonlyMap<number, string>>();
+    await Promise.all(
+      settled.map(async ({ entry, room }) => {
+        if (room === null) return;
+        found.set(entry.doc, await this.context.engine.clientBindings(entry.doc).catch(() => new Map<number, string>()));
+      }),
+    );
+    return found;
   }
 
   #unsubscribe(doc: string): void {

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../history/checkpoint.js';
 import type { AppendEntry, CompactionResult, DocumentStorage, MergeUpdates, PickQuarantine, QuarantinedUpdate } from './document-storage.js';
 
 /**
@@ -33,6 +34,14 @@ export class DelegatingStorage implements DocumentStorage {
 
   loadClientBindings(doc: string): Promise<Map<number, string>> {
     return this.inner.loadClientBindings(doc);
+  }
+
+  putCheckpoint(doc: string, checkpoint: Checkpoint, expired: readonly number[]): Promise<void> {
+    return this.inner.putCheckpoint(doc, checkpoint, expired);
+  }
+
+  listCheckpoints(doc: string): Promise<Checkpoint[]> {
+    return this.inner.listCheckpoints(doc);
   }
 
   listDocuments(): Promise<string[]> {

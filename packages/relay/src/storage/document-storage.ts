@@ -1,3 +1,5 @@
+import type { Checkpoint } from '../history/checkpoint.js';
+
 /**
  * The relay's storage seam: an append-only log of encoded Yjs updates per document.
  *
@@ -71,6 +73,13 @@ export interface DocumentStorage {
   releaseQuarantined(doc: string, id: number): Promise<boolean>;
   /** Which user each Yjs client id of `doc` belongs to (the `binds` of every update appended); empty when none. */
   loadClientBindings(doc: string): Promise<Map<number, string>>;
+  /**
+   * Stores a checkpoint of `doc` (what it was at `checkpoint.at`: see history/checkpoint.ts) and deletes the document's
+   * checkpoints taken at the times in `expired`, in one atomic write. A checkpoint at the same time replaces the other.
+   */
+  putCheckpoint(doc: string, checkpoint: Checkpoint, expired: readonly number[]): Promise<void>;
+  /** The checkpoints of `doc`, oldest first; `[]` when it has none. */
+  listCheckpoints(doc: string): Promise<Checkpoint[]>;
   /** Names of every document with at least one stored update, sorted by UTF-8 bytes. */
   listDocuments(): Promise<string[]>;
   /** Waits for writes in flight, then releases the database. Idempotent. */

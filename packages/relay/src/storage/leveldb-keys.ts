@@ -9,6 +9,8 @@
  *                                                 `seq` is the sequence number it had in the log
  *   'b' u32 BE(byteLength(doc)) utf8(doc) u64 BE(client) → utf8(user): the authenticated user a Yjs client id of the
  *                                                 document belongs to
+ *   'h' u32 BE(byteLength(doc)) utf8(doc)        → the document's checkpoints, each encoded against the one before
+ *                                                 (history/history-record.ts)
  *
  * The length prefix makes a document's keys a contiguous range that no other document's keys fall into (a bare
  * separator could occur inside a name), and the big-endian sequence number sorts its updates in append order.
@@ -20,6 +22,7 @@ const PREFIX_META = 0x6d; // 'm'
 const PREFIX_UPDATE = 0x75; // 'u'
 const PREFIX_QUARANTINE = 0x71; // 'q'
 const PREFIX_BINDING = 0x62; // 'b'
+const PREFIX_HISTORY = 0x68; // 'h'
 const SEQ_BYTES = 8;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -93,6 +96,11 @@ export function bindingKey(doc: string, client: number): Buffer {
 /** The inclusive key range of the client bindings of `doc`. */
 export function bindingRange(doc: string): { gte: Uint8Array; lte: Uint8Array } {
   return documentRange(documentPrefix(PREFIX_BINDING, doc));
+}
+
+/** The key of the record holding every checkpoint of `doc`. */
+export function checkpointKey(doc: string): Buffer {
+  return Buffer.from(documentPrefix(PREFIX_HISTORY, doc));
 }
 
 /** The sequence number (or client id) at the end of an update, quarantine or binding key. */

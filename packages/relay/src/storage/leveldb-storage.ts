@@ -14,6 +14,7 @@ import { closeDb, firstKeyOfEachGroup, openDb, readRange, writeBatch } from './l
 import {
   bindingKey,
   bindingRange,
+  checkpointKey,
   decodeSeq,
   docFromUpdateKey,
   encodeSeq,
@@ -28,6 +29,8 @@ import {
   updatesRange,
 } from './leveldb-keys.js';
 import { decodeQuarantineRecord, encodeQuarantineRecord } from './quarantine-record.js';
+import type { Checkpoint } from '../history/checkpoint.js';
+import { decodeHistory, encodeHistory } from '../history/history-record.js';
 
 /** Options of `LevelDbStorage`. */
 export interface LevelDbStorageOptions {
@@ -57,6 +60,8 @@ interface QueuedAppend {
 /** `DocumentStorage` on LevelDB through leveldown. Key layout: see `leveldb-keys.ts` and PROTOCOL.md. */
 export class LevelDbStorage implements DocumentStorage {
   readonly #db: LevelDown;
+  /** The write of each document's history record in progress (read, change, write: one at a time per document). */
+  readonly #historyWrites = new Map<string, Promise<void>>();
   readonly #sync: boolean;
   /** The last sequence number handed out. */
   #seq: number;
@@ -229,6 +234,39 @@ export class LevelDbStorage implements DocumentStorage {
       return new Map(entries.map((entry) => [seqOfKey(entry.key), entry.value.toString('utf8')]));
     } catch (error) {
       throw new StorageError(`cannot read the client bindings of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  async putCheckpoint(doc: string, checkpoint: Checkpoint, expired: readonly number[]): Promise<void> {
+    this.#assertOpen();
+    // Read, change, write the document's one history record: one writer per document at a time.
+    const previous = this.#historyWrites.get(doc) ?? Promise.resolve();
+    const write = previous.then(async () => {
+      const gone = new Set([...expired, checkpoint.at]);
+      const kept = (await this.listCheckpoints(doc)).filter((each) => !gone.has(each.at));
+      const checkpoints = [...kept, checkpoint].sort((a, b) => a.at - b.at);
+      await writeBatch(this.#db, [{ type: 'put', key: checkpointKey(doc), value: Buffer.from(encodeHistory(checkpoints)) }], this.#sync);
+    });
+    const settled = write.catch(() => undefined);
+    this.#historyWrites.set(doc, settled);
+    void settled.then(() => {
+      if (this.#historyWrites.get(doc) === settled) this.#historyWrites.delete(doc);
+    });
+    try {
+      await write;
+    } catch (error) {
+      throw new StorageError(`cannot store a checkpoint of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  async listCheckpoints(doc: string): Promise<Checkpoint[]> {
+    this.#assertOpen();
+    try {
+      const key = checkpointKey(doc);
+      const [entry] = await readRange(this.#db, { gte: key, lte: key });
+      return entry === undefined ? [] : decodeHistory(new Uint8Array(entry.value));
+    } catch (error) {
+      throw new StorageError(`cannot read the checkpoints of ${JSON.stringify(doc)}: ${describe(error)}`, { cause: error });
     }
   }
 

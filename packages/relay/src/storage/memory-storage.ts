@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../history/checkpoint.js';
 import { StorageClosedError } from '../errors.js';
 import {
   byUtf8,
@@ -17,6 +18,7 @@ export class MemoryStorage implements DocumentStorage {
   readonly #logs = new Map<string, Uint8Array[]>();
   readonly #quarantine: QuarantinedUpdate[] = [];
   readonly #bindings = new Map<string, Map<number, string>>();
+  readonly #checkpoints = new Map<string, Map<number, Checkpoint>>();
   #nextQuarantineId = 1;
   #closed = false;
 
@@ -94,6 +96,19 @@ export class MemoryStorage implements DocumentStorage {
     let bindings = this.#bindings.get(doc);
     if (bindings === undefined) this.#bindings.set(doc, (bindings = new Map<number, string>()));
     return bindings;
+  }
+
+  async putCheckpoint(doc: string, checkpoint: Checkpoint, expired: readonly number[]): Promise<void> {
+    await this.#turn();
+    let checkpoints = this.#checkpoints.get(doc);
+    if (checkpoints === undefined) this.#checkpoints.set(doc, (checkpoints = new Map<number, Checkpoint>()));
+    for (const at of expired) checkpoints.delete(at);
+    checkpoints.set(checkpoint.at, { ...checkpoint, snapshot: checkpoint.snapshot.slice(), by: [...checkpoint.by] });
+  }
+
+  async listCheckpoints(doc: string): Promise<Checkpoint[]> {
+    await this.#turn();
+    return [...(this.#checkpoints.get(doc)?.values() ?? [])].sort((a, b) => a.at - b.at);
   }
 
   async listDocuments(): Promise<string[]> {

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../history/checkpoint.js';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirectoryError, StorageClosedError, StorageError } from '../errors.js';
@@ -170,6 +171,16 @@ export class WriteAheadStorage implements DocumentStorage {
       await this.#flush();
       return this.#inner.releaseQuarantined(doc, id);
     });
+  }
+
+  putCheckpoint(doc: string, checkpoint: Checkpoint, expired: readonly number[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new StorageClosedError());
+    return this.#serial(() => this.#inner.putCheckpoint(doc, checkpoint, expired));
+  }
+
+  listCheckpoints(doc: string): Promise<Checkpoint[]> {
+    if (this.#closed) return Promise.reject(new StorageClosedError());
+    return this.#serial(() => this.#inner.listCheckpoints(doc));
   }
 
   loadClientBindings(doc: string): Promise<Map<number, string>> {

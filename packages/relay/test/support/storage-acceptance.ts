@@ -33,6 +33,31 @@ export function runDocumentStorageTests(name: string, factory: StorageFactory): 
       await factory.cleanup?.();
     });
 
+    it('stores checkpoints per document, oldest first, dropping the expired ones in the same write', async () => {
+      expect(await storage.listCheckpoints('list')).toEqual([]);
+      // Real snapshots: a document whose text grows and loses its first characters, one more at each time.
+      const writer = textUpdate('0123456789').doc;
+      const snapshots = new Map<number, Uint8Array>();
+      for (const time of [1_000, 2_000, 3_000, 5_000]) {
+        writer.getText('t').delete(0, 1);
+        writer.getText('t').insert(writer.getText('t').length, String(time));
+        snapshots.set(time, Y.encodeSnapshot(Y.snapshot(writer)));
+      }
+      const at = (time: number, ...by: string[]) => ({ at: time, snapshot: snapshots.get(time)!, by });
+      await storage.putCheckpoint('list', at(3_000, 'ann'), []);
+      await storage.putCheckpoint('list', at(1_000, 'bob'), []);
+      await storage.putCheckpoint('list/', at(2_000), []);
+      await storage.putCheckpoint('list', at(5_000, 'ann', 'bob'), [1_000]);
+      expect(await storage.listCheckpoints('list')).toEqual([at(3_000, 'ann'), at(5_000, 'ann', 'bob')]);
+      expect(await storage.listCheckpoints('list/')).toEqual([at(2_000)]);
+      if (factory.reopen) {
+        await storage.close();
+        storage = await factory.reopen();
+        open.push(storage);
+        expect(await storage.listCheckpoints('list')).toEqual([at(3_000, 'ann'), at(5_000, 'ann', 'bob')]);
+      }
+    });
+
     it('loads nothing for an unknown document', async () => {
       expect(await storage.loadUpdates('nope')).toEqual([]);
       expect(await storage.listDocuments()).toEqual([]);

@@ -23,6 +23,17 @@ export interface SnapshotRecord extends EncodedListSnapshot {
   readonly writer: string;
 }
 
+/**
+ * Opens the database, adopting a connection opened ahead (`opening`) when it is to this database at the current schema
+ * version; one at an older version (or to another database) is closed, and the database opened and upgraded here.
+ */
+export async function openOrAdopt(name: string, opening: PromiseLike<IDBDatabase | null> | undefined): Promise<IDBDatabase> {
+  const early = opening ? await Promise.resolve(opening).catch(() => null) : null;
+  if (early && early.name === name && early.version === SCHEMA_VERSION) return early;
+  early?.close();
+  return openSingleDatabase(name);
+}
+
 export function openSingleDatabase(name: string): Promise<IDBDatabase> {
   return openDatabase(name, SCHEMA_VERSION, (db) => {
     if (!db.objectStoreNames.contains(UPDATES)) db.createObjectStore(UPDATES, { autoIncrement: true }).createIndex(BY_DOC, 'doc');

@@ -30,6 +30,8 @@ const WHOLE_LIST_READ = 16;
  */
 export class Prefetcher {
   private readonly scopes = new Map<string, PrefetchedScope>();
+  /** Prefetches under way, by list: a metadata read of the list meanwhile is served from them. */
+  private readonly reading = new Map<string, Promise<PrefetchedList>>();
 
   constructor(
     private readonly context: SingleDatabaseContext,
@@ -47,7 +49,17 @@ export class Prefetcher {
    * transaction. Only while the caller loads the list: a task another tab creates later is read from the database when
    * bound, not taken as empty.
    */
-  async prefetch(listId: string): Promise<PrefetchedList> {
+  prefetch(listId: string): Promise<PrefetchedList> {
+    const reading = this.readList(listId);
+    this.reading.set(listId, reading);
+    const done = () => {
+      if (this.reading.get(listId) === reading) this.reading.delete(listId);
+    };
+    reading.then(done, done);
+    return reading;
+  }
+
+  private async readList(listId: string): Promise<PrefetchedList> {
     const db = await this.context.db();
     const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readonly');
     const [snapshot, keys, records, metaKeys, metaValues] = await Promise.all([
@@ -186,6 +198,12 @@ export class Prefetcher {
 
   /** One metadata entry: the `meta` store's value, else the one in the list's snapshot. */
   async readMeta(name: string, key: string): Promise<Uint8Array | undefined> {
+    // Read while the list is being prefetched (its undo history is read as it opens): the prefetch reads every entry
+    // of the list's metadata and its snapshot, so a second read of that snapshot (one large value) is not needed.
+    const reading = this.reading.get(listOf(name));
+    if (reading && (await reading.then(() => true, () => false)) && this.scopes.has(listOf(name))) {
+      return this.prefetched(name)?.meta.get(key)?.slice();
+    }
     const db = await this.context.db();
     const transaction = db.transaction([META, SNAPSHOTS], 'readonly');
     const [value, snapshot] = await Promise.all([

@@ -1,4 +1,5 @@
-import { Concord } from '../../store/concord.js';
+import type { FieldSpecs } from '../../model/schema/types.js';
+import { Concord, type ConcordOptions } from '../../store/concord.js';
 import type { TaskList } from '../../store/task-list.js';
 import { MemoryPersistence, MemoryPersistenceStore } from '../../persistence/memory-persistence.js';
 import { InMemoryRelay, InMemoryTransport } from '../../transport/in-memory.js';
@@ -25,9 +26,10 @@ export async function openReplica(
   userId: string,
   listId = 'shared',
   storage = new MemoryPersistenceStore(),
+  options: Pick<ConcordOptions<FieldSpecs>, 'schema' | 'now'> = {},
 ): Promise<Replica> {
   const transport = new InMemoryTransport(relay);
-  const concord = new Concord({ persistence: new MemoryPersistence(storage), transport, userId, syncTabs: false });
+  const concord = new Concord({ ...options, persistence: new MemoryPersistence(storage), transport, userId, syncTabs: false }) as unknown as Concord;
   const list = await concord.openList(listId);
   const replica = { concord, list, transport, storage };
   onRelay.set(relay, [...(onRelay.get(relay) ?? []), replica]);

@@ -51,11 +51,19 @@ export function runTransportAcceptance(name: string, setup: () => Promise<Transp
       a.add([{ name: 'acc/state', doc }]);
       await waitFor(() => a.documentState('acc/state')?.caughtUp === true);
       expect(events).toBeGreaterThan(0);
+      const caughtUpOnce = a.documentState('acc/state')?.confirmations ?? 0;
+      expect(caughtUpOnce).toBeGreaterThan(0);
       a.disconnect();
       doc.getText('title').insert(0, 'offline');
-      expect(a.documentState('acc/state')).toEqual({ caughtUp: false, pending: true });
+      expect(a.documentState('acc/state')).toMatchObject({ caughtUp: false, pending: true });
       a.connect();
       await waitFor(() => a.documentState('acc/state')?.caughtUp === true && a.documentState('acc/state')?.pending === false);
+      const uploaded = a.documentState('acc/state')?.confirmations ?? 0;
+      expect(uploaded).toBeGreaterThan(caughtUpOnce);
+      // A deletion moves no clock: the relay's acknowledgement of the frame carrying it is what moves the count.
+      doc.getText('title').delete(0, 3);
+      await waitFor(() => (a.documentState('acc/state')?.confirmations ?? 0) > uploaded);
+      expect(a.documentState('acc/state')).toMatchObject({ caughtUp: true, pending: false });
     });
 
     it('offline edits count as pending and are sent on connect', async () => {

@@ -1,7 +1,7 @@
 /** What page/main.js puts on `globalThis.bench` for run.js to drive. */
 export interface BenchApi {
   readonly adapter: string;
-  seed(tasks: number): Promise<{ ms: number }>;
+  seed(tasks: number): Promise<{ ms: number; bytesPerTask: number; fieldContentPerTask: number }>;
   open(tasks: number): Promise<{ ms: number; titled: number; loadedMs: number }>;
   edits(count: number): Promise<number[]>;
   listen(): void;

@@ -2,7 +2,7 @@
 // Over 300 lines: every measurement the benchmark makes inside the page, one method of `globalThis.bench` each.
 // The in-page half of the storage benchmark (see ../run.js): bundled by Vite, driven by Playwright through
 // `globalThis.bench`. The adapter comes from the URL: `?adapter=single` (SingleDatabasePersistence) or `?adapter=y-indexeddb`.
-import { Concord, IndexedDbPersistence, SingleDatabasePersistence } from '@concord/core';
+import { Concord, defineSchema, IndexedDbPersistence, SingleDatabasePersistence } from '@concord/core';
 import * as Y from 'yjs';
 
 /** @typedef {import('./bench-api.js').BenchApi} BenchApi */
@@ -11,6 +11,24 @@ import * as Y from 'yjs';
 
 const LIST = 'bench';
 const adapter = new URLSearchParams(location.search).get('adapter') ?? 'single';
+/** `?fields=1`: tasks carry five declared fields as well (core's `schema`), to measure what they cost. */
+const withFields = new URLSearchParams(location.search).get('fields') === '1';
+const schema = defineSchema({
+  fields: {
+    due: { type: 'date' },
+    assignee: { type: 'user' },
+    tags: { type: 'set' },
+    priority: { type: 'enum', values: ['low', 'medium', 'high'] },
+    estimate: { type: 'number' },
+  },
+});
+
+/** The five fields of task `i`, and their own content in bytes (UTF-8 strings, 8 per number). */
+function fieldsOf(/** @type {number} */ i) {
+  const values = { due: `2026-12-${String(1 + (i % 28)).padStart(2, '0')}`, assignee: `user${i % 7}`, tags: ['home', `t${i % 5}`], priority: ['low', 'medium', 'high'][i % 3] ?? 'low', estimate: i % 13 };
+  const content = [values.due, values.assignee, ...values.tags, values.priority].reduce((sum, text) => sum + new TextEncoder().encode(text).byteLength, 8);
+  return { values, content };
+}
 
 /** @type {Concord | null} */
 let concord = null;
@@ -19,7 +37,7 @@ let list = null;
 
 function newConcord() {
   const persistence = adapter === 'y-indexeddb' ? new IndexedDbPersistence() : new SingleDatabasePersistence();
-  return new Concord({ persistence, syncTabs: true, userId: 'bench' });
+  return new Concord({ persistence, syncTabs: true, userId: 'bench', ...(withFields && { schema }) });
 }
 
 function requireList() {
@@ -106,8 +124,11 @@ const bench = {
     const started = performance.now();
     const c = newConcord();
     const l = await c.openList(LIST);
+    let content = 0;
     for (let i = 0; i < tasks; i++) {
-      const id = l.create({ title: `Task ${i}`, description: `Description of task ${i}`, completed: false });
+      const fields = withFields ? fieldsOf(i) : { values: {}, content: 0 };
+      content += fields.content;
+      const id = l.create(/** @type {never} */ ({ title: `Task ${i}`, description: `Description of task ${i}`, completed: false, ...fields.values }));
       l.update(id, { title: `Task ${i}!` });
       l.update(id, { description: `Description of task ${i}, edited` });
       l.update(id, { completed: true });
@@ -117,8 +138,12 @@ const bench = {
       if (i % 50 === 49) await sleep(0);
     }
     await l.flush();
+    const ms = performance.now() - started;
+    // Each task document's encoded state: what a task costs, with the fields and without.
+    let encoded = 0;
+    for (const task of l.tasks()) encoded += Y.encodeStateAsUpdate(/** @type {Y.Doc} */ (l.text(task.id, 'title').doc)).byteLength;
     await c.close();
-    return { ms: performance.now() - started };
+    return { ms, bytesPerTask: encoded / tasks, fieldContentPerTask: content / tasks };
   },
 
   async open(tasks) {

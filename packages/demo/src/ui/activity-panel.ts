@@ -1,0 +1,190 @@
+import { isResolution, type ActivityEvent, type ListSyncStatus, type TaskId, type TaskList, type TextVersion } from '@concord/core';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { describeEvent, when } from './activity-text.js';
+
+const SEEN_KEY = 'concord:activity-seen:';
+
+/**
+ * "While you were away": after the list opens, and after each return online, the changes other people made and every
+ * resolution of a merge since this window last saw the feed, each resolution with its one-click action. While online
+ * and the panel is closed, others' changes are seen as they arrive, and a resolution arriving opens the panel.
+ */
+export class ActivityPanel extends LitElement {
+  private list: TaskList | null = null;
+  private me = '';
+  /** Offline (or just opened): what arrives on the next sync was made while this window was away. */
+  private away = true;
+  /** Whether the news was looked for since the list opened. */
+  private checked = false;
+  private open = false;
+  private items: ActivityEvent[] = [];
+  private readonly cleanups: Array<() => void> = [];
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  /** Follows `list` for the user named `me` (whose own changes are never news to them). */
+  follow(list: TaskList, me: string): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.list = list;
+    this.me = me;
+    const onChange = () => this.refresh();
+    const onStatus = (status: ListSyncStatus) => this.statusChanged(status);
+    list.on('change', onChange);
+    list.on('status', onStatus);
+    this.cleanups.push(() => list.off('change', onChange), () => list.off('status', onStatus));
+    // Working offline from the start: what the device holds already is the news.
+    void list.documentsLoaded.then(() => this.statusChanged(list.status));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+
+  private get seenKey(): string {
+    return `${SEEN_KEY}${this.list?.id ?? ''}:${this.me}`;
+  }
+
+  private get seen(): number {
+    return Number(localStorage.getItem(this.seenKey) ?? 0) || 0;
+  }
+
+  private statusChanged(status: ListSyncStatus): void {
+    if (status.state === 'offline') {
+      this.away = true;
+      // Opened offline: what the device holds that this window has not seen is the news.
+      if (!this.checked) this.show();
+    } else if (status.state === 'synced' && this.away) {
+      this.away = false;
+      this.show();
+    }
+  }
+
+  private news(): ActivityEvent[] {
+    const list = this.list;
+    if (!list) return [];
+    return list.activity({ since: this.seen }).filter((event) => isResolution(event) || event.by?.user !== this.me);
+  }
+
+  private show(): void {
+    this.checked = true;
+    this.items = this.news();
+    this.open = this.items.length > 0;
+    if (!this.open) this.markSeen();
+    this.requestUpdate();
+  }
+
+  private refresh(): void {
+    if (this.open) {
+      this.items = this.news();
+      this.requestUpdate();
+    } else if (!this.away) {
+      // Online, others' changes are seen as they arrive; a resolution (someone else's offline edits arriving) is not.
+      if (this.news().some(isResolution)) this.show();
+      else this.markSeen();
+    }
+  }
+
+  private markSeen(): void {
+    if (this.list) localStorage.setItem(this.seenKey, String(this.list.activityCursor));
+  }
+
+  private dismiss(): void {
+    this.markSeen();
+    this.open = false;
+    this.items = [];
+    this.requestUpdate();
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    if (!this.open || !this.list) return nothing;
+    return html`<section class="card activity-panel" data-testid="activity-panel" aria-labelledby="activity-heading">
+      <div class="activity-head">
+        <h2 id="activity-heading">While you were away</h2>
+        <button type="button" class="button button--small" data-testid="activity-dismiss" @click=${() => this.dismiss()}>Got it</button>
+      </div>
+      <ul class="activity-list">
+        ${this.items.map((event) => this.item(event, this.list!))}
+      </ul>
+    </section>`;
+  }
+
+  private item(event: ActivityEvent, list: TaskList): TemplateResult {
+    return html`<li class="activity-item ${isResolution(event) ? 'is-resolution' : ''}" data-testid="activity-item" data-kind=${event.kind} data-task-id=${event.taskId}>
+      <span class="activity-text">${describeEvent(event)}</span>
+      <span class="activity-when muted">${when(event.at)}${event.by && !event.by.verified ? ' · unverified' : ''}</span>
+      ${actions(event, list)}
+    </li>`;
+  }
+}
+
+/** The one-click action of a resolution, while it still applies. */
+function actions(event: ActivityEvent, list: TaskList): TemplateResult | typeof nothing {
+  const task = list.get(event.taskId);
+  if (!task) return nothing;
+  switch (event.kind) {
+    case 'text-conflict':
+      return html`<span class="activity-actions">
+        ${event.alternatives.map(
+          (alternative) =>
+            html`<span class="task-alternative" data-testid="task-alternative">“${alternative.text}”</span>
+              <button
+                type="button"
+                class="button button--small"
+                data-testid="task-alternative-pick"
+                aria-label="Use “${alternative.text}” as the ${event.field}"
+                @click=${() => pick(list, event.taskId, event.field, alternative)}
+              >
+                Use this
+              </button>`,
+        )}
+      </span>`;
+    case 'deleted-unseen-change':
+      return task.deleted
+        ? html`<button type="button" class="button button--small" data-testid="activity-restore" @click=${() => list.restore(event.taskId)}>
+            Restore${event.change === 'completed' ? ' (completed)' : ''}
+          </button>`
+        : nothing;
+    case 'move-superseded':
+      return !task.deleted && task.order !== event.lostOrder
+        ? html`<button type="button" class="button button--small" data-testid="activity-move-back" @click=${() => list.moveToOrder(event.taskId, event.lostOrder)}>
+            Move back
+          </button>`
+        : nothing;
+    default:
+      return nothing;
+  }
+}
+
+/** A list that keeps the alternatives of colliding text edits and shows one on request. */
+interface PicksAlternatives {
+  pickAlternative(taskId: TaskId, field: 'title' | 'description', id: string): void;
+}
+
+/** Shows an alternative: by its id where the list keeps alternatives, else by writing its text as an edit. */
+function pick(list: TaskList, taskId: TaskId, field: 'title' | 'description', alternative: TextVersion): void {
+  const picker = list as Partial<PicksAlternatives> & TaskList;
+  if (alternative.id !== undefined && typeof picker.pickAlternative === 'function') picker.pickAlternative(taskId, field, alternative.id);
+  else list.update(taskId, { [field]: alternative.text });
+}
+
+/** One task's history, oldest first (shown with its details). */
+export function taskHistory(list: TaskList, id: TaskId): TemplateResult {
+  const events = list.activity({ taskId: id });
+  return html`<details class="task-history" data-testid="task-history">
+    <summary>History (${events.length})</summary>
+    <ol>
+      ${events.map((event) => html`<li data-kind=${event.kind}>${describeEvent(event)} <span class="muted">· ${when(event.at)}</span></li>`)}
+    </ol>
+  </details>`;
+}
+
+customElements.define('activity-panel', ActivityPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'activity-panel': ActivityPanel;
+  }
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { RelayEngine } from '../engine/relay-engine.js';
+import { DocumentReader } from '../feed/document-reader.js';
+import { MemoryRecordStore, RecordFeedStore, type FeedStore } from '../feed/feed-store.js';
+import { LevelDbRecordStore } from '../feed/leveldb-records.js';
+import { ListFeeds } from '../feed/list-feeds.js';
+import type { DocumentStorage } from '../storage/document-storage.js';
+import type { ApiHandler } from '../host/http-routes.js';
+import { apiRoutes } from './api-routes.js';
+import { ListWriter } from './list-writer.js';
+import { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { WebhookStore } from '../webhooks/webhook-store.js';
+
+export interface RelayApi {
+  readonly handler: ApiHandler;
+  readonly feeds: ListFeeds;
+  readonly store: FeedStore;
+  close(): Promise<void>;
+}
+
+/** The feed's database: `feed/` in the data directory, or memory for a relay given a storage instead. */
+export async function openFeedStore(dataDir: string | null, fsync: boolean): Promise<FeedStore> {
+  if (dataDir === null) return new RecordFeedStore(new MemoryRecordStore());
+  const records = await LevelDbRecordStore.open(join(dataDir, 'feed'), { sync: fsync });
+  return new RecordFeedStore(records, () => records.close());
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Builds the HTTP API, the change feed and the webhooks' delivery over a running engine. */
+export async function startApi(options: {
+  readonly engine: RelayEngine;
+  readonly storage: DocumentStorage;
+  readonly store: FeedStore;
+  readonly logger: Logger;
+  readonly authSecret: string | null;
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
+  readonly maxBodyBytes: number;
+  readonly idleMs: number;
+  readonly webhookAllow: readonly string[];
+  readonly webhookRetryMs: number;
+}): Promise<RelayApi> {
+  const { engine, storage, store, logger } = options;
+  const feeds = await ListFeeds.open({
+    reader: new DocumentReader(engine, storage),
+    store,
+    logger,
+    idleMs: options.idleMs,
+    onDurable: (listener) => {
+      const persisted = (doc: string): void => listener(doc);
+      engine.on('updatePersisted', persisted);
+      return () => engine.off('updatePersisted', persisted);
+    },
+  });
+  const handler = apiRoutes({
+    feeds,
+    writer: new ListWriter(engine),
+    logger,
+    authSecret: options.authSecret,
+    rateLimit: options.rateLimit,
+    maxBodyBytes: options.maxBodyBytes,
+    version: VERSION,
+  });
+  const webhooks = new WebhookDispatcher({ hooks: new WebhookStore(store.records), feeds, store, logger, allow: options.webhookAllow, retryMs: options.webhookRetryMs });
+  await webhooks.start();
+  return {
+    handler,
+    feeds,
+    store,
+    close: async () => {
+      await webhooks.close();
+      await feeds.close();
+    },
+  };
+}

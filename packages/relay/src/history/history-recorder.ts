@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import { mergeUpdatesTree } from '../engine/merge-tree.js';
+import type { RelayEngine } from '../engine/relay-engine.js';
+import type { DocumentStorage } from '../storage/document-storage.js';
+import { clientsSince, expiredCheckpoints, snapshotOfUpdate, type Checkpoint } from './checkpoint.js';
+
+/** A document that changed gets a checkpoint at least this often while it keeps changing. */
+export const CHECKPOINT_EVERY_MS = 3_600_000;
+
+export interface HistoryRecorderOptions {
+  readonly storage: DocumentStorage;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** How often to look for documents whose last checkpoint is older than `CHECKPOINT_EVERY_MS`. */
+  readonly sweepMs?: number;
+}
+
+/**
+ * Keeps each document's history: a checkpoint (history/checkpoint.ts) of a document that changed when the relay compacts
+ * it, when its room unloads, and at least hourly while it keeps changing; older ones thinned out as they age
+ * (`HISTORY_RETENTION`). Works from storage and engine events, off the update path: a checkpoint reads the document's
+ * stored log once, merges it (usually one update after a compaction) and stores a few dozen bytes.
+ */
+export class HistoryRecorder {
+  /** Documents changed since their last checkpoint: when the first change since then was stored. */
+  readonly #changed = new Map<string, number>();
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #now: () => number;
+  readonly #sweep: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(
+    engine: RelayEngine,
+    private readonly options: HistoryRecorderOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+    engine.on('updatePersisted', (doc) => {
+      if (!this.#changed.has(doc)) this.#changed.set(doc, this.#now());
+    });
+    engine.on('compacted', (doc) => this.#checkpointIfChanged(doc));
+    engine.on('roomUnloaded', (doc) => this.#checkpointIfChanged(doc));
+    this.#sweep = setInterval(() => this.sweep(), options.sweepMs ?? 60_000);
+    this.#sweep.unref();
+  }
+
+  /** Checkpoints every document that changed and whose last checkpoint is older than `CHECKPOINT_EVERY_MS`. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [doc, since] of this.#changed) if (now - since >= CHECKPOINT_EVERY_MS) this.#checkpointIfChanged(doc);
+  }
+
+  /** Takes a checkpoint of `doc` now (resolves once stored). */
+  checkpoint(doc: string): Promise<void> {
+    const previous = this.#running.get(doc) ?? Promise.resolve();
+    this.#changed.delete(doc);
+    const run = previous.then(() => this.#take(doc)).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, doc }, 'history checkpoint failed');
+    });
+    this.#running.set(doc, run);
+    void run.then(() => {
+      if (this.#running.get(doc) === run) this.#running.delete(doc);
+    });
+    return run;
+  }
+
+  /** Checkpoints what changed since the last checkpoints, then stops. Before the storage closes. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweep);
+    for (const doc of [...this.#changed.keys()]) void this.checkpoint(doc);
+    await Promise.all(this.#running.values());
+  }
+
+  #checkpointIfChanged(doc: string): void {
+    if (this.#changed.has(doc) && !this.#closed) void this.checkpoint(doc);
+  }
+
+  async #take(doc: string): Promise<void> {
+    const { storage } = this.options;
+    const checkpoint = await takeCheckpoint(storage, doc, this.#now());
+    if (checkpoint === null) return;
+    const existing = await storage.listCheckpoints(doc);
+    const last = existing.at(-1);
+    if (last && sameBytes(last.snapshot, checkpoint.snapshot)) return;
+    const at = Math.max(checkpoint.at, (last?.at ?? 0) + 1);
+    const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
+    await storage.putCheckpoint(doc, { ...checkpoint, at, by: await writersSince(storage, doc, checkpoint.snapshot, last ?? null) }, expired);
+  }
+}
+
+/** A checkpoint of `doc` as its storage holds it now; null for a document with no stored update. */
+export async function takeCheckpoint(storage: DocumentStorage, doc: string, at: number): Promise<Checkpoint | null> {
+  const updates = await storage.loadUpdates(doc);
+  if (updates.length === 0) return null;
+  return { at, snapshot: snapshotOfUpdate(mergeUpdatesTree(updates)), by: [] };
+}
+
+/** The users bound to the client ids that wrote between `previous` and `snapshot`, sorted. */
+export async function writersSince(storage: DocumentStorage, doc: string, snapshot: Uint8Array, previous: Checkpoint | null): Promise<string[]> {
+  const clients = clientsSince(snapshot, previous?.snapshot ?? null);
+  if (clients.length === 0) return [];
+  const bindings = await storage.loadClientBindings(doc);
+  return [...new Set(clients.flatMap((client) => bindings.get(client) ?? []))].sort();
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
+}
