@@ -28,7 +28,7 @@ async function start(): Promise<void> {
   try {
     config = readConfig(location, localStorage, sessionStorage);
   } catch (error) {
-    app.showError(`${describe(error)} Open your lists from the Lists menu, or create one there.`);
+    app.showError(`${describe(error)} Check the link, or open ${location.origin}${location.pathname} for your lists.`);
     return;
   }
   // The address names the list; a share link's token leaves it (it is kept in this browser).
