@@ -1,6 +1,7 @@
 import './styles.css';
-import { Concord, IndexedDbPersistence, isValidId, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
-import { readConfig, type StorageChoice } from './config.js';
+import { Concord, IndexedDbPersistence, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
+import { canonicalSearch, readConfig, type PageConfig, type StorageChoice } from './config.js';
+import { tokenSubject } from './lists/list-access.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
 import { relayUrl } from './relay-url.js';
@@ -23,16 +24,27 @@ async function start(): Promise<void> {
   window.addEventListener('unhandledrejection', (event) => app.showError(`Unexpected error: ${describe(event.reason)}`));
   registerServiceWorker();
 
-  const config = readConfig(location, localStorage, sessionStorage);
-  if (!isValidId(config.listId)) {
-    app.showError(`“${config.listId}” is not a valid list id: use letters, digits, _ and - (at most 128).`);
+  let config: PageConfig;
+  try {
+    config = readConfig(location, localStorage, sessionStorage);
+  } catch (error) {
+    app.showError(`${describe(error)} Check the link, or open ${location.origin}${location.pathname} for your lists.`);
     return;
   }
+  // The address names the list; a share link's token leaves it (it is kept in this browser).
+  history.replaceState(history.state, '', canonicalSearch(location.search, config.listId) + location.hash);
   document.title = `${config.listId} · Concord`;
   const persistence = createPersistence(config.storage);
   // Connecting at once (unless this window chose "Work offline"): the handshake overlaps opening local storage, rather
   // than starting once the list is open.
-  const options = { url: relayUrl(location), connect: !config.workOffline, userId: config.user.name, persistence };
+  const options = {
+    url: relayUrl(location),
+    connect: !config.workOffline,
+    // With a token the relay holds this page to its `sub` as the author of what it writes.
+    userId: (config.token && tokenSubject(config.token)) || config.identity.name,
+    persistence,
+    ...(config.token && { token: config.token }),
+  };
   // The fixture page fixtures/schema-v1.html runs the demo as it was before its task fields (schema version 1).
   const previousSchema = document.documentElement.dataset['schemaVersion'] === '1';
   const concord = previousSchema ? new Concord(options) : (new Concord({ ...options, schema: demoSchema }) as unknown as Concord);

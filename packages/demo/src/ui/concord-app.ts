@@ -1,48 +1,68 @@
-import { Presence, type Concord, type ListSyncStatus, type Peer, type Task, type TaskId, type TaskList } from '@concord/core';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { colorFor, rememberName, rememberWorkOffline, type PageConfig } from '../config.js';
-import { trackEditing } from '../presence.js';
+// Over 300 lines: the page's one stateful element, wiring one list's session and the state each view reads; what
+// people do, what the page follows on a list and every view live in modules of their own (listed below).
+import type { Concord, Peer, Task, TaskId, TaskList } from '@concord/core';
+import { html, LitElement, nothing } from 'lit';
+import { rememberWorkOffline, type PageConfig } from '../config.js';
+import type { Identity } from '../identity/identity.js';
+import { bindToastUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
+import { RovingRows } from '../keyboard/roving-rows.js';
+import { ListAccess } from '../lists/list-access.js';
+import { RecentLists } from '../lists/recent-lists.js';
+import type { Member } from '../members/member-source.js';
 import './activity-panel.js';
+import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
-import { errorList, footer, toastView, topbar } from './chrome.js';
-import { emptyList, explainer, presenceBar, syncStatus, trashPanel } from './panels.js';
+import { filteredView } from './filtered-view.js';
+import { NO_FILTER, type FilterState } from './filters.js';
+import { ListActions } from './list-actions.js';
+import { listHeader, type ShareState } from './list-header.js';
+import { ListSession } from './list-session.js';
+import { membersPanel } from './members-panel.js';
+import { presenceBar, statusSection, trashPanel } from './panels.js';
 import { RenderPacing } from './render-pacing.js';
-import { StatusDisplay, type DisplayedStatus } from './status-display.js';
+import type { DisplayedStatus } from './status-display.js';
 import { TaskActions } from './task-actions.js';
-import { taskRow, type RowContext } from './task-row.js';
-import { allTags, filterBar, filteredTasks, isFiltering, members, newerVersionNotice, NO_FILTER, type FilterState } from './filters.js';
-import { hasDemoFields, localToday } from './task-fields.js';
+import type { RowContext } from './task-row.js';
+import { completedOpenPref, rememberCompletedOpen, taskSection } from './task-section.js';
 import { ToastController } from './toast-controller.js';
 import { describeStep, installUndoKeys } from './undo-keys.js';
+import { rememberWelcomed, welcome, welcomed } from './welcome.js';
 
 /**
  * The whole page. Light DOM (no shadow root): the `data-testid` hooks are reachable with plain `querySelector`, and
- * one stylesheet styles everything. State lives in plain fields; `requestUpdate()` re-renders. What people do to
- * tasks is in task-actions.ts, render pacing in render-pacing.ts, the views in chrome.ts, panels.ts and task-row.ts.
+ * one stylesheet styles everything. State lives in plain fields; `requestUpdate()` re-renders. What people do is in
+ * task-actions.ts and list-actions.ts; the views in list-header.ts, task-section.ts, task-row.ts, panels.ts,
+ * members-panel.ts, welcome.ts and chrome.ts.
  */
 export class ConcordApp extends LitElement {
   private config: PageConfig | null = null;
-  private list: TaskList | null = null;
   private concord: Concord | null = null;
-  private presence: Presence | null = null;
+  private session: ListSession | null = null;
   private actions: TaskActions | null = null;
+  private listActions: ListActions | null = null;
+  private readonly recent = new RecentLists(localStorage);
   private tasks: readonly Task[] = [];
   private trash: readonly Task[] = [];
   private status: DisplayedStatus = {
     status: { state: 'offline', pendingChanges: 0, unsavedTasks: 0, lastSyncedAt: null, firstSync: true, progress: { documentsTotal: 1, documentsSynced: 0 } },
     unreachable: false,
   };
-  private statusDisplay: StatusDisplay | null = null;
   private peers: Peer[] = [];
+  private memberList: readonly Member[] = [];
   private workOffline = false;
+  private sharing: ShareState | null = null;
+  private showWelcome = false;
+  private completedOpen = completedOpenPref(localStorage);
+  /** A touch screen (coarse pointer): no keyboard hints. */
+  private readonly touch = matchMedia('(pointer: coarse)').matches;
   private readonly expanded = new Set<TaskId>();
   private readonly toast = new ToastController(() => this.requestUpdate());
   private readonly pacing = new RenderPacing(() => this.requestUpdate());
+  private readonly rows = new RovingRows(this, '[data-testid="task"]', '[data-testid="task-handle"]');
+  private filters: FilterState = NO_FILTER;
   private errors: string[] = [];
   private announcement = '';
   private drag: DragReorder | null = null;
-  private filters: FilterState = NO_FILTER;
   private readonly cleanups: Array<() => void> = [];
   /** Called after the first render that shows the loaded list (for the render benchmark). */
   onListRendered: (() => void) | null = null;
@@ -56,90 +76,113 @@ export class ConcordApp extends LitElement {
     return this;
   }
 
-  /** Shows a list: subscribes to its tasks, status, errors and presence. */
+  /** Shows a list: follows its tasks, name, status, presence and members (list-session.ts). */
   attach(config: PageConfig, list: TaskList, concord: Concord): void {
     this.config = config;
-    this.list = list;
     this.concord = concord;
     this.workOffline = config.workOffline;
-    this.presence = new Presence(list.awareness);
-    this.presence.setUser(config.user);
-    this.presence.setEditing(null);
+    this.showWelcome = config.firstVisit && !welcomed(localStorage);
+    const session = new ListSession(list, config.identity, this, {
+      tasks: (tasks, trash) => {
+        this.tasks = tasks;
+        this.trash = trash;
+        this.pacing.schedule(!this.hasUpdated);
+      },
+      peers: (peers) => this.changed(() => (this.peers = peers)),
+      members: (memberList) => this.changed(() => (this.memberList = memberList)),
+      name: () => this.showName(),
+      status: (status) => this.changed(() => (this.status = status)),
+      announce: (message) => this.announce(message),
+      error: (message) => this.showError(message),
+    });
+    this.session = session;
+    if (config.newListName && !session.name.value) session.name.set(config.newListName);
+    const wrote = () => session.wrote();
     this.actions = new TaskActions({
       root: this,
       list,
       toast: this.toast,
+      rows: this.rows,
       tasks: () => this.tasks,
       announce: (message) => this.announce(message),
       showError: (message) => this.showError(message),
       rendered: () => this.updateComplete,
       forget: (id) => this.expanded.delete(id),
+      wrote,
     });
-    this.statusDisplay = new StatusDisplay(list.status, (shown) => {
-      this.status = shown;
-      this.requestUpdate();
+    this.listActions = new ListActions({
+      concord,
+      list,
+      name: session.name,
+      recent: this.recent,
+      access: new ListAccess(localStorage),
+      location,
+      navigate: (url) => location.assign(url),
+      setSharing: (sharing) => this.changed(() => (this.sharing = sharing)),
+      announce: (message) => this.announce(message),
+      showError: (message) => this.showError(message),
+      wrote,
     });
-    this.status = this.statusDisplay.current;
-    this.cleanups.push(
-      list.subscribe((tasks) => {
-        this.tasks = tasks;
-        this.trash = list.trash();
-        this.pacing.schedule(!this.hasUpdated);
-      }),
-      this.presence.onChange(() => {
-        this.peers = this.presence?.peers() ?? [];
-        this.requestUpdate();
-      }),
-    );
-    const onStatus = (status: ListSyncStatus) => this.statusDisplay?.update(status);
-    const onError = (error: Error) => this.showError(error.message);
     const onNewer = () => this.requestUpdate();
-    list.on('status', onStatus);
-    list.on('error', onError);
     list.on('newerSchema', onNewer);
-    this.cleanups.push(() => list.off('status', onStatus), () => list.off('error', onError), () => list.off('newerSchema', onNewer), () => this.statusDisplay?.destroy());
-    this.cleanups.push(trackEditing(this, this.presence));
-    this.cleanups.push(installUndoKeys(window, () => this.list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })));
-    this.peers = this.presence.peers();
-    this.requestUpdate();
-    void this.updateComplete.then(() => this.querySelector('activity-panel')?.follow(list, config.user.name));
+    this.cleanups.push(
+      () => session.destroy(),
+      () => list.off('newerSchema', onNewer),
+      // The toast's Undo first (a delete, a whole clear), else the list's undo stack (undo-keys.ts).
+      bindToastUndo(window, this.toast),
+      installUndoKeys(window, () => list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })),
+    );
+    this.status = session.statusDisplay.current;
+    this.peers = session.presence.peers();
+    this.memberList = session.members.members();
+    this.showName();
+    // After the render showName asked for: the panel is in the page then.
+    void this.updateComplete.then(() => this.querySelector('activity-panel')?.follow(list, config.identity.name));
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
   setPresent(present: boolean): void {
-    if (!this.list || !this.presence || !this.config) return;
-    if (!present) this.presence.leave();
-    else {
-      this.presence.setUser(this.config.user);
-      this.presence.setEditing(null);
-    }
+    this.session?.setPresent(present);
+  }
+
+  private showName(): void {
+    const session = this.session;
+    if (!session) return;
+    this.recent.opened(session.list.id, session.name.value);
+    document.title = `${session.name.display()} · Concord`;
+    this.requestUpdate();
+  }
+
+  /** Changes some of the page's state, then renders. */
+  private changed(apply: () => void): void {
+    apply();
+    this.requestUpdate();
   }
 
   /** A failure to show until dismissed (role=alert). */
   showError(message: string): void {
-    this.errors = [...this.errors.filter((existing) => existing !== message), message].slice(-3);
-    this.requestUpdate();
+    this.changed(() => (this.errors = [...this.errors.filter((existing) => existing !== message), message].slice(-3)));
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.drag?.destroy();
+    this.rows.destroy();
     this.toast.destroy();
     this.pacing.destroy();
   }
 
-  protected override updated(_changed: PropertyValues): void {
+  protected override updated(): void {
     const container = this.querySelector<HTMLElement>('ul.tasks');
     if (container && !this.drag) {
       this.drag = new DragReorder(container, '.handle', (id, afterId) => this.actions?.move(id as TaskId, afterId as TaskId | null));
     }
-    if (!this.list) return;
-    if (this.onListRendered) {
-      const done = this.onListRendered;
-      this.onListRendered = null;
-      done();
-    }
+    if (!this.session) return;
+    this.rows.apply();
+    const done = this.onListRendered;
+    this.onListRendered = null;
+    done?.();
     this.pacing.rendered(this.tasks.length);
   }
 
@@ -150,105 +193,122 @@ export class ConcordApp extends LitElement {
   };
 
   protected override render() {
-    const config = this.config;
-    const list = this.list;
+    const { config, actions, listActions } = this;
+    const list = this.session?.list;
+    const listName = this.session?.name;
     const offline = this.status.status.state === 'offline';
-    const actions = this.actions;
-    const rows: RowContext | null = list && actions && {
+    const header = listHeader({
+      listId: list?.id ?? config?.listId,
+      listName: listName?.display() ?? config?.listId ?? 'Concord',
+      recent: this.recent.all(),
+      workOffline: this.workOffline,
+      canConnect: this.concord?.transport != null,
+      sharing: this.sharing,
+      rename: (name) => listActions?.rename(name),
+      create: (name) => void listActions?.create(name),
+      leave: () => listActions?.leave(),
+      share: (mode) => void listActions?.share(mode),
+      closeShare: () => this.changed(() => (this.sharing = null)),
+      setWorkOffline: (value) => this.setWorkOffline(value),
+    });
+    const status = statusSection(this.status, this.concord !== null && !this.concord.transport, this.workOffline);
+    if (!list || !config || !actions) {
+      return html`<div class="scroller">
+          ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
+          <main class="card"><p class="muted" data-testid="loading">${this.errors.length ? 'Could not open the list.' : 'Opening the list…'}</p></main>
+        </div>
+        ${toastView(null, null)}`;
+    }
+    const setFilters = (filters: FilterState) => this.changed(() => (this.filters = filters));
+    const { fields, shown, header: filters } = filteredView(list, this.tasks, this.peers, config.identity.name, this.filters, setFilters, (message) => this.showError(message));
+    const rows: RowContext = {
       list,
+      fields,
       expanded: this.expanded,
-      editors: this.editorsByTask(),
+      editors: this.session?.editors(offline) ?? new Map(),
       toggleExpanded: this.toggleExpanded,
       remove: (id) => actions.delete(id),
       step: (id, by, focused) => actions.step(id, by, focused),
-      fields: config && hasDemoFields(list) ? { list: list as never, members: members(this.tasks, this.peers.map((peer) => peer.user.name), config.user.name), today: localToday(), refused: (error) => this.showError(String((error as Error).message)) } : null,
+      titleKeyDown: (event, task) => actions.titleKeyDown(event, task),
+      touch: this.touch,
     };
-    const shown = list && config && rows?.fields && isFiltering(this.filters) ? filteredTasks(list, this.filters, config.user.name, rows.fields.today) : this.tasks;
-    return html`
-      ${topbar(config?.listId, this.workOffline, this.concord?.transport != null, (offline) => this.setWorkOffline(offline))}
-      <div class="statusbar">${syncStatus(this.status.status, this.status.unreachable)}${this.concord && !this.concord.transport ? html`<span class="muted">local only</span>` : nothing}</div>
-      ${errorList(this.errors, (message) => this.dismissError(message))}
-      ${list && config && rows && actions
-        ? html`${presenceBar(this.peers, offline, this.tasks, (name) => this.rename(name))}
-            <activity-panel></activity-panel>
-            <main class="card">
-              ${newerVersionNotice(list)}
-              ${rows.fields ? filterBar(this.filters, allTags(this.tasks), shown.length, this.tasks.length, (filters) => this.setFilters(filters)) : nothing}
-              <form class="new-task" @submit=${(event: Event) => this.create(event)}>
-                <label class="visually-hidden" for="new-task">New task</label>
-                <input id="new-task" data-testid="new-task-input" placeholder="Add a task and press Enter" autocomplete="off" maxlength="500" />
-                <button type="submit" class="button button--primary">Add</button>
-              </form>
-              <ul class="tasks" aria-label="Tasks" data-testid="task-list">
-                ${repeat(
-                  this.pacing.visible(shown),
-                  (task) => task.id,
-                  (task, index) => taskRow(task, index, shown.length, rows),
-                )}
-              </ul>
-              ${this.tasks.length === 0 ? emptyList(this.status.status) : nothing}
-              <p class="hint muted">Alt+↑/↓ moves the focused task. Esc leaves a title.</p>
-            </main>
-            ${trashPanel(this.trash, (id) => actions.restore(id), (id) => void actions.purge(id))}
-            ${explainer(config.listId, this.secondWindowHref(config))}`
-        : html`<main class="card"><p class="muted" data-testid="loading">${this.errors.length ? 'Could not open the list.' : 'Opening the list…'}</p></main>`}
-      ${footer()} ${toastView(this.toast.current)}
-      <div class="visually-hidden" aria-live="assertive">${this.announcement}</div>
-    `;
-  }
-
-  private editorsCache: { peers: Peer[]; map: ReadonlyMap<TaskId, readonly Peer[]> } | null = null;
-  private editorsByTask(): ReadonlyMap<TaskId, readonly Peer[]> {
-    if (this.editorsCache?.peers === this.peers) return this.editorsCache.map;
-    const map = this.status.status.state !== 'offline' && this.presence ? this.presence.editorsByTask() : new Map<TaskId, Peer[]>();
-    this.editorsCache = { peers: this.peers, map };
-    return map;
-  }
-
-  private create(event: Event): void {
-    event.preventDefault();
-    const input = this.querySelector<HTMLInputElement>('#new-task');
-    const title = input?.value.trim();
-    if (!input || !title || !this.actions) return;
-    this.actions.create(title);
-    input.value = '';
-  }
-
-  private setFilters(filters: FilterState): void {
-    this.filters = filters;
-    this.requestUpdate();
+    const open = shown.filter((task) => !task.completed);
+    const completed = shown.filter((task) => task.completed);
+    return html`<div class="scroller">
+        ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
+        ${this.showWelcome
+          ? welcome({
+              identity: config.identity,
+              listName: listName?.display() ?? list.id,
+              listId: list.id,
+              setName: (name) => this.setIdentity({ name }),
+              setColor: (color) => this.setIdentity({ color }),
+              dismiss: () => this.dismissWelcome(),
+            })
+          : nothing}
+        ${presenceBar(this.peers, offline, this.tasks, (name) => this.setIdentity({ name }))}
+        <activity-panel></activity-panel>
+        ${taskSection(
+          {
+            header: filters,
+            all: this.tasks.length,
+            open,
+            completed,
+            status: this.status.status,
+            visible: (tasks) => this.pacing.visible(tasks),
+            completedOpen: this.completedOpen,
+            setCompletedOpen: (value) => this.setCompletedOpen(value),
+            create: (title) => actions.create(title),
+            clearCompleted: () => actions.clearCompleted(),
+          },
+          rows,
+        )}
+        ${membersPanel(this.memberList, offline)}
+        <aside class="trash-region" aria-label="Trash">${trashPanel(this.trash, (id) => actions.restore(id), (id) => void actions.purge(id))}</aside>
+        ${footer(() => this.setWelcome(true))}
+        <div class="visually-hidden" aria-live="polite" data-testid="announcer">${this.announcement}</div>
+      </div>
+      ${toastView(this.toast.current, this.touch ? null : undoKeyLabel())}`;
   }
 
   private setWorkOffline(offline: boolean): void {
     this.workOffline = offline;
-    if (this.config) rememberWorkOffline(sessionStorage, offline);
+    rememberWorkOffline(sessionStorage, offline);
     if (offline) this.concord?.disconnect();
     else this.concord?.connect();
     this.requestUpdate();
   }
 
-  private rename(name: string): void {
-    const trimmed = name.trim().slice(0, 40);
-    if (!trimmed || !this.presence) return;
-    rememberName(localStorage, trimmed);
-    const user = { name: trimmed, color: colorFor(trimmed) };
-    if (this.config) this.config = { ...this.config, user };
-    this.presence.setUser(user);
+  private setIdentity(change: Partial<Pick<Identity, 'name' | 'color'>>): void {
+    const identity = this.session?.changeIdentity(change);
+    if (identity && this.config) this.config = { ...this.config, identity };
+    this.requestUpdate();
   }
 
-  private secondWindowHref(config: PageConfig): string {
-    const params = new URLSearchParams({ list: config.listId, user: config.user.name === 'Second window' ? 'Third window' : 'Second window' });
-    return `?${params.toString()}`;
+  private dismissWelcome(): void {
+    rememberWelcomed(localStorage);
+    this.setWelcome(false);
+  }
+
+  /** Shows (scrolled to) or hides the first-visit view; hidden, focus goes to the new-task field. */
+  private setWelcome(shown: boolean): void {
+    this.changed(() => (this.showWelcome = shown));
+    void this.updateComplete.then(() => (shown ? this.querySelector('#welcome-heading')?.scrollIntoView() : this.querySelector<HTMLElement>('#new-task')?.focus()));
+  }
+
+  private setCompletedOpen(open: boolean): void {
+    if (open === this.completedOpen) return;
+    this.completedOpen = open;
+    rememberCompletedOpen(localStorage, open);
+    this.requestUpdate();
   }
 
   private dismissError(message: string): void {
-    this.errors = this.errors.filter((existing) => existing !== message);
-    this.requestUpdate();
+    this.changed(() => (this.errors = this.errors.filter((existing) => existing !== message)));
   }
 
   private announce(message: string): void {
-    this.announcement = message;
-    this.requestUpdate();
+    this.changed(() => (this.announcement = message));
   }
 }
 

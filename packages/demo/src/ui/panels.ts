@@ -1,6 +1,7 @@
 import type { ListSyncStatus, Peer, SyncStatus, Task, TaskId } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { initials } from '../config.js';
+import type { DisplayedStatus } from './status-display.js';
 import { label } from './task-row.js';
 
 const STATE_HINT: Record<SyncStatus['state'], string> = {
@@ -50,6 +51,29 @@ function thousands(value: number): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** The connection region: sync status, "local only" without a relay, and what being offline means. */
+export function statusSection(shown: DisplayedStatus, localOnly: boolean, workOffline: boolean): TemplateResult {
+  return html`<section class="statusbar" aria-label="Connection">
+    ${syncStatus(shown.status, shown.unreachable)}${localOnly ? html`<span class="muted">local only</span>` : nothing}
+    ${connectionNote(shown.status.state, workOffline)}
+  </section>`;
+}
+
+/**
+ * What being offline means, in words that tell a lost network ("Offline — no connection") from a choice ("Working
+ * offline"), and what happens to edits in each case.
+ */
+export function connectionNote(state: SyncStatus['state'], workOffline: boolean): TemplateResult | typeof nothing {
+  if (state !== 'offline') return nothing;
+  return workOffline
+    ? html`<p class="connection-note" data-testid="connection-note" data-reason="chosen">
+        <strong>Working offline.</strong> You switched the connection off: your edits are kept on this device and sent when you switch it back on.
+      </p>`
+    : html`<p class="connection-note" data-testid="connection-note" data-reason="network">
+        <strong>Offline — no connection.</strong> Your edits are kept on this device and sent as soon as the connection is back.
+      </p>`;
+}
+
 /** What an empty list says: a list this device never synced is not an empty list. */
 export function emptyList(status: ListSyncStatus): TemplateResult {
   if (!status.firstSync) return html`<p class="empty muted" data-testid="empty">No tasks yet. Add one above.</p>`;
@@ -95,7 +119,7 @@ export function presenceBar(peers: readonly Peer[], offline: boolean, tasks: rea
       )}
     </ul>
     <p class="presence-summary">
-      ${offline ? 'Working offline: others are hidden until you reconnect.' : others === 0 ? 'Nobody else here yet.' : `${others} other${others > 1 ? 's' : ''} online.`}
+      ${offline ? 'Others show once you are connected again.' : others === 0 ? 'Nobody else online right now.' : `${others} other${others > 1 ? 's' : ''} online.`}
     </p>
   </section>`;
 }
@@ -121,23 +145,5 @@ export function trashPanel(trash: readonly Task[], restore: (id: TaskId) => void
             </li>`,
           )}
         </ul>`}
-  </details>`;
-}
-
-export function explainer(listId: string, secondWindowHref: string): TemplateResult {
-  return html`<details class="panel explainer" data-testid="merge-explainer" open>
-    <summary>What this demo shows</summary>
-    <ol>
-      <li>Open <a href=${secondWindowHref} target="_blank" rel="noopener">this list in a second window</a> as another person.</li>
-      <li>Switch on <strong>Work offline</strong> in both windows.</li>
-      <li>Type in the same title in both, complete a task in one and delete it in the other, add tasks in both.</li>
-      <li>Switch back online: both windows end with the same list “${listId}”, with no conflict dialog.</li>
-    </ol>
-    <p>
-      Every task is a Yjs document (a CRDT): titles merge letter by letter, a delete wins over a concurrent edit (restore
-      the task from the trash and the edit is back), and concurrent new tasks all keep their place. Changes are stored
-      in this browser first, so a reload with no network still shows them; “changes waiting” counts documents the relay
-      has not yet confirmed it stored.
-    </p>
   </details>`;
 }

@@ -16,6 +16,10 @@ export interface RowContext {
   remove(id: TaskId): void;
   /** Moves a task one place up (-1) or down (+1), keeping focus where it was. */
   step(id: TaskId, by: -1 | 1, focused: Element | null): void;
+  /** Keys in a title that act on the list (Enter: a new task below; Backspace in an empty title: delete it). */
+  titleKeyDown(event: KeyboardEvent, task: Task): void;
+  /** A touch screen: no keyboard hints. */
+  readonly touch: boolean;
   /** The app's task fields (due, assignee, priority, tags); null when the list's schema has none. */
   readonly fields: FieldsContext | null;
 }
@@ -24,7 +28,10 @@ export function label(task: Pick<Task, 'title'>): string {
   return task.title.trim() || 'Untitled task';
 }
 
-/** One task: handle, checkbox, collaborative title, editors, details and delete; the description when expanded. */
+/**
+ * One task: handle, checkbox, collaborative title (a text area that wraps long titles), editors, details and delete;
+ * the description when expanded. The page keeps only the active row's controls in the Tab order (roving-rows.ts).
+ */
 export function taskRow(task: Task, index: number, count: number, ctx: RowContext): TemplateResult {
   const name = label(task);
   const expanded = ctx.expanded.has(task.id);
@@ -49,8 +56,8 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         type="button"
         class="icon-button handle"
         data-testid="task-handle"
-        aria-label="Reorder “${name}”, position ${index + 1} of ${count}. Drag, or press Arrow Up or Down."
-        title="Drag to reorder (or Alt+↑/↓)"
+        aria-label="Reorder “${name}”, position ${index + 1} of ${count}.${ctx.touch ? ' Drag to move.' : ' Drag, or press Arrow Up or Down.'}"
+        title=${ctx.touch ? 'Drag to reorder' : 'Drag to reorder (or Alt+↑/↓)'}
       >
         <span class="icon icon-grip" aria-hidden="true"></span>
       </button>
@@ -62,16 +69,17 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         .checked=${live(task.completed)}
         @change=${(event: Event) => ctx.list.update(task.id, { completed: (event.target as HTMLInputElement).checked })}
       />
-      <input
+      <textarea
         class="title"
         data-testid="task-title"
+        rows="1"
         aria-label="Title of task ${index + 1}"
         placeholder="Untitled task"
         autocomplete="off"
         spellcheck="false"
         ${bindText(ctx.list, task.id, 'title', task.title)}
-        @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.target as HTMLElement).blur()}
-      />
+        @keydown=${(event: KeyboardEvent) => ctx.titleKeyDown(event, task)}
+      ></textarea>
       ${editors.length
         ? html`<span class="editors" data-testid="task-editors">
             ${editors.map(

@@ -21,6 +21,15 @@ export class ToastController {
     this.changed();
   }
 
+  /** Runs the toast's undo, if it has one (Ctrl/Cmd+Z), and dismisses it; false when there was nothing to undo. */
+  undo(): boolean {
+    const undo = this.toast?.undo;
+    if (!undo) return false;
+    this.dismiss();
+    undo();
+    return true;
+  }
+
   dismiss(): void {
     clearTimeout(this.timer);
     if (this.toast === null) return;

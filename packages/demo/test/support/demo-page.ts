@@ -37,6 +37,44 @@ export async function openDemo(context: BrowserContext, baseUrl: string, list: s
   return page;
 }
 
+/** Opens an address the app produced (a share link, say), with no `?user=`: the page's own identity. */
+export async function openUrl(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  errorsByPage.set(page, errors);
+  await page.goto(url);
+  await page.getByTestId('new-task-input').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** The list name the page shows (its h1). */
+export async function listName(page: Page): Promise<string> {
+  return ((await page.getByTestId('list-name').textContent()) ?? '').trim();
+}
+
+/** Presses Share and reads the link it made. */
+export async function shareUrl(page: Page): Promise<string> {
+  await page.getByTestId('share-link').click();
+  return until(async () => {
+    const value = await page.getByTestId('share-url').inputValue();
+    return value.startsWith('http') ? value : undefined;
+  }, 'a share link');
+}
+
+/** Creates a list from the switcher, as a person would: open it, type a name, press Enter; resolves on the new list. */
+export async function createList(page: Page, name: string): Promise<void> {
+  await page.getByTestId('list-switcher').click();
+  await page.getByTestId('list-create').fill(name);
+  await Promise.all([page.waitForURL((url) => url.searchParams.get('list')?.startsWith(slugOf(name)) === true), page.getByTestId('list-create').press('Enter')]);
+  await page.getByTestId('new-task-input').waitFor();
+  await until(async () => (await listName(page)) === name, `the list name "${name}"`);
+}
+
+function slugOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
 export function pageErrors(page: Page): readonly string[] {
   return errorsByPage.get(page) ?? [];
 }

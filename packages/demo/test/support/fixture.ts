@@ -12,11 +12,11 @@ export interface Fixture {
 }
 
 /** The real relay serving the built demo, and a headless Chromium. Fails with a hint when the demo is not built. */
-export async function startFixture(): Promise<Fixture> {
+export async function startFixture(relayArgs: readonly string[] = []): Promise<Fixture> {
   if (!existsSync(join(DEMO_DIR, 'dist', 'index.html'))) {
     throw new Error('packages/demo/dist is missing: run `pnpm build` (root) or `pnpm --filter @concord/demo build` first');
   }
-  const relay = await startRelay();
+  const relay = await startRelay({ args: relayArgs });
   let browser: Browser;
   try {
     ({ browser } = await launchBrowser());
@@ -38,11 +38,11 @@ export async function startFixture(): Promise<Fixture> {
  * For a test file (call it inside its describe): the fixture and one browser context per entry of `contexts` (a separate
  * user each: own storage, own service worker), started before the file's own hooks and tests, closed after them.
  */
-export function useFixture(contexts: readonly BrowserContextOptions[] = [{}]): { readonly baseUrl: string; readonly contexts: readonly BrowserContext[] } {
+export function useFixture(contexts: readonly BrowserContextOptions[] = [{}], relayArgs: readonly string[] = []): { readonly baseUrl: string; readonly contexts: readonly BrowserContext[] } {
   let fixture: Fixture | undefined;
   let opened: BrowserContext[] = [];
   beforeAll(async () => {
-    fixture = await startFixture();
+    fixture = await startFixture(relayArgs);
     const { browser } = fixture;
     opened = await Promise.all(contexts.map((options) => browser.newContext(options)));
   });

@@ -13,9 +13,9 @@ export interface RunningRelay {
 }
 
 /** The real relay binary on a free loopback port, serving the built demo, with a throwaway LevelDB directory. */
-export async function startRelay(options: { staticDir?: string } = {}): Promise<RunningRelay> {
+export async function startRelay(options: { staticDir?: string; args?: readonly string[] } = {}): Promise<RunningRelay> {
   const data = await tempDir();
-  const relay = await startRelayProcess(['--data', data.path, '--static', options.staticDir ?? join(DEMO_DIR, 'dist')], { timeoutMs: 15_000 }).catch(
+  const relay = await startRelayProcess(['--data', data.path, '--static', options.staticDir ?? join(DEMO_DIR, 'dist'), ...(options.args ?? [])], { timeoutMs: 15_000 }).catch(
     async (error: unknown) => {
       await data.remove();
       throw error;

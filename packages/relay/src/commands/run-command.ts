@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MAX_SHARE_TTL_SECONDS, newShareSub } from '../auth/share-links.js';
 import { createToken, parseTtl } from '../auth/tokens.js';
 import { RelayError } from '../errors.js';
 import { historyCommand, restoreCommand } from './history-commands.js';
@@ -8,7 +9,7 @@ import { webhookAddCommand, webhookListCommand, webhookLogCommand, webhookRemove
 import { quarantineExportCommand, quarantineListCommand, quarantineReleaseCommand, verifyCommand, VerifyFailedError } from './verify-commands.js';
 
 /** Subcommands of `concord-relay`; anything else starts the relay. */
-export const DATA_COMMANDS = ['token', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine', 'history', 'restore', 'webhooks'] as const;
+export const DATA_COMMANDS = ['token', 'share', 'export', 'import', 'inspect', 'compact', 'verify', 'quarantine', 'history', 'restore', 'webhooks'] as const;
 type Command = (typeof DATA_COMMANDS)[number];
 
 /** A usage or data-directory problem: one line on stderr, exit 2. */
@@ -16,6 +17,7 @@ export class CommandError extends Error {}
 
 const USAGE: Readonly<Record<Command, string>> = {
   token: 'concord-relay token --secret S --list L [--list L2 | --list "*"] [--ro] [--ttl 1h] [--sub name]',
+  share: 'concord-relay share --secret S --list L --url http://HOST:PORT/ [--ro] [--ttl 7d]',
   export: 'concord-relay export <doc> [--data dir] [--out file]',
   import: 'concord-relay import <doc> [--data dir] [--in file]',
   inspect: 'concord-relay inspect [--data dir] [--json]',
@@ -111,6 +113,24 @@ async function run(command: Command, argv: readonly string[], env: Readonly<Reco
       output.out(`${token}\n`);
       return;
     }
+    case 'share': {
+      noPositionals();
+      const secret = values.secret ?? env.CONCORD_AUTH_SECRET;
+      if (!secret) throw new CommandError(`--secret (or CONCORD_AUTH_SECRET) is required (usage: ${USAGE.share})`);
+      const lists = values.list ?? [];
+      if (lists.length !== 1) throw new CommandError(`exactly one --list is required (usage: ${USAGE.share})`);
+      let base: URL;
+      try {
+        base = new URL(values.url ?? '');
+        if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError('not http');
+      } catch {
+        throw new CommandError(`--url must be the http(s) address the relay serves the app on (usage: ${USAGE.share})`);
+      }
+      const ttlSeconds = parseTtl(values.ttl ?? '7d');
+      if (Number.isNaN(ttlSeconds)) throw new CommandError(`invalid --ttl "${values.ttl}": expected e.g. 30s, 15m, 1h, 7d`);
+      output.out(`${await shareLinkUrl(secret, base, lists[0]!, values.ro ? 'ro' : 'rw', ttlSeconds)}\n`);
+      return;
+    }
     case 'export':
       return exportCommand(dataDir, needDoc(), values.out ?? null, output);
     case 'import':
@@ -194,4 +214,19 @@ function runWebhooks(
     default:
       throw new CommandError(`expected add, list, remove or log (usage: ${USAGE.webhooks})`);
   }
+}
+
+/**
+ * The demo app's link to `list` with a token scoped to it (`?list=…&token=…` on the app's address): what an operator
+ * hands to the first person of a list on a relay with `--auth-secret`. At most 30 days, like links minted over HTTP.
+ */
+async function shareLinkUrl(secret: string, base: URL, list: string, mode: 'rw' | 'ro', ttlSeconds: number): Promise<string> {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(list)) throw new CommandError(`"${list}" is not a list id (1-128 of A-Z a-z 0-9 _ -)`);
+  if (ttlSeconds > MAX_SHARE_TTL_SECONDS) throw new CommandError('--ttl may be at most 30d');
+  if (secret.length < 16) throw new CommandError('the secret must have at least 16 characters');
+  const token = await createToken({ secret, lists: [list], mode, ttlSeconds, sub: newShareSub() });
+  const url = new URL(base);
+  url.searchParams.set('list', list);
+  url.searchParams.set('token', token);
+  return url.toString();
 }
