@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { authorOf, stateVectorOf, unverified, writerOf, type Verifier } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 import type { EntryMap } from '../model/list-doc.js';
-import { TaskDoc, type TaskFields } from '../model/task-doc.js';
+import { TaskDoc } from '../model/task-doc.js';
 import type { Resolution } from './events.js';
 import { readTaskState, textAuthor, type TaskSources } from './state.js';
 
@@ -24,14 +24,6 @@ export function detectResolutions(id: TaskId, sources: TaskSources): Resolution[
   return found;
 }
 
-/** Another version of a text field as a task carries it after edits made apart collided. */
-interface AlternativeLike {
-  readonly id: string;
-  readonly text: string;
-  readonly by?: string;
-  readonly at: number;
-}
-
 /**
  * Both people replaced the same words apart: the version every replica shows, and the others the task keeps as
  * alternatives (its fields' `alternatives`, from the text fields' edit records). The id names the alternatives, so a
@@ -41,7 +33,7 @@ function textConflicts(id: TaskId, sources: TaskSources): Resolution[] {
   const { taskDoc } = sources;
   if (taskDoc === null) return [];
   const state = readTaskState(id, { ...sources, since: new Map() });
-  const fields = new TaskDoc(taskDoc).read() as TaskFields & { readonly alternatives?: Partial<Record<'title' | 'description', readonly AlternativeLike[]>> };
+  const fields = new TaskDoc(taskDoc).read();
   if (state === undefined || fields.alternatives === undefined) return [];
   const found: Resolution[] = [];
   for (const field of ['title', 'description'] as const) {

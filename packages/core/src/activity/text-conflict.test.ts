@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TaskList } from '../store/task-list.js';
 import { openReplicas, settle, type Replica } from '../store/test-support/replicas.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
 
-// Text conflicts come from the alternatives a list keeps after colliding text edits (with `pickAlternative`); a core
-// built without them has no text conflict to name.
-const keepsAlternatives = 'pickAlternative' in TaskList.prototype;
-
-describe.skipIf(!keepsAlternatives)('text-conflict resolutions', () => {
+describe('text-conflict resolutions', () => {
   for (const order of ['ann first', 'bob first'] as const) {
     it(`names both renames of one title, the version shown and the other, the same on every replica (${order} back online)`, async () => {
       const relay = new InMemoryRelay();

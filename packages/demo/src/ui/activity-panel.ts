@@ -166,15 +166,9 @@ function actions(event: ActivityEvent, list: TaskList): TemplateResult | typeof 
   }
 }
 
-/** A list that keeps the alternatives of colliding text edits and shows one on request. */
-interface PicksAlternatives {
-  pickAlternative(taskId: TaskId, field: 'title' | 'description', id: string): void;
-}
-
-/** Shows an alternative: by its id where the list keeps alternatives, else by writing its text as an edit. */
+/** Shows an alternative of a colliding text edit (by its id), or writes its text where it has none. */
 function pick(list: TaskList, taskId: TaskId, field: 'title' | 'description', alternative: TextVersion): void {
-  const picker = list as Partial<PicksAlternatives> & TaskList;
-  if (alternative.id !== undefined && typeof picker.pickAlternative === 'function') picker.pickAlternative(taskId, field, alternative.id);
+  if (alternative.id !== undefined) list.pickAlternative(taskId, field, alternative.id);
   else list.update(taskId, { [field]: alternative.text });
 }
 
