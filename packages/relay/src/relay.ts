@@ -117,6 +117,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     idleMs: settings.idleUnloadMs,
     webhookAllow: (settings.webhookAllow ?? '').split(',').map((host) => host.trim()).filter(Boolean),
     webhookRetryMs: settings.webhookRetryMs,
+    shared: replication !== undefined,
   });
   const host = new HttpHost({
     engine,

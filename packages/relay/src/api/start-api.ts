@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RelayEngine } from '../engine/relay-engine.js';
-import { DocumentReader } from '../feed/document-reader.js';
+import { DocumentReader, roomSource } from '../feed/document-reader.js';
 import { MemoryRecordStore, RecordFeedStore, type FeedStore } from '../feed/feed-store.js';
 import { LevelDbRecordStore } from '../feed/leveldb-records.js';
 import { ListFeeds } from '../feed/list-feeds.js';
@@ -41,10 +41,13 @@ export async function startApi(options: {
   readonly idleMs: number;
   readonly webhookAllow: readonly string[];
   readonly webhookRetryMs: number;
+  /** Other relays share the documents (`--redis`). */
+  readonly shared: boolean;
 }): Promise<RelayApi> {
   const { engine, storage, store, logger } = options;
   const feeds = await ListFeeds.open({
-    reader: new DocumentReader(engine, storage),
+    reader: new DocumentReader(options.shared ? roomSource(engine) : engine, storage),
+    verifyEachRead: options.shared,
     store,
     logger,
     idleMs: options.idleMs,

@@ -1,12 +1,39 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { keepClaims, type Verifier } from '@concord/core/activity';
+import type { RoomMember } from '../engine/member.js';
 import { EMPTY_STATE_VECTOR } from '../engine/merge-tree.js';
 
 /** What the feed and the HTTP API need of the relay to read a document: its durable state. */
 export interface DocumentSource {
   /** Everything durably stored of `doc` (from its loaded room, or read from storage without loading one). */
   durableDiff(doc: string, stateVector: Uint8Array): Promise<{ update: Uint8Array }>;
+}
+
+/** The engine's rooms, for a relay that shares documents with others (`MemberEngine`'s join and leave). */
+export interface RoomSource {
+  join(doc: string, member: RoomMember): Promise<{ diff(stateVector: Uint8Array): Uint8Array }>;
+  leave(doc: string, member: RoomMember): void;
+}
+
+/** Reads as a member that wants nothing forwarded. */
+const READER: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined };
+
+/**
+ * Reads through the engine's rooms: loading a room catches it up from the other relays first, so what another relay
+ * stored is read too (storage alone holds only what reached this relay while the document was loaded here).
+ */
+export function roomSource(engine: RoomSource): DocumentSource {
+  return {
+    async durableDiff(doc, stateVector) {
+      const room = await engine.join(doc, READER);
+      try {
+        return { update: room.diff(stateVector) };
+      } finally {
+        engine.leave(doc, READER);
+      }
+    },
+  };
 }
 /** Which user each Yjs client id of a document was bound to by the relay's authentication. */
 export interface BindingSource {

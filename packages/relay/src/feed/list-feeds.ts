@@ -15,6 +15,11 @@ export interface ListFeedsOptions {
   readonly settleMs?: number;
   /** A list's cached view is dropped once nobody watched it for this long. */
   readonly idleMs?: number;
+  /**
+   * Compare every document of the list at each read, not only those written through this relay: with other relays
+   * sharing the documents, a document this relay has not loaded changes without it hearing of it.
+   */
+  readonly verifyEachRead?: boolean;
 }
 
 /** The list as the feed last derived it. */
@@ -85,6 +90,11 @@ export class ListFeeds {
   /** Derives what was written to `list` until now (and starts its feed if it had none); resolves with its view. */
   async settle(list: string): Promise<SettledList> {
     const feed = this.#feed(list);
+    if (this.#options.verifyEachRead === true) {
+      // A derivation already running may have read a document before this call: the comparison starts after it.
+      if (feed.running !== null) await feed.running.catch(() => undefined);
+      feed.verified = false;
+    }
     for (;;) {
       if (feed.running !== null) await feed.running;
       else if (!feed.verified || feed.dirty.size > 0 || feed.state === null) await this.#run(feed);
