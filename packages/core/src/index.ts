@@ -42,6 +42,8 @@ export {
   type TextAlternative,
   type TextEditAuthor,
   type TextSplice,
+  type EditRecord,
+  type IdRange,
 } from './text-merge/index.js';
 export type {
   BindOptions,
@@ -64,6 +66,7 @@ export {
 } from './persistence/indexeddb-persistence.js';
 export * from './transport/index.js';
 export { bindTextInput, TextInputBinding, type TaskTextField, type TextInputElement } from './bindings/text-input.js';
+export type { Splice } from './bindings/text-splice.js';
 export {
   Presence,
   editorsByTask,

@@ -31,10 +31,12 @@ export type {
   QuarantinedUpdate,
 } from './storage/document-storage.js';
 export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
+export type { Checkpoint } from './history/checkpoint.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
 export { createToken, verifyToken, TokenError, type CreateTokenOptions, type TokenClaims } from './auth/tokens.js';
 export { HttpHost, type HttpHostOptions } from './host/http-host.js';
+export type { ApiHandler } from './host/http-routes.js';
 export { signWebhook, verifyWebhook, WEBHOOK_HEADERS } from './webhooks/signature.js';
 export { pickProtocol, stockDocumentName } from './host/upgrade.js';
 export { ConcordSession } from './sessions/concord-session.js';

@@ -1,7 +1,8 @@
 /** App-defined task fields: what `@concord/core` exports of them. */
 export { defineSchema, RESERVED_FIELD_NAMES } from './define.js';
-export type { Condition, OrderKey, TaskQuery, Where } from './query.js';
+export type { ArrayElement, Condition, OrderKey, TaskQuery, Where } from './query.js';
 export type {
+  AlwaysPresent,
   BooleanField,
   CounterChange,
   CounterField,

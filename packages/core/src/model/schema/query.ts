@@ -1,23 +1,24 @@
 import { InvalidFieldError } from '../../errors/concord-error.js';
 
 type Scalar = string | number | boolean;
-type Element<V> = V extends readonly (infer E)[] ? E : V;
+/** The type of one member of `V` when it is an array (a set field's tags), else `V` itself. */
+export type ArrayElement<V> = V extends readonly (infer E)[] ? E : V;
 
 /**
  * A condition on one field. A bare value means equal; for a set field, that it holds the value. `null` means absent.
  * Absent values fail every comparison (`lt`, `gte`, ...) and pass `ne`.
  */
 export type Condition<V> =
-  | Element<V>
+  | ArrayElement<V>
   | null
   | {
-      readonly eq?: Element<V> | null;
-      readonly ne?: Element<V> | null;
-      readonly lt?: Element<V>;
-      readonly lte?: Element<V>;
-      readonly gt?: Element<V>;
-      readonly gte?: Element<V>;
-      readonly in?: readonly Element<V>[];
+      readonly eq?: ArrayElement<V> | null;
+      readonly ne?: ArrayElement<V> | null;
+      readonly lt?: ArrayElement<V>;
+      readonly lte?: ArrayElement<V>;
+      readonly gt?: ArrayElement<V>;
+      readonly gte?: ArrayElement<V>;
+      readonly in?: readonly ArrayElement<V>[];
       /** A string field contains this substring; a set field holds this member. */
       readonly contains?: string;
       readonly exists?: boolean;
@@ -26,6 +27,7 @@ export type Condition<V> =
 /** Every condition must hold; or a predicate of the task. */
 export type Where<T> = { readonly [K in keyof T]?: Condition<NonNullable<T[K]>> } | ((task: T) => boolean);
 
+/** A field to sort by (ascending), or the field and its direction. */
 export type OrderKey<T> = (keyof T & string) | { readonly field: keyof T & string; readonly direction?: 'asc' | 'desc' };
 
 /** What `list.tasks(query)` and `list.subscribe(query, listener)` take. */

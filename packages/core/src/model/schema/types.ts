@@ -50,11 +50,14 @@ export interface CounterField {
   readonly type: 'counter';
 }
 
+/** One declared field: its type (which fixes its merge rule) and that type's options. */
 export type FieldSpec = TextField | StringField | NumberField | BooleanField | DateField | EnumField | UserField | SetField | CounterField;
+/** The name of a field type: `text`, `string`, `number`, `boolean`, `date`, `enum`, `user`, `set` or `counter`. */
 export type FieldType = FieldSpec['type'];
 /** The types whose field is a register: concurrent sets settle on one value, the later edit's, everywhere. */
 export type RegisterType = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'user';
 
+/** The fields an app declares, by name. */
 export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
 
 /** What a migration sees and returns: the task's fields (base and declared) by name. */
@@ -86,7 +89,8 @@ export type FieldValueOf<T extends FieldSpec> = T extends EnumField<infer V>
         : string;
 
 /** Texts read as '' and sets as [] and counters as 0 when never written; registers are absent (undefined). */
-type AlwaysPresent = 'text' | 'set' | 'counter';
+/** Field types that always have a value (an empty text, set or a zero counter), never `undefined`. */
+export type AlwaysPresent = 'text' | 'set' | 'counter';
 
 /** The declared fields of a task as read. */
 export type FieldValues<F extends FieldSpecs> = {
