@@ -49,11 +49,11 @@ export class HistoryRecorder {
     for (const [doc, since] of this.#changed) if (now - since >= CHECKPOINT_EVERY_MS) this.#checkpointIfChanged(doc);
   }
 
-  /** Takes a checkpoint of `doc` now (resolves once stored). */
-  checkpoint(doc: string): Promise<void> {
+  /** Takes a checkpoint of `doc` now, or as of `at` (resolves once stored). */
+  checkpoint(doc: string, at?: number): Promise<void> {
     const previous = this.#running.get(doc) ?? Promise.resolve();
     this.#changed.delete(doc);
-    const run = previous.then(() => this.#take(doc)).catch((error: unknown) => {
+    const run = previous.then(() => this.#take(doc, at ?? this.#now())).catch((error: unknown) => {
       this.options.logger.warn({ err: error, doc }, 'history checkpoint failed');
     });
     this.#running.set(doc, run);
@@ -72,13 +72,25 @@ export class HistoryRecorder {
     await Promise.all(this.#running.values());
   }
 
+  /**
+   * Checkpoints `doc` if it changed since its last checkpoint, and with a list document every changed document of the
+   * list (`doc/…`): a version of a list is the list and its tasks as they were together. Resolves once stored.
+   */
+  async checkpointIfChanged(doc: string): Promise<void> {
+    const docs = [doc, ...[...this.#changed.keys()].filter((name) => name.startsWith(`${doc}/`))];
+    // One time for all of them: a restore to this version finds each document's checkpoint at or before it.
+    const at = this.#now();
+    for (const name of docs) if (this.#changed.has(name) && !this.#closed) void this.checkpoint(name, at);
+    await Promise.all(docs.map((name) => this.#running.get(name) ?? Promise.resolve()));
+  }
+
   #checkpointIfChanged(doc: string): void {
     if (this.#changed.has(doc) && !this.#closed) void this.checkpoint(doc);
   }
 
-  async #take(doc: string): Promise<void> {
+  async #take(doc: string, now: number): Promise<void> {
     const { storage } = this.options;
-    const checkpoint = await takeCheckpoint(storage, doc, this.#now());
+    const checkpoint = await takeCheckpoint(storage, doc, now);
     if (checkpoint === null) return;
     const existing = await storage.listCheckpoints(doc);
     const last = existing.at(-1);
