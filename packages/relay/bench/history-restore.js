@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- a measurement script in plain JS */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- a measurement script in plain JS */
 // History on the relay, measured: a 1,000-task list, 10,000 edits by three users over 30 simulated days, checkpointed
 // as the relay does (a document that changed gets one at least hourly; retention applied as they are stored), then:
 // the bytes of history against the list without it, and the time to restore the whole list (after a wipe, and to
@@ -71,9 +71,9 @@ async function checkpoint(name, at) {
   const existing = await storage.listCheckpoints(name);
   const last = existing.at(-1);
   if (!taken || (last && Buffer.compare(Buffer.from(last.snapshot), Buffer.from(taken.snapshot)) === 0)) return;
-  const by = await writersSince(storage, name, taken.snapshot, last ?? null);
+  const by = await writersSince(storage, name, taken.snapshot, last ?? null, taken.merged);
   const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
-  await storage.putCheckpoint(name, { ...taken, by }, expired);
+  await storage.putCheckpoint(name, { at: taken.at, snapshot: taken.snapshot, by }, expired);
   checkpoints++;
 }
 for (const name of names) await checkpoint(name, start + 60_000);

@@ -78,8 +78,8 @@ export async function restoreList(
     if (checkpoint === null) return;
     const existing = await storage.listCheckpoints(doc);
     const at = Math.max(now, (existing.at(-1)?.at ?? 0) + 1);
-    const by = await writersSince(storage, doc, checkpoint.snapshot, existing.at(-1) ?? null);
-    await storage.putCheckpoint(doc, { ...checkpoint, at, by }, expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((t) => t !== at));
+    const by = await writersSince(storage, doc, checkpoint.snapshot, existing.at(-1) ?? null, checkpoint.merged);
+    await storage.putCheckpoint(doc, { at, snapshot: checkpoint.snapshot, by }, expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((t) => t !== at));
   };
   for (let from = 0; from < entries.length; from += READ_AHEAD) await Promise.all(entries.slice(from, from + READ_AHEAD).map(checkpointOne));
   return {

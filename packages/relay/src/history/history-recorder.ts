@@ -1,4 +1,6 @@
+import { AUTHORS_MAP } from '@concord/core/protocol';
 import type { Logger } from 'pino';
+import * as Y from 'yjs';
 import { mergeUpdatesTree } from '../engine/merge-tree.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
 import type { DocumentStorage } from '../storage/document-storage.js';
@@ -97,23 +99,49 @@ export class HistoryRecorder {
     if (last && sameBytes(last.snapshot, checkpoint.snapshot)) return;
     const at = Math.max(checkpoint.at, (last?.at ?? 0) + 1);
     const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
-    await storage.putCheckpoint(doc, { ...checkpoint, at, by: await writersSince(storage, doc, checkpoint.snapshot, last ?? null) }, expired);
+    const by = await writersSince(storage, doc, checkpoint.snapshot, last ?? null, checkpoint.merged);
+    await storage.putCheckpoint(doc, { at, snapshot: checkpoint.snapshot, by }, expired);
   }
 }
 
-/** A checkpoint of `doc` as its storage holds it now; null for a document with no stored update. */
-export async function takeCheckpoint(storage: DocumentStorage, doc: string, at: number): Promise<Checkpoint | null> {
+/** A checkpoint of `doc` as its storage holds it now (`by` still empty; see `writersSince`); null for no stored update. */
+export async function takeCheckpoint(storage: DocumentStorage, doc: string, at: number): Promise<(Checkpoint & { readonly merged: Uint8Array }) | null> {
   const updates = await storage.loadUpdates(doc);
   if (updates.length === 0) return null;
-  return { at, snapshot: snapshotOfUpdate(mergeUpdatesTree(updates)), by: [] };
+  const merged = mergeUpdatesTree(updates);
+  return { at, snapshot: snapshotOfUpdate(merged), by: [], merged };
 }
 
-/** The users bound to the client ids that wrote between `previous` and `snapshot`, sorted. */
-export async function writersSince(storage: DocumentStorage, doc: string, snapshot: Uint8Array, previous: Checkpoint | null): Promise<string[]> {
+/**
+ * Who wrote between `previous` and `snapshot`, sorted: the users the relay bound the client ids to (with
+ * authentication), else the user each client claimed in the document's `authors` map, marked "(unverified)".
+ */
+export async function writersSince(storage: DocumentStorage, doc: string, snapshot: Uint8Array, previous: Checkpoint | null, merged: Uint8Array): Promise<string[]> {
   const clients = clientsSince(snapshot, previous?.snapshot ?? null);
   if (clients.length === 0) return [];
   const bindings = await storage.loadClientBindings(doc);
-  return [...new Set(clients.flatMap((client) => bindings.get(client) ?? []))].sort();
+  const unbound = clients.filter((client) => !bindings.has(client));
+  const claimed = unbound.length > 0 ? claimedAuthors(merged) : new Map<string, unknown>();
+  const users = clients.flatMap((client) => {
+    const bound = bindings.get(client);
+    if (bound !== undefined) return [bound];
+    const claim = claimed.get(String(client));
+    return typeof claim === 'string' && claim !== '' ? [`${claim} (unverified)`] : [];
+  });
+  return [...new Set(users)].sort();
+}
+
+/** The document's `authors` map (client id → claimed user), read in a short-lived Y.Doc. */
+function claimedAuthors(merged: Uint8Array): Map<string, unknown> {
+  const doc = new Y.Doc({ guid: 'authors' });
+  try {
+    Y.applyUpdate(doc, merged);
+    return new Map(doc.getMap<unknown>(AUTHORS_MAP).entries());
+  } catch {
+    return new Map();
+  } finally {
+    doc.destroy();
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
