@@ -90,18 +90,25 @@ export class HistoryRecorder {
     if (this.#changed.has(doc) && !this.#closed) void this.checkpoint(doc);
   }
 
-  async #take(doc: string, now: number): Promise<void> {
-    const { storage } = this.options;
-    const checkpoint = await takeCheckpoint(storage, doc, now);
-    if (checkpoint === null) return;
-    const existing = await storage.listCheckpoints(doc);
-    const last = existing.at(-1);
-    if (last && sameBytes(last.snapshot, checkpoint.snapshot)) return;
-    const at = Math.max(checkpoint.at, (last?.at ?? 0) + 1);
-    const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
-    const by = await writersSince(storage, doc, checkpoint.snapshot, last ?? null, checkpoint.merged);
-    await storage.putCheckpoint(doc, { at, snapshot: checkpoint.snapshot, by }, expired);
+  #take(doc: string, now: number): Promise<void> {
+    return storeCheckpoint(this.options.storage, doc, now);
   }
+}
+
+/**
+ * Stores a checkpoint of `doc` as its storage holds it now (unless it equals the last one), attributed, and drops the
+ * checkpoints the retention policy no longer keeps, in one write.
+ */
+export async function storeCheckpoint(storage: DocumentStorage, doc: string, now: number): Promise<void> {
+  const checkpoint = await takeCheckpoint(storage, doc, now);
+  if (checkpoint === null) return;
+  const existing = await storage.listCheckpoints(doc);
+  const last = existing.at(-1);
+  if (last && sameBytes(last.snapshot, checkpoint.snapshot)) return;
+  const at = Math.max(checkpoint.at, (last?.at ?? 0) + 1);
+  const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
+  const by = await writersSince(storage, doc, checkpoint.snapshot, last ?? null, checkpoint.merged);
+  await storage.putCheckpoint(doc, { at, snapshot: checkpoint.snapshot, by }, expired);
 }
 
 /** A checkpoint of `doc` as its storage holds it now (`by` still empty; see `writersSince`); null for no stored update. */
