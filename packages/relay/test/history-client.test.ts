@@ -59,6 +59,30 @@ describe('history over concord.v1', () => {
     await waitFor(() => bob.get(ids[1]!)?.title === 'Eggs', 'the version to reach bob', 10_000);
   });
 
+  it('a replica offline during the restore keeps its edits and converges with it on reconnect', async () => {
+    const { url } = await relay();
+    const ann = await open(url, 'ann');
+    const [milk, eggs] = ['Milk', 'Eggs'].map((title) => ann.create({ title }));
+    await synced(ann);
+    const cy = new Concord({ url, WebSocket, persistence: new MemoryPersistence(), userId: 'cy', syncTabs: false });
+    closers.push(() => cy.close());
+    const offline = await cy.openList('groceries');
+    await waitFor(() => titles(offline).length === 2 && offline.status.state === 'synced', 'cy to have the list', 10_000);
+    const point = (await ann.versions()).at(-1)!.at;
+    cy.disconnect();
+
+    ann.update(milk!, { title: 'Oat milk' });
+    ann.delete(eggs!);
+    await synced(ann);
+    offline.update(milk!, { title: 'Milk 2L' }); // typed while offline, after the restore point
+    expect(await ann.restoreTo(point)).toBeGreaterThanOrEqual(2);
+    await waitFor(() => titles(ann).join() === 'Milk,Eggs', 'the restore on ann', 10_000);
+
+    cy.connect();
+    // Cy's typing merges with the restored text; every replica ends the same.
+    for (const list of [ann, offline]) await waitFor(() => titles(list).join() === 'Milk 2L,Eggs', 'both replicas to converge', 10_000);
+  });
+
   it('refuses offline with ERR_CONNECTION_CLOSED, and a time before the history starts with the relay’s reason', async () => {
     const { url } = await relay();
     const ann = await open(url, 'ann');
