@@ -18,6 +18,7 @@ export {
 export type { ListSchemaInfo } from './store/schema-upgrade.js';
 export * from './model/schema/index.js';
 export type { ListSyncStatus } from './store/list-status.js';
+export type { ListVersion, TaskVersion } from './history/list-history.js';
 export {
   UNDO_DEFAULTS,
   type UndoAction,

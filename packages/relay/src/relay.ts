@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 import { withDefaults } from './defaults.js';
 import { RelayEngine } from './engine/relay-engine.js';
 import { HistoryRecorder } from './history/history-recorder.js';
+import { HistoryService } from './history/history-service.js';
 import { InvalidOptionError } from './errors.js';
 import { HttpHost } from './host/http-host.js';
 import type { DocumentStorage } from './storage/document-storage.js';
@@ -102,6 +103,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   });
   if (metrics !== null) observeEngine(engine, metrics);
   const history = new HistoryRecorder(engine, { storage, logger });
+  const historyService = new HistoryService(engine, storage, history);
   replication?.bind(engine);
   await replication?.start();
   const rateLimit = settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null;
@@ -121,6 +123,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   });
   const host = new HttpHost({
     engine,
+    history: historyService,
     logger,
     staticDir: settings.staticDir,
     maxPayloadBytes: settings.maxPayloadBytes,

@@ -22,6 +22,15 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ type: fc.constant(MessageType.Ping), nonce }),
   fc.record({ type: fc.constant(MessageType.Pong), nonce }),
   fc.record({ type: fc.constant(MessageType.Bindings), doc, bindings: fc.array(fc.record({ client: fc.nat(), user: fc.string() }), { maxLength: 5 }) }),
+  fc.record({ type: fc.constant(MessageType.HistoryRequest), id: nonce, doc }),
+  fc.record({
+    type: fc.constant(MessageType.HistoryReply),
+    id: nonce,
+    doc,
+    versions: fc.array(fc.record({ at: fc.nat({ max: 2 ** 45 }), by: fc.array(fc.string(), { maxLength: 3 }), content: fc.string() }), { maxLength: 4 }),
+  }),
+  fc.record({ type: fc.constant(MessageType.RestoreRequest), id: nonce, doc, time: fc.nat({ max: 2 ** 45 }), only: fc.string() }),
+  fc.record({ type: fc.constant(MessageType.RestoreReply), id: nonce, doc, changed: fc.nat(), error: fc.string() }),
 );
 
 describe('protocol codec', () => {

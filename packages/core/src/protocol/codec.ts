@@ -66,6 +66,31 @@ export function encodeMessage(message: Message): Uint8Array {
         encoding.writeVarString(encoder, binding.user);
       });
       break;
+    case MessageType.HistoryRequest:
+      encoding.writeVarUint(encoder, message.id);
+      encoding.writeVarString(encoder, message.doc);
+      break;
+    case MessageType.HistoryReply:
+      encoding.writeVarUint(encoder, message.id);
+      encoding.writeVarString(encoder, message.doc);
+      writeEntries(encoder, message.versions, (version) => {
+        encoding.writeVarUint(encoder, version.at);
+        writeEntries(encoder, version.by, (user) => encoding.writeVarString(encoder, user));
+        encoding.writeVarString(encoder, version.content);
+      });
+      break;
+    case MessageType.RestoreRequest:
+      encoding.writeVarUint(encoder, message.id);
+      encoding.writeVarString(encoder, message.doc);
+      encoding.writeVarUint(encoder, message.time);
+      encoding.writeVarString(encoder, message.only);
+      break;
+    case MessageType.RestoreReply:
+      encoding.writeVarUint(encoder, message.id);
+      encoding.writeVarString(encoder, message.doc);
+      encoding.writeVarUint(encoder, message.changed);
+      encoding.writeVarString(encoder, message.error);
+      break;
   }
   return encoding.toUint8Array(encoder);
 }
@@ -125,6 +150,19 @@ function readMessage(decoder: decoding.Decoder): Message {
       return { type, nonce: readUint(decoder) };
     case MessageType.Bindings:
       return { type, doc: readDocName(decoder), bindings: readEntries(decoder, () => ({ client: readUint(decoder), user: readString(decoder) })) };
+    case MessageType.HistoryRequest:
+      return { type, id: readUint(decoder), doc: readDocName(decoder) };
+    case MessageType.HistoryReply:
+      return {
+        type,
+        id: readUint(decoder),
+        doc: readDocName(decoder),
+        versions: readEntries(decoder, () => ({ at: readUint(decoder), by: readEntries(decoder, () => readString(decoder)), content: readString(decoder) })),
+      };
+    case MessageType.RestoreRequest:
+      return { type, id: readUint(decoder), doc: readDocName(decoder), time: readUint(decoder), only: readString(decoder) };
+    case MessageType.RestoreReply:
+      return { type, id: readUint(decoder), doc: readDocName(decoder), changed: readUint(decoder), error: readString(decoder) };
     default:
       throw new ProtocolError(`unknown message type ${type}`);
   }

@@ -28,6 +28,14 @@ export const MessageType = {
   Pong: 8,
   /** relay → client: which user each Yjs client id of a document belongs to (authentication on). */
   Bindings: 9,
+  /** client → relay: the checkpoints (versions) the relay keeps of a document. */
+  HistoryRequest: 10,
+  /** relay → client: the answer to a HistoryRequest. */
+  HistoryReply: 11,
+  /** client → relay: bring a document (a list: with every task document of it) back to a time, as new updates. */
+  RestoreRequest: 12,
+  /** relay → client: the answer to a RestoreRequest (the updates themselves arrive as Update frames). */
+  RestoreReply: 13,
 } as const;
 /** One of the wire tags of `MessageType`. */
 export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType];
@@ -116,11 +124,58 @@ export interface BindingsMessage {
   readonly doc: string;
   readonly bindings: readonly ClientBinding[];
 }
+/** client → relay: the versions the relay keeps of a document; `id` pairs the reply. */
+export interface HistoryRequestMessage {
+  readonly type: typeof MessageType.HistoryRequest;
+  readonly id: number;
+  readonly doc: string;
+}
+/** One version of a document: when, who wrote since the one before, and (task documents) its content as JSON. */
+export interface VersionEntry {
+  readonly at: number;
+  readonly by: readonly string[];
+  /** JSON of the document's top-level types at that time (task documents), or '' (list documents: too large). */
+  readonly content: string;
+}
+/** relay → client: the versions of `doc`, oldest first (none if the relay keeps no history of it). */
+export interface HistoryReplyMessage {
+  readonly type: typeof MessageType.HistoryReply;
+  readonly id: number;
+  readonly doc: string;
+  readonly versions: readonly VersionEntry[];
+}
+/** client → relay: restore `doc` (a list: with its task documents) to `time`; with `only`, only that user's changes. */
+export interface RestoreRequestMessage {
+  readonly type: typeof MessageType.RestoreRequest;
+  readonly id: number;
+  readonly doc: string;
+  readonly time: number;
+  /** '' for everyone's changes. */
+  readonly only: string;
+}
+/** relay → client: the restore is stored (and its updates forwarded), or why not (`error`, '' when done). */
+export interface RestoreReplyMessage {
+  readonly type: typeof MessageType.RestoreReply;
+  readonly id: number;
+  readonly doc: string;
+  /** How many documents changed. */
+  readonly changed: number;
+  readonly error: string;
+}
 
 /** Every message a client sends. */
-export type ClientMessage = SubscribeMessage | UnsubscribeMessage | UpdateMessage | AwarenessMessage | PingMessage;
+export type ClientMessage = SubscribeMessage | UnsubscribeMessage | UpdateMessage | AwarenessMessage | PingMessage | HistoryRequestMessage | RestoreRequestMessage;
 /** Every message a relay sends. */
-export type RelayMessage = SyncReplyMessage | UpdateMessage | AckMessage | AwarenessMessage | ErrorMessage | PongMessage | BindingsMessage;
+export type RelayMessage =
+  | SyncReplyMessage
+  | UpdateMessage
+  | AckMessage
+  | AwarenessMessage
+  | ErrorMessage
+  | PongMessage
+  | HistoryReplyMessage
+  | RestoreReplyMessage
+  | BindingsMessage;
 /** Every concord.v1 message. */
 export type Message = ClientMessage | RelayMessage;
 

@@ -27,6 +27,7 @@ import { SchemaUpgrade, type ListSchemaInfo } from './schema-upgrade.js';
 import { asError, SyncCoordinator } from './sync-coordinator.js';
 import { TaskSlot } from './task-slot.js';
 import { UndoHistory } from '../undo/undo-history.js';
+import { ListHistory, type ListVersion, type TaskVersion } from '../history/list-history.js';
 import type { UndoOptions, UndoResult, UndoState } from '../undo/undo-types.js';
 
 /** No declared fields: the type of a list opened without a schema. */
@@ -113,7 +114,8 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   private readonly slots = new Map<TaskId, TaskSlot>();
   private readonly hydrator: ListHydrator;
   private readonly sync: SyncCoordinator;
-  private readonly history: UndoHistory;
+  private readonly undoHistory: UndoHistory;
+  private readonly relayHistory: ListHistory;
   private snapshot: { live: Task<F>[]; trash: Task<F>[] } | null = null;
   private readonly upgrade: SchemaUpgrade;
   /** Invalid values reported so far (task, field, written value), so each is reported once. */
@@ -169,7 +171,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
       context.transport,
       context.syncTabs,
     );
-    this.history = new UndoHistory(
+    this.undoHistory = new UndoHistory(
       {
         listId: id,
         persistence: context.persistence,
@@ -187,6 +189,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
       },
       context.undo,
     );
+    this.relayHistory = new ListHistory(id, () => context.transport);
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size > 0) this.onListChanged();
@@ -241,12 +244,12 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     const prefetching = this.context.persistence.prefetch(this.id);
     prefetching.catch(() => undefined);
     try {
-      await this.history.load();
+      await this.undoHistory.load();
     } catch (error) {
       void prefetching.then((prefetched) => prefetched.release(), () => undefined);
       throw error;
     }
-    this.history.attach(this.id, this.listDoc);
+    this.undoHistory.attach(this.id, this.listDoc);
     const { rest } = await this.hydrator.load(prefetching);
     this.loaded = true;
     this.feed.begin(this.slots.keys());
@@ -321,7 +324,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     void this.hydrator.hydrateList();
     const id = newTaskId();
     const slot = this.openSlot(id);
-    this.history.record('create', [id], () => {
+    this.undoHistory.record('create', [id], () => {
       slot.task.initialise(patch, this.context.now(), this.origin);
       this.list.add(id, this.origin);
       if (after !== undefined) this.list.move(id, after, this.context.now(), this.origin);
@@ -339,7 +342,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     const task = this.slotOf(id).task;
     checkPatch(this.context.schema, patch);
     const kind = Object.keys(patch).every((key) => key === 'completed') ? 'complete' : 'edit';
-    this.history.record(kind, [id], () => task.update(patch, this.context.now(), this.origin, this.context.userId));
+    this.undoHistory.record(kind, [id], () => task.update(patch, this.context.now(), this.origin, this.context.userId));
   }
 
   /**
@@ -353,7 +356,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
    */
   pickAlternative(id: TaskId, field: string, alternativeId: string): void {
     const task = this.textTask(id, field);
-    const picked = this.history.record('edit', [id], () => task.pickAlternative(field, alternativeId, this.author(), this.origin));
+    const picked = this.undoHistory.record('edit', [id], () => task.pickAlternative(field, alternativeId, this.author(), this.origin));
     if (!picked) throw new ConcordError(ConcordErrorCode.UnknownAlternative, `task ${id} has no alternative ${alternativeId} of its ${field}`);
   }
 
@@ -362,14 +365,14 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     this.slotOf(id);
     if (after !== null) this.slotOf(after);
     void this.hydrator.hydrateList();
-    this.history.record('move', [id], () => this.list.move(id, after, this.context.now(), this.origin));
+    this.undoHistory.record('move', [id], () => this.list.move(id, after, this.context.now(), this.origin));
   }
 
   /** Gives a live task the order key `order` (a superseded move's `lostOrder`, to make that move again). */
   moveToOrder(id: TaskId, order: string): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.history.record('move', [id], () => this.list.moveTo(id, order, this.context.now(), this.origin));
+    this.undoHistory.record('move', [id], () => this.list.moveTo(id, order, this.context.now(), this.origin));
   }
 
   /** Moves a task to the trash. Edits made concurrently elsewhere are kept for a restore. */
@@ -377,14 +380,14 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     // What the deleter saw of the task: a change made elsewhere that it had not seen is named in the activity feed.
     const saw = Y.encodeStateVector(this.slotOf(id).doc);
     void this.hydrator.hydrateList();
-    this.history.record('delete', [id], () => this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin, saw));
+    this.undoHistory.record('delete', [id], () => this.list.markDeleted(id, this.context.userId, this.context.now(), this.origin, saw));
   }
 
   /** Brings a task back from the trash to its place in the list, with every change made to it meanwhile (a completion made offline, say). */
   restore(id: TaskId): void {
     this.slotOf(id);
     void this.hydrator.hydrateList();
-    this.history.record('restore', [id], () => this.list.restore(id, this.context.now(), this.origin));
+    this.undoHistory.record('restore', [id], () => this.list.restore(id, this.context.now(), this.origin));
   }
 
   /**
@@ -407,8 +410,8 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     this.slotOf(id);
     void this.hydrator.hydrateList();
     // Not undoable: the task's storage is cleared on every replica. Steps about it go too.
-    this.history.record('delete', [id], () => this.list.purge(id, this.origin));
-    this.history.forget(id);
+    this.undoHistory.record('delete', [id], () => this.list.purge(id, this.origin));
+    this.undoHistory.forget(id);
     this.feed.purgedHere(id);
     await this.dropSlot(id);
   }
@@ -448,26 +451,51 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
    */
   undo(): UndoResult | null {
     this.assertOpen();
-    return this.history.undo();
+    return this.undoHistory.undo();
   }
 
   /** Makes the last undone step again; null when there is none. A new step clears what can be redone. */
   redo(): UndoResult | null {
     this.assertOpen();
-    return this.history.redo();
+    return this.undoHistory.redo();
   }
 
   get canUndo(): boolean {
-    return this.history.current.canUndo;
+    return this.undoHistory.current.canUndo;
   }
 
   get canRedo(): boolean {
-    return this.history.current.canRedo;
+    return this.undoHistory.current.canRedo;
   }
 
   /** The undo stacks' state (a new object only when it changed), as the `undo` event reports it. */
   get undoState(): UndoState {
-    return this.history.current;
+    return this.undoHistory.current;
+  }
+
+  /** The versions the relay keeps of the list, oldest first (needs the connection; see the relay's PROTOCOL.md). */
+  versions(): Promise<ListVersion[]> {
+    return this.relayHistory.versions();
+  }
+
+  /**
+   * Asks the relay to bring the list and every task back to `time` (`only`: revert that user's changes since); the
+   * restore arrives as updates like any other. Resolves with how many documents changed.
+   */
+  restoreTo(time: number, options: { readonly only?: string } = {}): Promise<number> {
+    this.assertOpen();
+    return this.relayHistory.restoreTo(time, options);
+  }
+
+  /** Every version the relay keeps of a task: title, description and completion, who and when. */
+  history(taskId: TaskId): Promise<TaskVersion[]> {
+    return this.relayHistory.history(asTaskId(taskId));
+  }
+
+  /** Brings a task back to one of its versions, as a new change that syncs and merges like any other. */
+  restoreVersion(taskId: TaskId, version: TaskVersion | number): Promise<void> {
+    this.assertOpen();
+    return this.relayHistory.restoreVersion(asTaskId(taskId), version);
   }
 
   /**
@@ -487,7 +515,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
 
   /** Resolves once every change made so far is in local storage. */
   async flush(): Promise<void> {
-    await Promise.all([this.context.persistence.flush(), this.history.flush()]);
+    await Promise.all([this.context.persistence.flush(), this.undoHistory.flush()]);
   }
 
   /** Stops syncing the list and releases its documents; what is stored stays. Idempotent. */
@@ -525,7 +553,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
           created: (task) => {
             claimAuthorship(task.doc, this.context.userId);
             task.verify = this.verified.verifier(task.doc.guid);
-            this.history.attach(taskDocName(this.id, id), task.doc);
+            this.undoHistory.attach(taskDocName(this.id, id), task.doc);
           },
           problems: (problemSlot, problems) => this.reportInvalid(problemSlot.id, problems),
         },

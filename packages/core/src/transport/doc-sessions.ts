@@ -3,7 +3,16 @@
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MAX_DOC_NAME_LENGTH } from '../protocol/codec.js';
-import { ErrorCode, MessageType, type ClientBinding, type ClientMessage, type ErrorMessage, type SyncReplyEntry } from '../protocol/messages.js';
+import {
+  ErrorCode,
+  MessageType,
+  type ClientBinding,
+  type ClientMessage,
+  type ErrorMessage,
+  type HistoryReplyMessage,
+  type RestoreReplyMessage,
+  type SyncReplyEntry,
+} from '../protocol/messages.js';
 import { isEmptyUpdate } from '../protocol/validate-update.js';
 import { Backoff } from './backoff.js';
 import { decodeClocks, isAhead, type ConfirmedClocks } from './confirmed-clocks.js';
@@ -24,6 +33,8 @@ export interface SessionHost {
   /** The relay told which user each of these client ids of a document belongs to. */
   emitBindings(name: string, bindings: readonly ClientBinding[]): void;
   updateStatus(): void;
+  /** A reply to a request (history, restore). */
+  answered?(reply: HistoryReplyMessage | RestoreReplyMessage): void;
 }
 
 export interface DocSession {

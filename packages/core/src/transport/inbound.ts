@@ -37,6 +37,10 @@ export function handleFrame(host: SessionHost, sessions: DocSessions, data: unkn
     case MessageType.Pong:
       // Any frame is a sign of life (recorded by the caller); a Pong carries nothing else.
       break;
+    case MessageType.HistoryReply:
+    case MessageType.RestoreReply:
+      host.answered?.(message);
+      break;
     default:
       // Client-to-relay messages have no meaning here.
       break;

@@ -1,4 +1,4 @@
-import type { ClientBinding } from '../protocol/messages.js';
+import type { ClientBinding, VersionEntry } from '../protocol/messages.js';
 import type { ObservableV2 } from 'lib0/observable';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -79,4 +79,14 @@ export interface Transport extends Pick<ObservableV2<TransportEvents>, 'on' | 'o
   disconnect(): void;
   /** Disconnects for good and releases every listener and timer. */
   destroy(): void;
+  /**
+   * The versions the relay keeps of a document, oldest first (concord.v1 HistoryRequest). Rejects with
+   * `ERR_CONNECTION_CLOSED` while not connected. Transports without a relay that keeps history lack it.
+   */
+  history?(doc: string): Promise<VersionEntry[]>;
+  /**
+   * Asks the relay to restore a document (a list: with its task documents) to `time`, only `only`'s changes when not
+   * ''. Resolves with how many documents changed (their updates arrive like any other); rejects when refused.
+   */
+  restore?(doc: string, time: number, only: string): Promise<number>;
 }

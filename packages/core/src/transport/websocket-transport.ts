@@ -3,7 +3,7 @@
 import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { encodeMessage } from '../protocol/codec.js';
-import { CloseCode, MessageType, PROTOCOL_V1, SUPPORTED_PROTOCOLS, type ClientMessage } from '../protocol/messages.js';
+import { CloseCode, MessageType, PROTOCOL_V1, SUPPORTED_PROTOCOLS, type ClientMessage, type VersionEntry } from '../protocol/messages.js';
 import { Backoff } from './backoff.js';
 import { chunk, chunkSubscribeEntries } from './batches.js';
 import { ConfirmedClocks } from './confirmed-clocks.js';
@@ -11,6 +11,7 @@ import { DocSessions, type DocSession, type SessionHost } from './doc-sessions.j
 import { TransportError, TransportErrorCode } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { handleFrame } from './inbound.js';
+import { PendingRequests } from './requests.js';
 import {
   reportsOffline,
   resolveOptions,
@@ -52,6 +53,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   readonly #options: ResolvedTransportOptions;
   readonly #clocks = new ConfirmedClocks();
   readonly #sessions: DocSessions;
+  readonly #requests = new PendingRequests((message) => this.#send(message));
   /** The transport's side of the sessions, kept off the public API. */
   readonly #host: SessionHost;
   readonly #backoff: Backoff;
@@ -99,6 +101,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
       emitConfirmed: (name, stateVector) => this.emit('confirmed', [name, stateVector]),
       emitBindings: (name, bindings) => this.emit('bindings', [name, bindings]),
       updateStatus: () => this.#updateStatus(),
+      answered: (reply) => this.#requests.answered(reply),
     };
     this.#sessions = new DocSessions(this.#host, this.#clocks, this.#options);
     this.#networkOnline = !(this.#options.connectivity !== null && reportsOffline());
@@ -109,6 +112,14 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
 
   get status(): SyncStatus {
     return this.#status;
+  }
+
+  history(doc: string): Promise<VersionEntry[]> {
+    return this.#requests.history(doc);
+  }
+
+  restore(doc: string, time: number, only: string): Promise<number> {
+    return this.#requests.restore(doc, time, only);
   }
 
   documentState(name: string): DocumentSyncState | undefined {
@@ -350,6 +361,7 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
 
   /** Closes and forgets the socket and every per-connection state. Leaves the phase to the caller. */
   #dropSocket(closeCode: number = CloseCode.Normal): void {
+    this.#requests.closed();
     this.#generation++;
     this.#heartbeat.stop();
     if (this.#healthyTimer !== null) clearTimeout(this.#healthyTimer);

@@ -1,6 +1,7 @@
 import { isResolution, type ActivityEvent, type ListSyncStatus, type TaskId, type TaskList, type TextVersion } from '@concord/core';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { describeEvent, when } from './activity-text.js';
+import { taskVersions } from './history-view.js';
 
 const SEEN_KEY = 'concord:activity-seen:';
 
@@ -180,6 +181,7 @@ export function taskHistory(list: TaskList, id: TaskId): TemplateResult {
     <ol>
       ${events.map((event) => html`<li data-kind=${event.kind}>${describeEvent(event)} <span class="muted">· ${when(event.at)}</span></li>`)}
     </ol>
+    ${taskVersions(list, id)}
   </details>`;
 }
 

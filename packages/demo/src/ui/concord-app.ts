@@ -10,6 +10,7 @@ import { ListAccess } from '../lists/list-access.js';
 import { RecentLists } from '../lists/recent-lists.js';
 import type { Member } from '../members/member-source.js';
 import './activity-panel.js';
+import './history-view.js';
 import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
 import { filteredView } from './filtered-view.js';
@@ -138,6 +139,7 @@ export class ConcordApp extends LitElement {
     this.showName();
     // After the render showName asked for: the panel is in the page then.
     void this.updateComplete.then(() => this.querySelector('activity-panel')?.follow(list, config.identity.name));
+    void this.updateComplete.then(() => this.querySelector('history-view')?.follow(list));
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
@@ -248,6 +250,7 @@ export class ConcordApp extends LitElement {
           : nothing}
         ${presenceBar(this.peers, offline, this.tasks, (name) => this.setIdentity({ name }))}
         <activity-panel></activity-panel>
+        <history-view></history-view>
         ${taskSection(
           {
             header: filters,

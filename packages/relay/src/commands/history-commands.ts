@@ -1,7 +1,6 @@
 import type { AppendEntry, DocumentStorage } from '../storage/document-storage.js';
 import { DataDirectoryError } from '../errors.js';
-import { expiredCheckpoints } from '../history/checkpoint.js';
-import { takeCheckpoint, writersSince } from '../history/history-recorder.js';
+import { storeCheckpoint } from '../history/history-recorder.js';
 import { restoreUpdate } from '../history/restore.js';
 import type { Output } from './output.js';
 
@@ -73,15 +72,9 @@ export async function restoreList(
     progress(Math.min(from + READ_AHEAD, docs.length), docs.length);
   }
   if (entries.length > 0) await storage.appendUpdates(entries);
-  const checkpointOne = async ({ doc }: AppendEntry): Promise<void> => {
-    const checkpoint = await takeCheckpoint(storage, doc, now);
-    if (checkpoint === null) return;
-    const existing = await storage.listCheckpoints(doc);
-    const at = Math.max(now, (existing.at(-1)?.at ?? 0) + 1);
-    const by = await writersSince(storage, doc, checkpoint.snapshot, existing.at(-1) ?? null);
-    await storage.putCheckpoint(doc, { ...checkpoint, at, by }, expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((t) => t !== at));
-  };
-  for (let from = 0; from < entries.length; from += READ_AHEAD) await Promise.all(entries.slice(from, from + READ_AHEAD).map(checkpointOne));
+  for (let from = 0; from < entries.length; from += READ_AHEAD) {
+    await Promise.all(entries.slice(from, from + READ_AHEAD).map(({ doc }) => storeCheckpoint(storage, doc, now)));
+  }
   return {
     documents: docs.length,
     changed: entries.length,

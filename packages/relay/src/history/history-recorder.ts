@@ -1,4 +1,6 @@
+import { AUTHORS_MAP } from '@concord/core/protocol';
 import type { Logger } from 'pino';
+import * as Y from 'yjs';
 import { mergeUpdatesTree } from '../engine/merge-tree.js';
 import type { RelayEngine } from '../engine/relay-engine.js';
 import type { DocumentStorage } from '../storage/document-storage.js';
@@ -49,11 +51,11 @@ export class HistoryRecorder {
     for (const [doc, since] of this.#changed) if (now - since >= CHECKPOINT_EVERY_MS) this.#checkpointIfChanged(doc);
   }
 
-  /** Takes a checkpoint of `doc` now (resolves once stored). */
-  checkpoint(doc: string): Promise<void> {
+  /** Takes a checkpoint of `doc` now, or as of `at` (resolves once stored). */
+  checkpoint(doc: string, at?: number): Promise<void> {
     const previous = this.#running.get(doc) ?? Promise.resolve();
     this.#changed.delete(doc);
-    const run = previous.then(() => this.#take(doc)).catch((error: unknown) => {
+    const run = previous.then(() => this.#take(doc, at ?? this.#now())).catch((error: unknown) => {
       this.options.logger.warn({ err: error, doc }, 'history checkpoint failed');
     });
     this.#running.set(doc, run);
@@ -72,36 +74,81 @@ export class HistoryRecorder {
     await Promise.all(this.#running.values());
   }
 
+  /**
+   * Checkpoints `doc` if it changed since its last checkpoint, and with a list document every changed document of the
+   * list (`doc/…`): a version of a list is the list and its tasks as they were together. Resolves once stored.
+   */
+  async checkpointIfChanged(doc: string): Promise<void> {
+    const docs = [doc, ...[...this.#changed.keys()].filter((name) => name.startsWith(`${doc}/`))];
+    // One time for all of them: a restore to this version finds each document's checkpoint at or before it.
+    const at = this.#now();
+    for (const name of docs) if (this.#changed.has(name) && !this.#closed) void this.checkpoint(name, at);
+    await Promise.all(docs.map((name) => this.#running.get(name) ?? Promise.resolve()));
+  }
+
   #checkpointIfChanged(doc: string): void {
     if (this.#changed.has(doc) && !this.#closed) void this.checkpoint(doc);
   }
 
-  async #take(doc: string): Promise<void> {
-    const { storage } = this.options;
-    const checkpoint = await takeCheckpoint(storage, doc, this.#now());
-    if (checkpoint === null) return;
-    const existing = await storage.listCheckpoints(doc);
-    const last = existing.at(-1);
-    if (last && sameBytes(last.snapshot, checkpoint.snapshot)) return;
-    const at = Math.max(checkpoint.at, (last?.at ?? 0) + 1);
-    const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
-    await storage.putCheckpoint(doc, { ...checkpoint, at, by: await writersSince(storage, doc, checkpoint.snapshot, last ?? null) }, expired);
+  #take(doc: string, now: number): Promise<void> {
+    return storeCheckpoint(this.options.storage, doc, now);
   }
 }
 
-/** A checkpoint of `doc` as its storage holds it now; null for a document with no stored update. */
-export async function takeCheckpoint(storage: DocumentStorage, doc: string, at: number): Promise<Checkpoint | null> {
-  const updates = await storage.loadUpdates(doc);
-  if (updates.length === 0) return null;
-  return { at, snapshot: snapshotOfUpdate(mergeUpdatesTree(updates)), by: [] };
+/**
+ * Stores a checkpoint of `doc` as its storage holds it now (unless it equals the last one), attributed, and drops the
+ * checkpoints the retention policy no longer keeps, in one write.
+ */
+export async function storeCheckpoint(storage: DocumentStorage, doc: string, now: number): Promise<void> {
+  const checkpoint = await takeCheckpoint(storage, doc, now);
+  if (checkpoint === null) return;
+  const existing = await storage.listCheckpoints(doc);
+  const last = existing.at(-1);
+  if (last && sameBytes(last.snapshot, checkpoint.snapshot)) return;
+  const at = Math.max(checkpoint.at, (last?.at ?? 0) + 1);
+  const expired = expiredCheckpoints([...existing.map((each) => each.at), at], at).filter((time) => time !== at);
+  const by = await writersSince(storage, doc, checkpoint.snapshot, last ?? null, checkpoint.merged);
+  await storage.putCheckpoint(doc, { at, snapshot: checkpoint.snapshot, by }, expired);
 }
 
-/** The users bound to the client ids that wrote between `previous` and `snapshot`, sorted. */
-export async function writersSince(storage: DocumentStorage, doc: string, snapshot: Uint8Array, previous: Checkpoint | null): Promise<string[]> {
+/** A checkpoint of `doc` as its storage holds it now (`by` still empty; see `writersSince`); null for no stored update. */
+export async function takeCheckpoint(storage: DocumentStorage, doc: string, at: number): Promise<(Checkpoint & { readonly merged: Uint8Array }) | null> {
+  const updates = await storage.loadUpdates(doc);
+  if (updates.length === 0) return null;
+  const merged = mergeUpdatesTree(updates);
+  return { at, snapshot: snapshotOfUpdate(merged), by: [], merged };
+}
+
+/**
+ * Who wrote between `previous` and `snapshot`, sorted: the users the relay bound the client ids to (with
+ * authentication), else the user each client claimed in the document's `authors` map, marked "(unverified)".
+ */
+export async function writersSince(storage: DocumentStorage, doc: string, snapshot: Uint8Array, previous: Checkpoint | null, merged: Uint8Array): Promise<string[]> {
   const clients = clientsSince(snapshot, previous?.snapshot ?? null);
   if (clients.length === 0) return [];
   const bindings = await storage.loadClientBindings(doc);
-  return [...new Set(clients.flatMap((client) => bindings.get(client) ?? []))].sort();
+  const unbound = clients.filter((client) => !bindings.has(client));
+  const claimed = unbound.length > 0 ? claimedAuthors(merged) : new Map<string, unknown>();
+  const users = clients.flatMap((client) => {
+    const bound = bindings.get(client);
+    if (bound !== undefined) return [bound];
+    const claim = claimed.get(String(client));
+    return typeof claim === 'string' && claim !== '' ? [`${claim} (unverified)`] : [];
+  });
+  return [...new Set(users)].sort();
+}
+
+/** The document's `authors` map (client id → claimed user), read in a short-lived Y.Doc. */
+function claimedAuthors(merged: Uint8Array): Map<string, unknown> {
+  const doc = new Y.Doc({ guid: 'authors' });
+  try {
+    Y.applyUpdate(doc, merged);
+    return new Map(doc.getMap<unknown>(AUTHORS_MAP).entries());
+  } catch {
+    return new Map();
+  } finally {
+    doc.destroy();
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

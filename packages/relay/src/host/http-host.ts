@@ -11,6 +11,7 @@ import { reasonOfCloseCode, type RefusalReason, type RelayMetrics } from '../met
 import { ConcordSession } from '../sessions/concord-session.js';
 import { StockSession } from '../sessions/stock-session.js';
 import type { Session, SessionContext } from '../sessions/wire-socket.js';
+import type { HistoryService } from '../history/history-service.js';
 import { HeartbeatWheel, type HeartbeatPeer } from './heartbeat.js';
 import { fireAt, TokenBucket } from './limits.js';
 import { httpRoutes, type ApiHandler } from './http-routes.js';
@@ -20,6 +21,8 @@ import { messageBytes, wireSocket, type WireSocketOptions } from './ws-socket.js
 /** How the HTTP host serves WebSocket upgrades, `/metrics`, health checks and static files. */
 export interface HttpHostOptions {
   readonly engine: RelayEngine;
+  /** Serves concord.v1 history and restore requests. */
+  readonly history?: HistoryService;
   readonly logger: Logger;
   readonly staticDir: string | null;
   /** Largest WebSocket message accepted (whole frame); a larger one closes the connection with 4413. */
@@ -106,6 +109,7 @@ export class HttpHost {
       engine: options.engine,
       logger,
       access: ALLOW_ALL,
+      ...(options.history && { history: options.history }),
       ...(metrics ? { onRefused: (reason: RefusalReason) => metrics.refuse(reason) } : {}),
     };
     this.#wireOptions = {

@@ -15,6 +15,7 @@ import {
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
 import { frameCache } from './frame-cache.js';
+import { serveHistory } from './history-requests.js';
 import { encodeSyncReplies } from './sync-reply-frames.js';
 import type { Session, SessionContext, WireSocket } from './wire-socket.js';
 
@@ -68,6 +69,10 @@ export class ConcordSession implements Session, RoomMember {
         break;
       case MessageType.Ping:
         this.#send({ type: MessageType.Pong, nonce: message.nonce });
+        break;
+      case MessageType.HistoryRequest:
+      case MessageType.RestoreRequest:
+        void serveHistory(this.context, message).then((reply) => this.#send(reply));
         break;
       default:
         // A relay-to-client message sent by a client: valid bytes, wrong direction.

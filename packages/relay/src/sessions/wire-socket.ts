@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DocumentAccess } from '../auth/access.js';
 import type { MemberEngine } from '../engine/member.js';
+import type { HistoryService } from '../history/history-service.js';
 
 /**
  * The least a session needs from a WebSocket: the host adapts `ws`, tests pass fakes. `send` must not throw when the
@@ -29,6 +30,8 @@ export interface SessionContext {
   readonly engine: MemberEngine;
   readonly logger: Logger;
   readonly access: DocumentAccess;
+  /** Serves HistoryRequest and RestoreRequest; without it they are answered with an error. */
+  readonly history?: HistoryService;
   /** A refusal that does not close the connection (read-only write, forbidden document, storage failure): for metrics. */
   readonly onRefused?: (reason: SessionRefusal) => void;
 }
