@@ -32,6 +32,8 @@ export type {
 } from './storage/document-storage.js';
 export { LevelDbStorage, type LevelDbStorageOptions } from './storage/leveldb-storage.js';
 export type { Checkpoint } from './history/checkpoint.js';
+export { HistoryService } from './history/history-service.js';
+export { HistoryRecorder, type HistoryRecorderOptions } from './history/history-recorder.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export { ALLOW_ALL, type AccessMode, type DocumentAccess } from './auth/access.js';
 export { createToken, verifyToken, TokenError, type CreateTokenOptions, type TokenClaims } from './auth/tokens.js';

@@ -69,6 +69,7 @@ export class MemoryPersistence extends ObservableV2<PersistenceEvents> implement
     return Promise.resolve(this.store.documents.get(name)?.meta.get(key)?.slice());
   }
 
+  /** Stores a small value beside a document, bound or not. */
   writeMeta(name: string, key: string, value: Uint8Array): Promise<void> {
     let stored = this.store.documents.get(name);
     if (!stored) this.store.documents.set(name, (stored = { updates: [], meta: new Map() }));

@@ -41,6 +41,7 @@ export interface PersistenceAdapter extends Pick<ObservableV2<PersistenceEvents>
    * The same entries as the bound document's `getMeta`/`setMeta`. Adapters without them keep such values in memory only.
    */
   readMeta?(name: string, key: string): Promise<Uint8Array | undefined>;
+  /** Stores a small value beside a document, bound or not (see `readMeta`). */
   writeMeta?(name: string, key: string, value: Uint8Array): Promise<void>;
   /** Deletes everything stored under `name` (the document must not be bound). */
   clear(name: string): Promise<void>;

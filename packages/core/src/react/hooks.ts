@@ -144,6 +144,7 @@ export function usePresence(list: TaskList | null | undefined, user?: { readonly
 export interface UndoControls extends UndoState {
   /** `list.undo()`; null with no list or nothing to undo. */
   readonly undo: () => UndoResult | null;
+  /** `list.redo()`; null with no list or nothing to redo. */
   readonly redo: () => UndoResult | null;
 }
 

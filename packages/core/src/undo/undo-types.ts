@@ -36,6 +36,7 @@ export interface UndoState {
   readonly nextRedo: UndoAction | null;
 }
 
+/** How much undo history a list keeps, and what one step of typing is. */
 export interface UndoOptions {
   /** At most this many steps are kept (the oldest go first). */
   readonly limit?: number;
@@ -43,4 +44,5 @@ export interface UndoOptions {
   readonly typingBurstMs?: number;
 }
 
+/** The defaults of `UndoOptions`: 100 steps, a typing pause of 1 s ends a step. */
 export const UNDO_DEFAULTS = { limit: 100, typingBurstMs: 1_000 } as const satisfies Required<UndoOptions>;

@@ -9,9 +9,11 @@ import { clientsSince, expiredCheckpoints, snapshotOfUpdate, type Checkpoint } f
 /** A document that changed gets a checkpoint at least this often while it keeps changing. */
 export const CHECKPOINT_EVERY_MS = 3_600_000;
 
+/** Where a `HistoryRecorder` keeps checkpoints, and how often it takes them. */
 export interface HistoryRecorderOptions {
   readonly storage: DocumentStorage;
   readonly logger: Logger;
+  /** The clock checkpoints are stamped with (tests set it). Default: `Date.now`. */
   readonly now?: () => number;
   /** How often to look for documents whose last checkpoint is older than `CHECKPOINT_EVERY_MS`. */
   readonly sweepMs?: number;

@@ -1,3 +1,5 @@
+// Over 300 lines: the log and the storage interface it fronts are one job: every DocumentStorage call must first see
+// what the log holds and the inner storage has not landed yet; the file format is in wal-records.ts.
 import type { Checkpoint } from '../history/checkpoint.js';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
