@@ -10,7 +10,9 @@ export interface ListEntry extends Ordered {
   readonly deleted?: { readonly at: number; readonly by: string };
 }
 
-type EntryValue = string | number | Uint8Array | readonly [string, number, number];
+/** A value an entry map holds. */
+export type EntryValue = string | number | Uint8Array | readonly [string, number, number];
+/** One task's entry in the list document: its order key, trash marks and each replica's last move. */
 export type EntryMap = Y.Map<EntryValue>;
 
 /** The key under which an entry keeps the last move its replica (Yjs client id) made: `[order, at, clock]`. */
@@ -39,6 +41,7 @@ export class ListDoc {
     });
   }
 
+  /** The list's entries by task id, as the document holds them. */
   get tasks(): Y.Map<EntryMap> {
     return this.doc.getMap<EntryMap>('tasks');
   }
@@ -51,6 +54,7 @@ export class ListDoc {
     this.sorted = [...entries].sort(compareOrdered);
   }
 
+  /** Whether the list has an entry for the task (live or in the trash). */
   has(id: TaskId): boolean {
     return this.tasks.has(id);
   }
@@ -81,10 +85,12 @@ export class ListDoc {
     return (entry && authorOf(this.doc, writerOf(entry, 'deletedAt'), this.verify)) ?? declared;
   }
 
+  /** The entries not in the trash, in list order. */
   live(): ListEntry[] {
     return this.entries().filter((entry) => entry.deleted === undefined);
   }
 
+  /** Adds an entry for a new task, last in the list. */
   add(id: TaskId, origin: unknown): void {
     this.doc.transact(() => {
       const entry = new Y.Map<EntryValue>();
@@ -123,6 +129,7 @@ export class ListDoc {
     }, origin);
   }
 
+  /** Takes the task out of the trash, back to its place. */
   restore(id: TaskId, now: number, origin: unknown): void {
     this.doc.transact(() => {
       const entry = this.tasks.get(id);
@@ -134,6 +141,7 @@ export class ListDoc {
     }, origin);
   }
 
+  /** Removes the task's entry for good. */
   purge(id: TaskId, origin: unknown): void {
     this.doc.transact(() => this.tasks.delete(id), origin);
   }

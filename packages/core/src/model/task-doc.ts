@@ -58,7 +58,8 @@ export type TaskPatch = BaseTaskPatch & Readonly<Record<string, unknown>>;
 /** A task's fields as read: the built-in ones and the declared ones by name. */
 export type StoredTaskFields = TaskFields & Readonly<Record<string, unknown>>;
 
-type FieldValue = boolean | number | string;
+/** A value of the task document's `fields` map. */
+export type FieldValue = boolean | number | string;
 
 const NO_SCHEMA = new CompiledSchema(undefined);
 
@@ -84,6 +85,7 @@ export class TaskDoc {
   get description(): Y.Text {
     return this.text('description');
   }
+  /** The built-in fields other than texts (`completed`, `createdAt`, …), as the document holds them. */
   get fields(): Y.Map<FieldValue> {
     return this.doc.getMap<FieldValue>('fields');
   }
@@ -99,6 +101,7 @@ export class TaskDoc {
   resolveText(field: string, records: readonly EditRecord[] = readRecords(this.doc)): ResolvedText {
     return resolveText(this.doc, textName(field), records);
   }
+  /** The text of a field as shown (its edits resolved). */
   readText(field: string): string {
     return this.resolveText(field).text;
   }
