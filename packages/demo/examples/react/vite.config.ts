@@ -1,4 +1,6 @@
 import react from '@vitejs/plugin-react';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -8,6 +10,10 @@ import { defineConfig } from 'vite';
 // `@concord/core/react` supports both, and the browser test runs the same page on each. The aliases apply to every
 // import the bundler resolves, including react-dom's own `require('react')`.
 const react18 = process.env['REACT'] === '18';
+// Absolute directories: the aliases apply to files outside this package too (@concord/core's hooks), which cannot
+// resolve the demo's devDependencies by name.
+const require = createRequire(import.meta.url);
+const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -16,10 +22,10 @@ export default defineConfig({
   resolve: react18
     ? {
         alias: [
-          { find: /^react$/, replacement: 'react-18' },
-          { find: /^react\/(.*)$/, replacement: 'react-18/$1' },
-          { find: /^react-dom$/, replacement: 'react-dom-18' },
-          { find: /^react-dom\/(.*)$/, replacement: 'react-dom-18/$1' },
+          { find: /^react$/, replacement: packageDir('react-18') },
+          { find: /^react\/(.*)$/, replacement: `${packageDir('react-18')}/$1` },
+          { find: /^react-dom$/, replacement: packageDir('react-dom-18') },
+          { find: /^react-dom\/(.*)$/, replacement: `${packageDir('react-dom-18')}/$1` },
         ],
       }
     : {},
