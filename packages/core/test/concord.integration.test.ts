@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { MemoryPersistence } from '../src/persistence/memory-persistence.js';
 import { Concord } from '../src/store/concord.js';
 import { waitFor } from '../src/transport/test-support/wait.js';
-import { killAllRelays, startRelayProcess } from './support/relay-process.js';
+import { killAllRelays } from './support/relay-process.js';
+import { relayWithUrlClients } from './support/url-clients.js';
 
 // Concord given only a URL, against the REAL relay process: it builds, connects and owns its transport.
 
@@ -18,15 +14,7 @@ afterAll(killAllRelays);
 
 describe('new Concord({ url })', () => {
   it('connects on its own, works offline by choice and merges on connect()', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'concord-url-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const relay = await startRelayProcess({ dataDir });
-    cleanups.push(() => relay.kill());
-    const open = (userId: string) => {
-      const concord = new Concord({ url: relay.url, WebSocket, persistence: new MemoryPersistence(), userId, syncTabs: false });
-      cleanups.push(() => concord.close());
-      return concord;
-    };
+    const { open } = await relayWithUrlClients(cleanups);
     const ann = open('ann');
     const bo = open('bo');
     const annList = await ann.openList('errands');

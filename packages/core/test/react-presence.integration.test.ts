@@ -1,16 +1,11 @@
 // @vitest-environment jsdom
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { createElement as h, StrictMode } from 'react';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { Presence } from '../src/bindings/presence.js';
-import { MemoryPersistence } from '../src/persistence/memory-persistence.js';
 import { ConcordProvider, usePresence, useTaskList } from '../src/react/hooks.js';
-import { Concord } from '../src/store/concord.js';
-import { killAllRelays, startRelayProcess } from './support/relay-process.js';
+import { killAllRelays } from './support/relay-process.js';
+import { relayWithUrlClients } from './support/url-clients.js';
 
 // usePresence against the REAL relay process: awareness travels over concord.v1 as it does in an app.
 
@@ -25,15 +20,7 @@ afterAll(killAllRelays);
 
 describe('usePresence over a real relay', () => {
   it('shows who is on the list and who edits which task, publishes you, and shows only you while offline', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'concord-presence-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const relay = await startRelayProcess({ dataDir });
-    cleanups.push(() => relay.kill());
-    const open = (userId: string) => {
-      const concord = new Concord({ url: relay.url, WebSocket, persistence: new MemoryPersistence(), userId, syncTabs: false });
-      cleanups.push(() => concord.close());
-      return concord;
-    };
+    const { open } = await relayWithUrlClients(cleanups);
     const bo = open('bo');
     const boList = await bo.openList('team');
     const id = boList.create({ title: 'Plan' });
