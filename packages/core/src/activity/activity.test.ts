@@ -25,6 +25,23 @@ function brief(events: readonly ActivityEvent[]) {
   return events.map((event) => `${event.kind} ${event.by?.user ?? '?'}`);
 }
 
+describe('a list arriving in bulk', () => {
+  it('derives every task of a big batch, in idle slices and in full whenever the feed is read', async () => {
+    const { relay, replicas } = await connected(2);
+    const [ann, bob] = replicas as [Replica, Replica];
+    offline(bob);
+    for (let i = 0; i < 150; i++) ann.list.create({ title: `task ${i}` });
+    await settle(relay);
+    bob.transport.connect();
+    await settle(relay);
+    expect(bob.list.tasks()).toHaveLength(150);
+    // Read at once, before any idle slice ran: the feed derives what is left.
+    const created = bob.list.activity().filter((event) => event.kind === 'created');
+    expect(created.map((event) => event.title).sort()).toEqual(Array.from({ length: 150 }, (_, i) => `task ${i}`).sort());
+    expect(new Set(created.map((event) => event.by?.user))).toEqual(new Set(['user0']));
+  });
+});
+
 describe('who did what', () => {
   it('attributes creating, updating, completing and deleting to the user of the writing replica, on every replica', async () => {
     const { relay, replicas } = await connected(2);

@@ -15,6 +15,17 @@ export const COALESCE_MS = 5 * 60_000;
  * stored with the list, so it is part of every list's stored bytes: about 60 KB at this limit.
  */
 export const FEED_LIMIT = 500;
+/**
+ * More tasks than this changed in one turn (a list arriving from the relay): their events are derived this many at a
+ * time when the page is idle, not in the turns that apply the list. Reading the feed derives whatever is left at once.
+ */
+const SLICE = 64;
+
+/** Runs `work` when the main thread is idle (browsers), else in a later task. */
+const whenIdle = (work: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 1_000 });
+  else setTimeout(work, 0);
+};
 
 /** What the feed needs of the open list it follows. */
 export interface FeedHost {
@@ -47,6 +58,7 @@ export class ActivityFeed {
   private seq = 0;
   private readonly dirty = new Set<TaskId>();
   private refreshQueued = false;
+  private sliceQueued = false;
   private started = false;
   private store: PersistedDocument | null = null;
   private saving: Promise<void> = Promise.resolve();
@@ -92,7 +104,18 @@ export class ActivityFeed {
     this.refreshQueued = true;
     queueMicrotask(() => {
       this.refreshQueued = false;
-      this.refresh();
+      if (this.dirty.size > SLICE) this.refreshInSlices();
+      else this.refresh();
+    });
+  }
+
+  private refreshInSlices(): void {
+    if (this.sliceQueued) return;
+    this.sliceQueued = true;
+    whenIdle(() => {
+      this.sliceQueued = false;
+      this.refresh(SLICE);
+      if (this.dirty.size > 0) this.refreshInSlices();
     });
   }
 
@@ -119,10 +142,11 @@ export class ActivityFeed {
     await this.saving;
   }
 
-  private refresh(): void {
+  /** Derives the events of the tasks that changed: all of them, or the first `limit`. */
+  private refresh(limit = Infinity): void {
     if (this.dirty.size === 0) return;
-    const ids = [...this.dirty];
-    this.dirty.clear();
+    const ids = [...this.dirty].slice(0, limit);
+    for (const id of ids) this.dirty.delete(id);
     let added = false;
     for (const id of ids) added = this.refreshTask(id, { at: this.host.now(), by: null }) || added;
     if (added) this.save();

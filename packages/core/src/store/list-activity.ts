@@ -22,7 +22,8 @@ export interface ListActivityHost {
 
 /**
  * The activity feed of an open list: each change of a task's document, or of its entry in the list document, makes the
- * feed derive that task's events at the end of the turn (only the entries a change touched, never the whole list).
+ * feed derive that task's events at the end of the turn (only the entries a change touched, never the whole list; a
+ * batch of more than 64, such as a list arriving from the relay, in idle slices).
  */
 export function followActivity(host: ListActivityHost): ActivityFeed {
   const feed = new ActivityFeed({
