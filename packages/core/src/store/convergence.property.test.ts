@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskId } from '../model/ids.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
-import { openReplicas, settle, settleLocally, view, type Replica } from './test-support/replicas.js';
+import { openReplicas, settleLocally, view, type Replica, deliverPicked, reconnectAllAndSettle } from './test-support/replicas.js';
 
 const REPLICAS = 3;
 
@@ -49,7 +49,7 @@ async function run(steps: Step[]): Promise<void> {
 
   for (const s of steps) {
     if (s.kind === 'deliver') {
-      for (let i = 0; i < s.count; i++) relay.deliverOne((count) => (s.picks[i] ?? 0) % count);
+      deliverPicked(relay, s.picks.slice(0, s.count));
       continue;
     }
     const { list, transport } = replicas[s.replica]!;
@@ -114,9 +114,7 @@ async function run(steps: Step[]): Promise<void> {
     await settleLocally(replicas);
   }
 
-  for (const r of replicas) r.transport.connect();
-  await settle(relay);
-  await settle(relay);
+  await reconnectAllAndSettle(relay, replicas);
   assertConverged(replicas, created, purged);
   await Promise.all(replicas.map((r) => r.concord.close()));
 }

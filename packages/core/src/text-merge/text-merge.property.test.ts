@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { TaskId } from '../model/ids.js';
-import { openReplicas, settle, settleLocally, type Replica } from '../store/test-support/replicas.js';
+import { openReplicas, settle, settleLocally, type Replica, deliverPicked, reconnectAllAndSettle } from '../store/test-support/replicas.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
 
 const REPLICAS = 3;
@@ -62,7 +62,7 @@ async function run(steps: Step[]): Promise<void> {
 
   for (const s of steps) {
     if (s.kind === 'deliver') {
-      for (let i = 0; i < s.count; i++) relay.deliverOne((count) => (s.picks[i] ?? 0) % count);
+      deliverPicked(relay, s.picks.slice(0, s.count));
       continue;
     }
     const { list, transport } = replicas[s.replica]!;
@@ -95,9 +95,7 @@ async function run(steps: Step[]): Promise<void> {
     await settleLocally(replicas);
   }
 
-  for (const r of replicas) r.transport.connect();
-  await settle(relay);
-  await settle(relay);
+  await reconnectAllAndSettle(relay, replicas);
   for (const id of ids) {
     assertSame(replicas, id);
     if (!picked.has(id)) assertNoInterleaving(replicas[0]!.list.get(id)!.title, edits.get(id)!);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskId } from '../model/ids.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
-import { openReplicas, settle, settleLocally, view, type Replica } from '../store/test-support/replicas.js';
+import { openReplicas, settleLocally, view, type Replica, deliverPicked, reconnectAllAndSettle } from '../store/test-support/replicas.js';
 
 const REPLICAS = 3;
 
@@ -39,7 +39,7 @@ async function run(steps: Step[]): Promise<void> {
   const created = new Set<TaskId>();
   for (const s of steps) {
     if (s.kind === 'deliver') {
-      for (let i = 0; i < s.count; i++) relay.deliverOne((count) => (s.picks[i] ?? 0) % count);
+      deliverPicked(relay, s.picks.slice(0, s.count));
       continue;
     }
     const { list, transport } = replicas[s.replica]!;
@@ -85,9 +85,7 @@ async function run(steps: Step[]): Promise<void> {
     }
     await settleLocally(replicas);
   }
-  for (const r of replicas) r.transport.connect();
-  await settle(relay);
-  await settle(relay);
+  await reconnectAllAndSettle(relay, replicas);
   assertConverged(replicas, created);
   await Promise.all(replicas.map((r) => r.concord.close()));
 }

@@ -88,3 +88,18 @@ export async function settleLocally(replicas: readonly Replica[]): Promise<void>
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** Delivers `picks.length` queued messages, each the one at `pick % queued` (a fast-check-chosen delivery order). */
+export function deliverPicked(relay: InMemoryRelay, picks: readonly number[]): void {
+  for (const pick of picks) relay.deliverOne((count) => pick % count);
+}
+
+/**
+ * Connects every replica and lets everything settle. Twice: answers to what the first round delivered (a sync reply
+ * showing a replica what it lacks) are themselves delivered in the second.
+ */
+export async function reconnectAllAndSettle(relay: InMemoryRelay, replicas: readonly Replica[]): Promise<void> {
+  for (const r of replicas) r.transport.connect();
+  await settle(relay);
+  await settle(relay);
+}
