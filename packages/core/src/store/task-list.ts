@@ -516,10 +516,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
 
   /** Resolves once every change made so far is in local storage. */
   async flush(): Promise<void> {
-    // In turn: the undo history hands its write to the adapter only once its own turn comes, and the adapter's flush
-    // must see that write (run side by side, the adapter could find it queued after its writes settled).
-    await this.undoHistory.flush();
-    await this.context.persistence.flush();
+    await Promise.all([this.context.persistence.flush(), this.undoHistory.flush()]);
   }
 
   /** Stops syncing the list and releases its documents; what is stored stays. Idempotent. */
