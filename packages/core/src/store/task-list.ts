@@ -125,7 +125,6 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   private changeQueued = false;
   private readonly changeListeners = new Set<unknown>();
   private closed = false;
-  private closing: Promise<void> | null = null;
   /** Until `load` has handed the stored tasks to the transport in one batch, tasks found on the way wait for it. */
   private loaded = false;
   private readonly origin = { list: this };
@@ -520,19 +519,14 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   }
 
   /** Stops syncing the list and releases its documents; what is stored stays. Idempotent. */
-  close(): Promise<void> {
-    return (this.closing ??= this.closeOnce());
-  }
-
-  private async closeOnce(): Promise<void> {
-    // Everything asked of the list so far is stored first, while it is open: an undo just before closing applies to a
-    // task document still loading, whose storage would otherwise stop short of it (and the stacks with it).
-    await this.flush();
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.sync.close([this.id, ...[...this.slots.values()].map((slot) => slot.name)]);
     this.context.persistence.off('error', this.forwardError);
     this.hydrator.release();
     this.stopVerifying();
+    await this.flush();
     await Promise.all([this.feed.flush(), this.verified.flush()]);
     // While the documents are still bound: the snapshot encodes them as they are.
     await this.context.persistence.snapshotList(this.id);

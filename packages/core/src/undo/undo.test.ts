@@ -1,4 +1,3 @@
-import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,6 @@ import { LevelDbPersistence } from '../node/leveldb-persistence.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { Concord } from '../store/concord.js';
 import { MemoryPersistence, MemoryPersistenceStore } from '../persistence/memory-persistence.js';
-import { SingleDatabasePersistence } from '../persistence/single-database-persistence.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
 import { openReplicas, settle, type Replica } from '../store/test-support/replicas.js';
 import type { UndoState } from './undo-types.js';
@@ -165,10 +163,6 @@ const storages: [string, () => Promise<() => PersistenceAdapter>][] = [
   ['memory', () => {
     const store = new MemoryPersistenceStore();
     return Promise.resolve(() => new MemoryPersistence(store));
-  }],
-  ['one IndexedDB database', () => {
-    const databaseName = `concord-undo-${Math.random().toString(36).slice(2)}`;
-    return Promise.resolve(() => new SingleDatabasePersistence({ databaseName }));
   }],
   ['Node LevelDB', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'concord-undo-'));
