@@ -227,7 +227,10 @@ export class UndoHistory {
   }
 
   private docUndo(name: string): DocUndo | null {
-    if (!this.docs.has(name)) this.host.docOf(name);
+    // Asked each time, not only for a document not attached yet: the list's own document is attached while the list is
+    // still shown from its stored view, before it is bound to storage, and a list closed before binding it would not
+    // store the step reversed on it.
+    this.host.docOf(name);
     return this.docs.get(name) ?? null;
   }
 

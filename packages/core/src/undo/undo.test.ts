@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { LevelDbPersistence } from '../node/leveldb-persistence.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { Concord } from '../store/concord.js';
 import { MemoryPersistence, MemoryPersistenceStore } from '../persistence/memory-persistence.js';
+import { SingleDatabasePersistence } from '../persistence/single-database-persistence.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
 import { openReplicas, settle, type Replica } from '../store/test-support/replicas.js';
 import type { UndoState } from './undo-types.js';
@@ -24,7 +26,7 @@ async function two(): Promise<{ relay: InMemoryRelay; a: Replica; b: Replica }> 
   return { relay, a, b };
 }
 
-const titles = (replica: Replica) => replica.list.tasks().map((task) => task.title);
+const titles = (replica: { readonly list: Replica['list'] }) => replica.list.tasks().map((task) => task.title);
 
 describe('undo and redo, per action', () => {
   it('undoes a create by moving the task to the trash, and redo brings it back', async () => {
@@ -164,6 +166,10 @@ const storages: [string, () => Promise<() => PersistenceAdapter>][] = [
     const store = new MemoryPersistenceStore();
     return Promise.resolve(() => new MemoryPersistence(store));
   }],
+  ['one IndexedDB database', () => {
+    const databaseName = `concord-undo-${Math.random().toString(36).slice(2)}`;
+    return Promise.resolve(() => new SingleDatabasePersistence({ databaseName }));
+  }],
   ['Node LevelDB', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'concord-undo-'));
     cleanups.push(() => rm(directory, { recursive: true, force: true }));
@@ -192,6 +198,35 @@ describe.each(storages)('the stack across reloads (%s)', (_label, newStorage) =>
     cleanups.push(() => third.concord.close());
     expect(third.list.redo()?.action.kind).toBe('edit');
     expect(third.list.get(id)?.title).toBe('Milk');
+  });
+
+  it('a list closed right after an undo comes back with the undone change and both stacks', async () => {
+    const store = await newStorage();
+    const first = await openWith(store());
+    const milk = first.list.create({ title: 'Milk' });
+    const eggs = first.list.create({ title: 'Eggs' });
+    first.list.move(eggs, null);
+    first.list.update(milk, { title: 'Oat milk' });
+    await first.concord.close();
+
+    // Each time reopened and closed at once, as a person closing the tab right after pressing undo: first a step on a
+    // task only, then one on the list's order.
+    const second = await openWith(store());
+    expect(second.list.undo()?.action.kind).toBe('edit');
+    await second.concord.close();
+
+    const third = await openWith(store());
+    expect(third.list.undoState).toMatchObject({ nextUndo: { kind: 'move' }, nextRedo: { kind: 'edit' } });
+    expect(third.list.undo()?.action.kind).toBe('move');
+    await third.concord.close();
+
+    const fourth = await openWith(store());
+    cleanups.push(() => fourth.concord.close());
+    expect(titles(fourth)).toEqual(['Milk', 'Eggs']);
+    expect(fourth.list.undoState).toMatchObject({ nextUndo: { kind: 'create' }, nextRedo: { kind: 'move' } });
+    expect(fourth.list.redo()?.action.kind).toBe('move');
+    expect(fourth.list.redo()?.action.kind).toBe('edit');
+    expect(titles(fourth)).toEqual(['Eggs', 'Oat milk']);
   });
 
   it('keeps at most `limit` steps, the oldest dropped first', async () => {

@@ -150,9 +150,13 @@ export class ListSnapshots {
       const prior = entries.get(doc);
       entries.set(doc, { update: Y.mergeUpdates(prior ? [prior.update, ...list] : list), meta: metaOf(doc) });
     }
-    // Metadata now held by an entry leaves the meta store; metadata of a document with no state stays there.
+    // Metadata now held by an entry leaves the meta store; metadata of a document with no state stays there. An entry
+    // kept from the last snapshot (a document not bound here, such as a list shown from its snapshot's view) takes
+    // its metadata written since too, or deleting it from the meta store would lose it.
     for (const [doc, meta] of metaByDoc) {
-      if (!entries.has(doc)) continue;
+      const entry = entries.get(doc);
+      if (!entry) continue;
+      entries.set(doc, { update: entry.update, meta: metaOf(doc), ...(entry.view !== undefined && { view: entry.view }) });
       for (const name of meta.keys()) metaStore.delete([doc, name]);
     }
     const writer = `${this.tabId}:${++this.written}`;

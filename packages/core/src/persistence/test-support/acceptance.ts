@@ -55,6 +55,38 @@ export function runPersistenceAdapterTests(
       await again.close();
     });
 
+    it.skipIf(!unboundMeta)('keeps metadata written for a document of a snapshotted list that was never bound, across the next snapshot', async () => {
+      const storage = newStorage();
+      const first = storage.open();
+      const opening = await first.prefetch('list');
+      const docs = ['list', 'list/a'].map((name) => ({ name, doc: new Y.Doc() }));
+      await Promise.all(docs.map(({ name, doc }) => first.bind(name, doc)));
+      opening.release();
+      for (const { name, doc } of docs) doc.getText('t').insert(0, name);
+      await first.writeMeta!('list', 'undo', new Uint8Array([1]));
+      await first.flush();
+      await first.snapshotList('list');
+      await first.close();
+
+      // Reopened with only the task bound (a list shown from its snapshot's view): its own metadata changes meanwhile.
+      const second = storage.open();
+      const reopening = await second.prefetch('list');
+      const task = new Y.Doc();
+      await second.bind('list/a', task);
+      reopening.release();
+      task.getText('t').insert(0, 'edited ');
+      await second.writeMeta!('list', 'undo', new Uint8Array([2]));
+      await second.flush();
+      await second.snapshotList('list');
+      await second.close();
+
+      const third = storage.open();
+      await third.prefetch('list');
+      expect(Array.from((await third.readMeta!('list', 'undo')) ?? [])).toEqual([2]);
+      expect(await readText(third, 'list/a')).toBe('edited list/a');
+      await third.close();
+    });
+
     it('reloads every update made before, including ones never sent anywhere', async () => {
       const storage = newStorage();
       const first = storage.open();
