@@ -30,11 +30,30 @@ export function claimAuthorship(doc: Y.Doc, userId: string): void {
   let claimed = -1;
   doc.on('beforeTransaction', (transaction: Y.Transaction) => {
     // Yjs replaces the client id when another replica turns out to use it: claim the new one too.
-    if (!transaction.local || claimed === doc.clientID) return;
+    if (!transaction.local || claimed === doc.clientID || unclaimed.has(doc)) return;
     claimed = doc.clientID;
     const authors = doc.getMap<string>(AUTHORS_MAP);
     if (claimOf(authors, doc.clientID) !== userId) authors.set(String(doc.clientID), userId);
   });
+}
+
+/** Documents writing under a client id no user owns just now (see `writeUnclaimed`). */
+const unclaimed = new WeakSet<Y.Doc>();
+
+/**
+ * Runs `write` (which makes its own transactions) with `doc` writing under `client`, a client id shared by every
+ * replica that makes the same write (a migration's), so no claim is made for it; then the document's own id is back.
+ */
+export function writeUnclaimed(doc: Y.Doc, client: number, write: () => void): void {
+  const own = doc.clientID;
+  doc.clientID = client;
+  unclaimed.add(doc);
+  try {
+    write();
+  } finally {
+    unclaimed.delete(doc);
+    doc.clientID = own;
+  }
 }
 
 /**

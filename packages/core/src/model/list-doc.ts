@@ -1,14 +1,10 @@
 import * as Y from 'yjs';
 import { authorOf, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
 import { isValidId, type TaskId } from './ids.js';
-import { compareOrdered, keyAtEnd, keysForMove, type Ordered } from './order.js';
+import { EntryIndex, type ListEntry, type Membership } from './entry-index.js';
+import { keyAtEnd, keysForMove } from './order.js';
 
-/** A task's place in its list, as the list document holds it. */
-export interface ListEntry extends Ordered {
-  readonly id: TaskId;
-  /** Set while the task is in the trash: who deleted it and when. */
-  readonly deleted?: { readonly at: number; readonly by: string };
-}
+export type { ListEntry } from './entry-index.js';
 
 /** A value an entry map holds. */
 export type EntryValue = string | number | Uint8Array | readonly [string, number, number];
@@ -32,12 +28,27 @@ export function moveKey(client: number): string {
 export class ListDoc {
   /** Which claims of this document a relay confirmed (see `Author.verified`). */
   verify: Verifier = unverified;
-  /** Entries in order, rebuilt only after the list changed: a 1,000-task list is read far more often than it changes. */
-  private sorted: ListEntry[] | null = null;
+  /** Entries in order, kept sorted as they change (see `EntryIndex`). */
+  private readonly index = new EntryIndex();
+  /** Entries changed since the index was last brought up to date; 'all': read every entry again. */
+  private dirty: Set<TaskId> | 'all' = 'all';
+  /** The index holds a stored view's entries, not the document's (see `showStored`). */
+  private showingStored = false;
 
   constructor(readonly doc: Y.Doc) {
-    this.tasks.observeDeep(() => {
-      this.sorted = null;
+    this.tasks.observeDeep((events) => {
+      const dirty = this.dirty;
+      if (dirty === 'all') return;
+      if (this.showingStored) {
+        this.dirty = 'all';
+        return;
+      }
+      for (const event of events) {
+        if (event.target === this.tasks) for (const key of (event as Y.YMapEvent<EntryMap>).keysChanged) dirty.add(key as TaskId);
+        else dirty.add(event.path[0] as TaskId);
+      }
+      // A batch touching a large part of the list (a list arriving from the relay) is read and sorted once.
+      if (dirty.size > Math.max(64, this.index.size / 8)) this.dirty = 'all';
     });
   }
 
@@ -51,7 +62,9 @@ export class ListDoc {
    * snapshot's copy of the entries, so a large list shows before its document is applied.
    */
   showStored(entries: readonly ListEntry[]): void {
-    this.sorted = [...entries].sort(compareOrdered);
+    this.index.reset([...entries]);
+    this.dirty = new Set();
+    this.showingStored = true;
   }
 
   /** Whether the list has an entry for the task (live or in the trash). */
@@ -59,22 +72,51 @@ export class ListDoc {
     return this.tasks.has(id);
   }
 
-  /** Every entry, live and deleted, in list order. */
+  /** Every entry, live and deleted, in list order. The array never changes afterwards: a change makes a new one. */
   entries(): readonly ListEntry[] {
-    return (this.sorted ??= this.readEntries());
+    return this.current().all();
   }
 
-  private readEntries(): ListEntry[] {
-    const entries: ListEntry[] = [];
-    for (const [id, entry] of this.tasks) {
-      const order = entry.get('order');
-      // An entry whose order has not arrived is unusable; a valid one always carries it from its first transaction.
-      if (typeof order !== 'string') continue;
-      const at = entry.get('deletedAt');
-      const by = entry.get('deletedBy');
-      entries.push(typeof at === 'number' ? { id: id as TaskId, order, deleted: { at, by: String(by ?? '') } } : { id: id as TaskId, order });
+  /** The task's entry (live or in the trash), if it has a usable one. */
+  entry(id: TaskId): ListEntry | undefined {
+    return this.current().get(id);
+  }
+
+  /** The tasks whose entries changed since the last call; null: any may have. */
+  takeChanged(): ReadonlySet<TaskId> | null {
+    return this.current().takeChanged();
+  }
+
+  /** The entries in the trash, in no particular order. */
+  inTrash(): Iterable<ListEntry> {
+    return this.current().inTrash();
+  }
+
+  /** The tasks whose entries appeared or went since the last call (`full`: compare every task). */
+  takeMembership(): Membership {
+    return this.current().takeMembership();
+  }
+
+  /** The index, brought up to date with the document. */
+  private current(): EntryIndex {
+    const dirty = this.dirty;
+    if (dirty === 'all') {
+      this.showingStored = false;
+      const entries: ListEntry[] = [];
+      for (const [id, entry] of this.tasks) {
+        const read = readEntry(id as TaskId, entry);
+        if (read) entries.push(read);
+      }
+      this.index.reset(entries);
+      this.dirty = new Set();
+    } else if (dirty.size > 0) {
+      for (const id of dirty) {
+        const entry = this.tasks.get(id);
+        this.index.set(id, entry && readEntry(id, entry));
+      }
+      dirty.clear();
     }
-    return entries.sort(compareOrdered);
+    return this.index;
   }
 
   /** Who deleted a task in the trash: the writer of its `deletedAt`, else the name the entry recorded (unverified). */
@@ -94,7 +136,8 @@ export class ListDoc {
   add(id: TaskId, origin: unknown): void {
     this.doc.transact(() => {
       const entry = new Y.Map<EntryValue>();
-      entry.set('order', keyAtEnd(this.live()));
+      const last = this.current().lastLive();
+      entry.set('order', keyAtEnd(last ? [last] : []));
       this.tasks.set(id, entry);
     }, origin);
   }
@@ -145,6 +188,16 @@ export class ListDoc {
   purge(id: TaskId, origin: unknown): void {
     this.doc.transact(() => this.tasks.delete(id), origin);
   }
+}
+
+/** An entry as `entries()` lists it; undefined when its order has not arrived (it is unusable until then). */
+function readEntry(id: TaskId, entry: EntryMap): ListEntry | undefined {
+  const order = entry.get('order');
+  // A valid entry always carries its order from its first transaction.
+  if (typeof order !== 'string') return undefined;
+  const at = entry.get('deletedAt');
+  const by = entry.get('deletedBy');
+  return typeof at === 'number' ? { id, order, deleted: { at, by: String(by ?? '') } } : { id, order };
 }
 
 /** A stored copy of a list's entries, checked: anything else is none (the list document is then applied first). */

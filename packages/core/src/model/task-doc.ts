@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { authorOf, unverified, writerOf, type Author, type Verifier } from '../attribution/authors.js';
 import { CompiledSchema } from './schema/define.js';
 import { writerKey } from './schema/merges.js';
+import { migrationClientId, writeAsMigration } from './schema/migration-client.js';
 import { readDeclared, writeDeclared, type FieldProblem } from './schema/task-fields.js';
 import { editText, readRecords, resolveText, spliceText, type EditRecord, type ResolvedText, type TextAlternative, type TextSplice } from '../text-merge/index.js';
 
@@ -226,9 +227,14 @@ export class TaskDoc {
     }
   }
 
-  /** Writes a migration's result and the version it produced, with no clock (see `writeDeclared`). */
+  /**
+   * Writes a migration's result and the version it produced, with no clock (see `writeDeclared`), under a client id
+   * every replica migrating the same state computes alike (see `migrationClientId`): their writes are one.
+   */
   applyMigration(patch: TaskPatch, version: number, origin: unknown): void {
-    this.doc.transact(() => {
+    const described = Object.entries(patch).map(([field, value]) => [field, this.schema.fields.get(field)?.type ?? '', value] as const);
+    const client = migrationClientId(this.doc, version, described);
+    writeAsMigration(this.doc, client, () => {
       writeDeclared(this, this.schema, patch, `m${version}`, null);
       this.markVersion(version);
     }, origin);

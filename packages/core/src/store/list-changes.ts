@@ -39,7 +39,7 @@ export class ListChanges<F extends FieldSpecs> {
     if (this.host.isClosed()) return;
     this.host.upgrade.check();
     if (hydrator.bindingList) return this.queue();
-    const { added, gone } = slots.follow(this.host.list.entries());
+    const { added, gone } = slots.follow(this.host.list);
     // Tasks found together (a list arriving from the relay) are read from storage in one batch: hand them to sync in
     // one call too, not one per task (each call is a round of promises and a transport batch of its own).
     if (this.loaded && added.length > 0) void Promise.allSettled(added.map((slot) => slot.whenLoaded)).then(() => sync.start(added));
@@ -50,19 +50,28 @@ export class ListChanges<F extends FieldSpecs> {
 
   /** The relay confirmed claims of a document: what is shown of its authors may now be verified. */
   bindingsChanged(doc: string): void {
+    // The list's own claims name who deleted the tasks in the trash.
+    if (doc === this.host.list.doc.guid) this.host.view.invalidate();
     this.host.slots.byName(doc)?.invalidate();
     this.queue();
   }
 
   taskChanged(slot: TaskSlot): void {
     if (this.host.isClosed()) return;
+    this.host.view.taskChanged(slot.id);
     this.host.feed.touch(slot.id);
     if (this.loaded) this.host.upgrade.taskChanged(slot);
     this.queue();
   }
 
-  queue(): void {
+  /** Anything shown may have changed (the stored tasks are loaded): every task is made again. */
+  queueAll(): void {
     this.host.view.invalidate();
+    this.queue();
+  }
+
+  /** Something shown changed (the view was told what: a task, or the list's entries through their index). */
+  queue(): void {
     this.host.sync.changed();
     // While loading, each task's stored state arrives in its own microtask: one notification when all are in, not a
     // snapshot of the whole list per task (quadratic for a large list).

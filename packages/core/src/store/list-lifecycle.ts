@@ -53,7 +53,7 @@ export class ListLifecycle<F extends FieldSpecs> {
     const { rest } = await hydrator.load(prefetching);
     changes.loaded = true;
     this.host.feed.begin(this.host.slots.byId.keys());
-    changes.queue();
+    changes.queueAll();
     if (rest === null) {
       const loaded = this.startAll();
       documentsLoaded(loaded);

@@ -2,7 +2,7 @@
 // releasing and clearing one whose task was purged.
 import { ConcordError, ConcordErrorCode } from '../errors/concord-error.js';
 import { asTaskId, type ListId, type TaskId } from '../model/ids.js';
-import type { ListEntry } from '../model/list-doc.js';
+import type { ListDoc } from '../model/list-doc.js';
 import type { CompiledSchema } from '../model/schema/define.js';
 import type { StoredTaskFields } from '../model/task-doc.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
@@ -57,15 +57,19 @@ export class TaskSlots {
     return slot;
   }
 
-  /** Opens a slot for each entry that has none (`added`); `gone`: the open tasks the entries no longer name. */
-  follow(entries: readonly ListEntry[]): { readonly added: TaskSlot[]; readonly gone: TaskId[] } {
-    const known = new Set<TaskId>();
+  /**
+   * Opens a slot for each entry that has none (`added`); `gone`: the open tasks the entries no longer name. Looks only
+   * at the tasks that joined or left the list since the last call (every task after the entries were read anew), so a
+   * create costs no walk over the whole list.
+   */
+  follow(list: ListDoc): { readonly added: TaskSlot[]; readonly gone: TaskId[] } {
+    const { added: joined, removed, full } = list.takeMembership();
     const added: TaskSlot[] = [];
-    for (const entry of entries) {
-      known.add(entry.id);
-      if (!this.byId.has(entry.id)) added.push(this.open(entry.id));
+    for (const id of full ? list.entries().map((entry) => entry.id) : joined) {
+      if (!this.byId.has(id) && list.entry(id)) added.push(this.open(id));
     }
-    return { added, gone: [...this.byId.keys()].filter((id) => !known.has(id)) };
+    const gone = [...(full ? this.byId.keys() : removed)].filter((id) => this.byId.has(id) && !list.entry(id));
+    return { added, gone };
   }
 
   /** Closes every slot (what is stored stays). */
