@@ -397,6 +397,25 @@ function table(results) {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/**
+ * The single database's stored bytes after the bulk edits, by kind: what the documents hold (structs by root type, the
+ * task documents' `fields` per key), what the snapshot adds (views, metadata) and what is still in update records.
+ * @param {AdapterResult[]} results
+ */
+function kinds(results) {
+  const byKind = results.find((r) => r.bulk?.after.byKind)?.bulk?.after.byKind;
+  if (!byKind) return [];
+  const total = Object.values(byKind).reduce((sum, bytes) => sum + bytes, 0);
+  return [
+    `Stored bytes after the ${BULK} edits, by kind (documents at their encoded size, plus what the snapshot adds):`,
+    '',
+    '| kind | bytes | share |',
+    '| --- | --- | --- |',
+    ...Object.entries(byKind).map(([kind, bytes]) => `| ${kind} | ${bytes} | ${((100 * bytes) / total).toFixed(1)} % |`),
+    '',
+  ];
+}
+
 async function main() {
   const outDir = mkdtempSync(join(tmpdir(), 'concord-storage-bench-page-'));
   /** @type {{ url: string, close: () => Promise<void> } | null} */
@@ -417,6 +436,7 @@ async function main() {
       '',
       table(results),
       '',
+      ...kinds(results),
       'Raw figures (ms):',
       '',
       '```json',
