@@ -1,28 +1,53 @@
 import * as Y from 'yjs';
+import { EDITS_KEY } from '../protocol/document-schema.js';
 import { decodeRecord, type EditRecord } from './record.js';
 
-/** The top-level `Y.Array` of a task document that holds the edit records of every text field, as binary items. */
-export const EDITS_KEY = 'edits';
+export { EDITS_KEY };
 
 /** Records are immutable once written: each struct is decoded once. */
 const decoded = new WeakMap<Y.Item, EditRecord | null>();
 
 /** Every well-formed edit record of the document, in the array's order (the same on every replica). */
 export function readRecords(doc: Y.Doc): EditRecord[] {
+  return walkRecords(doc).records;
+}
+
+/**
+ * The last record `client` wrote in the document, deleted or not, as a new record of it is written against
+ * (`encodeRecord`'s `previous`); null when that one is unreadable, undefined when there is none.
+ */
+export function lastRecordOf(doc: Y.Doc, client: number): EditRecord | null | undefined {
+  return walkRecords(doc).last.get(client);
+}
+
+/**
+ * Decodes the records in the array's order. A client's records are in clock order there (each is appended after
+ * everything its author had, its own earlier records included), so each client's previous record, which a record
+ * written against it needs, is decoded before it. Deleted records still count as the previous one (`keepClaims` keeps
+ * their content); only the live ones are returned.
+ */
+function walkRecords(doc: Y.Doc): { records: EditRecord[]; last: Map<number, EditRecord | null> } {
   const records: EditRecord[] = [];
+  const last = new Map<number, EditRecord | null>();
   // Not `getArray`: creating the type runs an (empty) local transaction, and reading must never write. Items, not
   // `toArray()`: a record's identity is the id of the struct holding it.
   const edits = doc.share.get(EDITS_KEY);
   for (let item = edits?._start ?? null; item !== null; item = item.right) {
-    if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue;
+    const client = item.id.client;
+    if (!(item.content instanceof Y.ContentBinary)) {
+      // Content Yjs dropped (a record deleted where it was not kept): later records written against it cannot be read.
+      if (item.content instanceof Y.ContentDeleted) last.set(client, null);
+      continue;
+    }
     let record = decoded.get(item);
     if (record === undefined) {
-      record = decodeRecord(item.content.content, item.id.client, item.id.clock);
+      record = decodeRecord(item.content.content, client, item.id.clock, last.get(client));
       decoded.set(item, record);
     }
-    if (record) records.push(record);
+    last.set(client, record);
+    if (record && !item.deleted) records.push(record);
   }
-  return records;
+  return { records, last };
 }
 
 /** Whether `a`'s author had seen `b` when making it (a record sees itself). */
