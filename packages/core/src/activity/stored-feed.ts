@@ -68,17 +68,20 @@ function expand(feed: Record<string, unknown>): unknown[] {
   if (!isStrings(kinds) || !isStrings(tasks) || !isStrings(users) || !Array.isArray(events)) return [];
   let at = 0;
   let seq = 0;
-  return events.flatMap((row: unknown) => {
-    if (!Array.isArray(row) || row.length < 6) return [];
-    const [kind, task, title, dAt, dSeq, author, rest] = row as unknown[];
-    if (typeof dAt !== 'number' || typeof dSeq !== 'number' || typeof author !== 'number') return [];
+  const out: unknown[] = [];
+  for (const row of events as unknown[]) {
+    if (!Array.isArray(row) || row.length < 6) continue;
+    const [kind, task, title, dAt, dSeq, author] = [row[0], row[1], row[2], row[3], row[4], row[5]] as unknown[];
+    if (typeof kind !== 'number' || typeof task !== 'number' || typeof dAt !== 'number' || typeof dSeq !== 'number' || typeof author !== 'number') continue;
     at += dAt;
     seq += dSeq;
     const user = author < 0 ? undefined : users[author >> 1];
-    const by = user === undefined ? null : { user, verified: (author & 1) === 1 };
-    const own = isObject(rest) ? rest : {};
-    return [{ ...own, kind: kinds[kind as number], taskId: tasks[task as number], title, at, seq, by }];
-  });
+    const event: Record<string, unknown> = { kind: kinds[kind], taskId: tasks[task], title, at, seq, by: user === undefined ? null : { user, verified: (author & 1) === 1 } };
+    const rest: unknown = row[6];
+    if (isObject(rest)) for (const key of Object.keys(rest)) if (!(key in event)) event[key] = rest[key];
+    out.push(event);
+  }
+  return out;
 }
 
 /** Strings numbered in the order first seen. */
