@@ -63,6 +63,29 @@ describe('edit records written against their author’s previous one', () => {
     expect(resolveText(stock, 'title').text).toBe('Brie');
   });
 
+  it('read the same on every replica, whenever read, even when a client places a later record before an earlier one', () => {
+    const ann = annAfterBob();
+    editText(ann, 'title', 'Gouda', { userId: 'ann', now: T0 + 1_000 });
+    editText(ann, 'title', 'Brie', { userId: 'ann', now: T0 + 2_000 });
+    const early = new Y.Doc();
+    keepClaims(early);
+    Y.applyUpdate(early, Y.encodeStateAsUpdate(ann));
+    const before = readRecords(early); // decoded before the odd record arrives
+    // Someone writing with Ann's client id puts a record between her two: a later clock, an earlier place.
+    const odd = new Y.Doc();
+    Y.applyUpdate(odd, Y.encodeStateAsUpdate(ann));
+    odd.clientID = ann.clientID;
+    const [, , second] = odd.getArray<Uint8Array>(EDITS_KEY).toArray();
+    odd.getArray<Uint8Array>(EDITS_KEY).insert(2, [second!]);
+    const late = new Y.Doc();
+    keepClaims(late);
+    Y.applyUpdate(late, Y.encodeStateAsUpdate(odd));
+    Y.applyUpdate(early, Y.encodeStateAsUpdate(odd));
+    const times = (doc: Y.Doc) => readRecords(doc).map((record) => [record.clock, record.time, [...record.seen]]);
+    expect(times(early)).toEqual(times(late));
+    expect(times(late)).toEqual(expect.arrayContaining(before.map((record) => [record.clock, record.time, [...record.seen]])));
+  });
+
   it('are refused without the previous record, or against one that is not earlier', () => {
     const doc = annAfterBob();
     editText(doc, 'title', 'Gouda', { userId: 'ann', now: T0 + 1_000 });

@@ -5,7 +5,7 @@ import { decodeRecord, type EditRecord } from './record.js';
 export { EDITS_KEY };
 
 /** Records are immutable once written: each struct is decoded once. */
-const decoded = new WeakMap<Y.Item, EditRecord | null>();
+const cache = new WeakMap<Y.Item, EditRecord | null>();
 
 /** Every well-formed edit record of the document, in the array's order (the same on every replica). */
 export function readRecords(doc: Y.Doc): EditRecord[] {
@@ -21,33 +21,52 @@ export function lastRecordOf(doc: Y.Doc, client: number): EditRecord | null | un
 }
 
 /**
- * Decodes the records in the array's order. A client's records are in clock order there (each is appended after
- * everything its author had, its own earlier records included), so each client's previous record, which a record
- * written against it needs, is decoded before it. Deleted records still count as the previous one (`keepClaims` keeps
- * their content); only the live ones are returned.
+ * Decodes the records, each client's in clock order, so each is read against the same previous record of its client on
+ * every replica and at any time: a replica that has a record has every earlier struct of its client, and no later
+ * struct of that client can fall between them, whatever place in the array a client gives its items. Deleted records
+ * still count as the previous one (`keepClaims` keeps their content); only the live ones are returned, in the array's
+ * order.
  */
 function walkRecords(doc: Y.Doc): { records: EditRecord[]; last: Map<number, EditRecord | null> } {
-  const records: EditRecord[] = [];
-  const last = new Map<number, EditRecord | null>();
   // Not `getArray`: creating the type runs an (empty) local transaction, and reading must never write. Items, not
   // `toArray()`: a record's identity is the id of the struct holding it.
   const edits = doc.share.get(EDITS_KEY);
+  const items: Y.Item[] = [];
+  const byClient = new Map<number, Y.Item[]>();
   for (let item = edits?._start ?? null; item !== null; item = item.right) {
-    const client = item.id.client;
-    if (!(item.content instanceof Y.ContentBinary)) {
+    items.push(item);
+    const own = byClient.get(item.id.client);
+    if (own) own.push(item);
+    else byClient.set(item.id.client, [item]);
+  }
+  const last = new Map<number, EditRecord | null>();
+  for (const [client, own] of byClient) {
+    // Concord appends each record after everything its author had, so this is the array's order already.
+    if (own.some((item, i) => i > 0 && item.id.clock < own[i - 1]!.id.clock)) own.sort((a, b) => a.id.clock - b.id.clock);
+    let previous: EditRecord | null | undefined;
+    for (const item of own) {
+      if (item.content instanceof Y.ContentBinary) previous = decoded(item, previous);
       // Content Yjs dropped (a record deleted where it was not kept): later records written against it cannot be read.
-      if (item.content instanceof Y.ContentDeleted) last.set(client, null);
-      continue;
+      else if (item.content instanceof Y.ContentDeleted) previous = null;
     }
-    let record = decoded.get(item);
-    if (record === undefined) {
-      record = decodeRecord(item.content.content, client, item.id.clock, last.get(client));
-      decoded.set(item, record);
-    }
-    last.set(client, record);
-    if (record && !item.deleted) records.push(record);
+    if (previous !== undefined) last.set(client, previous);
+  }
+  const records: EditRecord[] = [];
+  for (const item of items) {
+    const record = item.deleted ? null : cache.get(item);
+    if (record) records.push(record);
   }
   return { records, last };
+}
+
+/** The record an item holds, decoded once (records are immutable, and so is the previous record of each). */
+function decoded(item: Y.Item, previous: EditRecord | null | undefined): EditRecord | null {
+  let record = cache.get(item);
+  if (record === undefined) {
+    record = decodeRecord((item.content as Y.ContentBinary).content, item.id.client, item.id.clock, previous);
+    cache.set(item, record);
+  }
+  return record;
 }
 
 /** Whether `a`'s author had seen `b` when making it (a record sees itself). */
