@@ -6,6 +6,10 @@ import { shownChars, type ShownChar } from './resolve.js';
 
 /** Who makes a local edit, and when by their clock. */
 export interface TextEditAuthor {
+  /**
+   * The author's user id: claimed for the document's client id in its `authors` map with the edit, unless that client id
+   * is claimed already (as a list's replica claims it: see `claimAuthorship`).
+   */
   readonly userId?: string;
   /** Milliseconds since the epoch. */
   readonly now: number;
