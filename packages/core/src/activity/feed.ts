@@ -12,7 +12,7 @@ import { decodeFeed, encodeFeed, FEED_META_KEY } from './stored-feed.js';
 export const COALESCE_MS = 5 * 60_000;
 /**
  * Events the local cache keeps: older ones are dropped from it (the documents keep what matters of them). The cache is
- * stored with the list, so it is part of every list's stored bytes: about 60 KB at this limit.
+ * stored with the list, so it is part of every list's stored bytes: about 35 KB at this limit (`stored-feed.ts`).
  */
 export const FEED_LIMIT = 500;
 /**

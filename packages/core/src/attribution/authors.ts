@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { AUTHORS_MAP } from '../protocol/document-schema.js';
+import { AUTHORS_MAP, EDITS_KEY } from '../protocol/document-schema.js';
 
 /**
  * Claims live in the `AUTHORS_MAP` root map of every document. A claim counts only when the map entry was itself
@@ -58,12 +58,13 @@ export function writeUnclaimed(doc: Y.Doc, client: number, write: () => void): v
 
 /**
  * Keeps the content of claims someone overwrote or deleted, so the claim still names its writer (Yjs otherwise drops
- * the content of a deleted item). Call it on a document before applying anything to it, wherever claims are read.
+ * the content of a deleted item), and of deleted edit records, which later records of their author are written against.
+ * Call it on a document before applying anything to it, wherever claims or edit records are read.
  */
 export function keepClaims(doc: Y.Doc): void {
   const authors = doc.getMap<string>(AUTHORS_MAP);
   const collect = doc.gcFilter;
-  doc.gcFilter = (item) => item.parent !== authors && collect(item);
+  doc.gcFilter = (item) => item.parent !== authors && item.parent !== doc.share.get(EDITS_KEY) && collect(item);
 }
 
 /** The user `client` claimed in `doc`'s authors map, if it did. */

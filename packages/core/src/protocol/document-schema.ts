@@ -4,3 +4,9 @@
  * sent against the writer's token (PROTOCOL.md, "Who wrote what").
  */
 export const AUTHORS_MAP = 'authors';
+
+/**
+ * The root array of every task document holding the edit records of its text fields (binary items, never deleted by
+ * Concord): what makes concurrent edits that collide show one version and keep the other as an alternative.
+ */
+export const EDITS_KEY = 'edits';

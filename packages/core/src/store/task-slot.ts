@@ -3,6 +3,7 @@ import type { ListId, TaskId } from '../model/ids.js';
 import { taskDocName } from '../model/ids.js';
 import type { Author } from '../attribution/authors.js';
 import { onlyDeleted } from './list-status.js';
+import { packView, unpackView } from './stored-view.js';
 import type { CompiledSchema } from '../model/schema/define.js';
 import { checkedView, type FieldProblem } from '../model/schema/task-fields.js';
 import { TaskDoc, type StoredTaskFields, type TaskAlternatives } from '../model/task-doc.js';
@@ -96,7 +97,7 @@ export class TaskSlot {
       if (!this.applyingStoredState) this.hooks.changed(this);
     });
     this.applyingStoredState = view !== null;
-    const bound = this.persistence.bind(this.name, doc, { view: () => storedView(this.fields()) });
+    const bound = this.persistence.bind(this.name, doc, { view: () => packView(this.fields()) });
     this.applyingStoredState = false;
     if (view && !sameFields(view, this.fields())) this.hooks.changed(this);
     this.loading = bound.then(async (persisted) => {
@@ -152,7 +153,8 @@ export class TaskSlot {
  * A stored view, checked: anything else is no view (the document is then applied before it is shown). Declared fields
  * are kept as stored; the slot checks them against the schema (`checkedView`) before they are shown.
  */
-export function taskView(view: unknown): StoredTaskFields | null {
+export function taskView(stored: unknown): StoredTaskFields | null {
+  const view = unpackView(stored);
   if (typeof view !== 'object' || view === null) return null;
   const { title, description, completed, createdAt, updatedAt, createdBy, updatedBy, completedBy, completedAt, alternatives } = view as Record<string, unknown>;
   if (typeof title !== 'string' || typeof description !== 'string' || typeof completed !== 'boolean') return null;
@@ -186,15 +188,6 @@ function isAlternatives(value: unknown): value is TaskAlternatives {
         return typeof id === 'string' && typeof text === 'string' && typeof at === 'number' && (by === undefined || typeof by === 'string');
       }),
   );
-}
-
-/**
- * What a list snapshot keeps of a task to show it before its document is applied: its fields without their authors
- * (three authors would double a task's view; they are read from the document once it is applied, a moment later).
- */
-function storedView(fields: StoredTaskFields): StoredTaskFields {
-  const { createdBy: _created, updatedBy: _updated, completedBy: _completed, ...view } = fields;
-  return view;
 }
 
 /** An author in a stored view: undefined when absent, null when malformed. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { claimedUser } from '../attribution/authors.js';
 import { editText, spliceText } from './edit.js';
 import { readRecords } from './records.js';
 import { resolveText } from './resolve.js';
@@ -37,13 +38,15 @@ describe('editText', () => {
     expect(resolveText(b, 't').text).toBe('Shopping list for Friday');
   });
 
-  it('stores the author once per client, and orders times after every edit seen', () => {
+  it('names the author once per client, by its claim in the authors map, and orders times after every edit seen', () => {
     const doc = new Y.Doc();
     editText(doc, 't', 'a', { userId: 'ann', now: 5_000 });
     editText(doc, 't', 'ba', { userId: 'ann', now: 10 });
     const [first, second] = readRecords(doc);
-    expect(first).toMatchObject({ by: 'ann', time: 5_000 });
-    expect(second!.by).toBeUndefined();
+    expect(claimedUser(doc, doc.clientID)).toBe('ann');
+    expect(doc.getMap('authors').size).toBe(1);
+    expect(first!.by).toBeUndefined();
+    expect(first!.time).toBe(5_000);
     expect(second!.time).toBe(5_001);
   });
 });

@@ -1,10 +1,15 @@
 import * as Y from 'yjs';
+import { AUTHORS_MAP, claimedUser } from '../attribution/authors.js';
 import { encodeRecord, type EditRecord, type IdRange } from './record.js';
-import { EDITS_KEY, nextTime, readRecords, topLevelName } from './records.js';
+import { EDITS_KEY, lastRecordOf, nextTime, readRecords, topLevelName } from './records.js';
 import { shownChars, type ShownChar } from './resolve.js';
 
 /** Who makes a local edit, and when by their clock. */
 export interface TextEditAuthor {
+  /**
+   * The author's user id: claimed for the document's client id in its `authors` map with the edit, unless that client id
+   * is claimed already (as a list's replica claims it: see `claimAuthorship`).
+   */
   readonly userId?: string;
   /** Milliseconds since the epoch. */
   readonly now: number;
@@ -64,6 +69,10 @@ function applySplice(
   const store = doc.store;
   const own = doc.clientID;
   const records = readRecords(doc);
+  // The author is named once per client id by its claim in the document's `authors` map, not in the records (a
+  // replica of a list has claimed it in this transaction already). Written first: the characters the edit inserts must
+  // be the last clocks before its record. Records written before named their author in each client's first record.
+  if (author.userId !== undefined && claimedUser(doc, own) === undefined) doc.getMap<string>(AUTHORS_MAP).set(String(own), author.userId);
   const seen = new Map<number, number>();
   for (const client of store.clients.keys()) seen.set(client, Y.getState(store, client));
   const start = Y.getState(store, own);
@@ -87,7 +96,6 @@ function applySplice(
   // Yjs caches index positions in search markers; they know nothing of the items placed here by hand.
   if (text._searchMarker) text._searchMarker.length = 0;
   if (mayContinue && continuesTyping(doc, text, records, splice, chars[splice.index - 1], start)) return true;
-  const by = author.userId !== undefined && !records.some((record) => record.client === own && record.by !== undefined);
   const bytes = encodeRecord(
     {
       field,
@@ -97,9 +105,9 @@ function applySplice(
       deleted,
       deletedText: shown.text.slice(splice.index, splice.index + splice.remove),
       ...(deleted.length === 0 && { insertedText: splice.insert }),
-      ...(by && { by: author.userId }),
     },
     own,
+    lastRecordOf(doc, own) ?? undefined,
   );
   doc.getArray<Uint8Array>(EDITS_KEY).push([bytes]);
   return true;

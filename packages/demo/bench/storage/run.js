@@ -78,6 +78,8 @@ const CPU_PROFILE_DIR = values['cpu-profile'];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const STEP_TIMEOUT = 300_000;
+/** Stored bytes after the 10,000 bulk edits with the defaults, before attribution and text records (results/2026-11-25.md). */
+const BEFORE_ATTRIBUTION = 712 * 1024;
 
 /**
  * @template T
@@ -373,6 +375,12 @@ function table(results) {
       ? `${kb(r.bulk.after.recordBytes ?? NaN)} in ${r.bulk.after.records} records vs ${kb(r.bulk.after.encodedBytes ?? NaN)} (${r.bulk.after.documents} docs): ${((r.bulk.after.recordBytes ?? NaN) / (r.bulk.after.encodedBytes ?? NaN)).toFixed(2)}×`
       : 'not measured',
   );
+  // The budget for attribution and text records: at most 1.5× what the same run stored before them (results/2026-11-25.md).
+  if (TASKS === 1000 && BULK === 10_000 && !values.fields) {
+    row(`the same stored bytes against the ${kb(BEFORE_ATTRIBUTION)} stored before attribution and text records (2026-11-25)`, '≤ 1.5×', (r) =>
+      r.bulk ? `${((r.bulk.after.recordBytes ?? NaN) / BEFORE_ATTRIBUTION).toFixed(2)}×` : 'not measured',
+    );
+  }
   row('snapshot of the whole list after those edits (the idle merge), time in the page', '', (r) => (r.bulk ? `${fmt(r.bulk.snapshotMs)} ms` : 'not measured'));
   row('open after those edits and the snapshot, after a restart (one run)', '', (r) => (r.bulk ? `${fmt(r.bulk.mergedOpenMs)} ms` : 'not measured'));
   row(`storage estimate after those edits (then after a restart)`, '', (r) => (r.bulk ? `${kb(r.bulk.after.usage)} (${kb(r.bulk.afterRestart.usage)})` : 'not measured'));
@@ -397,6 +405,25 @@ function table(results) {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/**
+ * The single database's stored bytes after the bulk edits, by kind: what the documents hold (structs by root type, the
+ * task documents' `fields` per key), what the snapshot adds (views, metadata) and what is still in update records.
+ * @param {AdapterResult[]} results
+ */
+function kinds(results) {
+  const byKind = results.find((r) => r.bulk?.after.byKind)?.bulk?.after.byKind;
+  if (!byKind) return [];
+  const total = Object.values(byKind).reduce((sum, bytes) => sum + bytes, 0);
+  return [
+    `Stored bytes after the ${BULK} edits, by kind (documents at their encoded size, plus what the snapshot adds):`,
+    '',
+    '| kind | bytes | share |',
+    '| --- | --- | --- |',
+    ...Object.entries(byKind).map(([kind, bytes]) => `| ${kind} | ${bytes} | ${((100 * bytes) / total).toFixed(1)} % |`),
+    '',
+  ];
+}
+
 async function main() {
   const outDir = mkdtempSync(join(tmpdir(), 'concord-storage-bench-page-'));
   /** @type {{ url: string, close: () => Promise<void> } | null} */
@@ -417,6 +444,7 @@ async function main() {
       '',
       table(results),
       '',
+      ...kinds(results),
       'Raw figures (ms):',
       '',
       '```json',

@@ -24,6 +24,8 @@ export interface StorageFigures {
   /** Y.encodeStateAsUpdate of every document the records describe. */
   encodedBytes: number | null;
   documents: number | null;
+  /** The stored bytes by kind: each document's structs by root type (and `fields` key), snapshot views and metadata. */
+  byKind?: Record<string, number>;
 }
 
 /** Where an open of the single database goes (ms). `apply` nests: the list's bind opens every task slot inside it. */

@@ -4,6 +4,7 @@
 // `globalThis.bench`. The adapter comes from the URL: `?adapter=single` (SingleDatabasePersistence) or `?adapter=y-indexeddb`.
 import { Concord, defineSchema, IndexedDbPersistence, SingleDatabasePersistence } from '@concord/core';
 import * as Y from 'yjs';
+import { breakdown } from './breakdown.js';
 
 /** @typedef {import('./bench-api.js').BenchApi} BenchApi */
 /** @typedef {import('./bench-api.js').StorageFigures} StorageFigures */
@@ -269,20 +270,44 @@ const bench = {
     const snapshots = /** @type {{ header: string, data: Uint8Array }[]} */ (idb.objectStoreNames.contains('snapshots') ? await readAll('snapshots') : []);
     idb.close();
     let recordBytes = 0;
+    /** What the stored bytes are: documents' structs by kind (below), snapshot views and metadata by key. */
+    /** @type {Map<string, number>} */
+    const kinds = new Map();
+    const add = (/** @type {string} */ kind, /** @type {number} */ bytes) => kinds.set(kind, (kinds.get(kind) ?? 0) + bytes);
     for (const record of records) recordBytes += record.update.byteLength;
+    add('update records (not yet in a snapshot)', recordBytes);
     // A snapshot's header (names, views, lengths) is a string: counted as UTF-8 bytes.
-    for (const snapshot of snapshots) recordBytes += snapshot.data.byteLength + new TextEncoder().encode(snapshot.header).byteLength;
+    for (const snapshot of snapshots) {
+      const headerBytes = new TextEncoder().encode(snapshot.header).byteLength;
+      recordBytes += snapshot.data.byteLength + headerBytes;
+      let views = 0;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- the JSDoc cast of a parsed header is not seen by the type-aware lint
+      const items = /** @type {Array<[string, unknown, number, Array<[string, number]>]>} */ (/** @type {unknown} */ (JSON.parse(snapshot.header)));
+      for (const [, view, , meta] of items) {
+        views += new TextEncoder().encode(JSON.stringify(view)).byteLength;
+        for (const [key, length] of meta) add(`snapshot meta: ${key}`, length);
+      }
+      add('snapshot header: views', views);
+      add('snapshot header: names, lengths', headerBytes - views);
+    }
     // The encoded size of the list's documents (the list and every task, live and in the trash), opened for the count.
     const reader = newConcord();
     const l = await reader.openList(LIST);
-    let encodedBytes = Y.encodeStateAsUpdate(l.doc).byteLength;
+    /** @type {Map<string, number>} */
+    const listKinds = new Map();
+    let encodedBytes = breakdown(l.doc, listKinds);
+    for (const [kind, bytes] of listKinds) add(`list doc: ${kind}`, bytes);
     const tasks = [...l.tasks(), ...l.trash()];
+    /** @type {Map<string, number>} */
+    const taskKinds = new Map();
     for (const task of tasks) {
       const doc = l.text(task.id, 'title').doc;
-      if (doc) encodedBytes += Y.encodeStateAsUpdate(doc).byteLength;
+      if (doc) encodedBytes += breakdown(doc, taskKinds);
     }
+    for (const [kind, bytes] of taskKinds) add(`task docs: ${kind}`, bytes);
     await reader.close();
-    return { ...figures, recordBytes, records: records.length + snapshots.length, encodedBytes, documents: tasks.length + 1 };
+    const byKind = Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]));
+    return { ...figures, recordBytes, records: records.length + snapshots.length, encodedBytes, documents: tasks.length + 1, byKind };
   },
 
   async profileOpen(tasks) {
