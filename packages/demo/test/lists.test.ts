@@ -137,4 +137,28 @@ describe('sharing on a relay with --auth-secret', () => {
       await page.close();
     }
   });
+
+  it('a token for one list creates a list of one’s own from a name: the relay grants it, and it syncs and shares', async () => {
+    const list = uniqueList('own');
+    const token = await createToken({ secret: SECRET, lists: [list], mode: 'rw', ttlSeconds: 3600, sub: 'ada' });
+    const ada = await openUrl(fixture.contexts[0]!, `${fixture.baseUrl}/?list=${list}&token=${token}`);
+    await addTask(ada, 'First list task');
+    await createList(ada, 'Weekend trip');
+    const tripId = new URL(ada.url()).searchParams.get('list')!;
+    expect(tripId).toMatch(/^weekend-trip-[a-z2-9]{12}$/);
+    const granted = await ada.evaluate((id) => localStorage.getItem(`concord:token:${id}`), tripId);
+    expect(await verifyToken(SECRET, granted!)).toMatchObject({ sub: 'ada', lists: [tripId], mode: 'rw' });
+    await addTask(ada, 'Pack the tent');
+    await until(async () => (await ada.getByTestId('sync-status').textContent()) === 'synced' && (await ada.getByTestId('pending-count').textContent()) === '0', 'the new list synced');
+    // The relay holds it (read back with the granted token), name included, and a share link opens it for Bo.
+    const read = await fetch(`${fixture.baseUrl}/api/lists/${tripId}`, { headers: { Authorization: `Bearer ${granted}` } });
+    expect(((await read.json()) as { tasks: Array<{ title: string }> }).tasks.map((task) => task.title)).toEqual(['Pack the tent']);
+    const bo = await openUrl(fixture.contexts[1]!, await shareUrl(ada));
+    await until(async () => (await listName(bo)) === 'Weekend trip', 'the name at Bo');
+    await until(async () => (await titles(bo)).includes('Pack the tent'), 'the task at Bo');
+    for (const page of [ada, bo]) {
+      expect(pageErrors(page)).toEqual([]);
+      await page.close();
+    }
+  });
 });

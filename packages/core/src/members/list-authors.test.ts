@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defineSchema } from '../model/schema/define.js';
 import { InMemoryRelay } from '../transport/in-memory.js';
 import { openReplica, settle } from '../store/test-support/replicas.js';
 
@@ -49,5 +50,19 @@ describe('TaskList.authors', () => {
     bob.list.create({ title: 'yours' });
     await settle(relay);
     expect(ann.list.authors().map((author) => author.user).sort()).toEqual(['ann', 'bob']);
+  });
+
+  it('a replica that only opened the list is no author, though it recorded its schema version there', async () => {
+    const relay = new InMemoryRelay();
+    const v2 = defineSchema({ version: 2, fields: { urgent: { type: 'boolean' } } });
+    const ann = await openReplica(relay, 'ann', 'shared', undefined, { schema: v2 });
+    const reader = await openReplica(relay, 'reader', 'shared', undefined, { schema: v2 });
+    await Promise.all([ann.list.documentsLoaded, reader.list.documentsLoaded]);
+    ann.transport.connect();
+    reader.transport.connect();
+    ann.list.create({ title: 'mine' });
+    await settle(relay);
+    expect(ann.list.doc.getMap('schemaVersions').get('2')).toBe(true);
+    expect(ann.list.authors().map((author) => author.user)).toEqual(['ann']);
   });
 });

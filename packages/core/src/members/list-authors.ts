@@ -1,10 +1,10 @@
 /**
  * Who wrote to a list: every user a claim of the list's documents names (the list document and each task document in
- * memory), and every author the tasks' attributed fields name (which covers tasks shown from a stored view before their
+ * memory) whose replica wrote more than bookkeeping, and every author the tasks' attributed fields name (which covers tasks shown from a stored view before their
  * document is read). Where the claims are kept is this module's business alone: callers read `ListAuthor`s.
  */
-import type * as Y from 'yjs';
-import { claims, claimedUser, type Author, type Verifier } from '../attribution/authors.js';
+import * as Y from 'yjs';
+import { AUTHORS_MAP, claims, claimedUser, type Author, type Verifier } from '../attribution/authors.js';
 import type { EntryMap } from '../model/list-doc.js';
 
 /** One person who wrote to a list or to any of its tasks, as the documents' claims name them. */
@@ -42,6 +42,30 @@ export interface AttributedTask {
   readonly deletedAt?: number;
 }
 
+/**
+ * Root types a replica writes without anyone changing the list: its claim, and the record of which versions of the
+ * app's schema wrote the list (`schemaVersions`) or a task (`versions`), which a replica adds when it opens the list.
+ */
+const BOOKKEEPING = new Set([AUTHORS_MAP, 'schemaVersions', 'versions']);
+
+/**
+ * Whether `client` wrote anything to `doc` besides bookkeeping. The claim is written in the same transaction as the
+ * replica's first write, so this looks at a few structs per client in the usual case.
+ */
+function wroteContent(doc: Y.Doc, client: number, names: ReadonlyMap<unknown, string>): boolean {
+  for (const struct of doc.store.clients.get(client) ?? []) {
+    // Garbage-collected content was written, then deleted: a change all the same.
+    if (!(struct instanceof Y.Item)) {
+      if (struct instanceof Y.GC) return true;
+      continue;
+    }
+    let type: unknown = struct.parent;
+    while (type instanceof Y.AbstractType && type._item !== null) type = type._item.parent;
+    if (!BOOKKEEPING.has(names.get(type) ?? '')) return true;
+  }
+  return false;
+}
+
 /** Collects authors by user: verified if any source verified them, with their latest change. */
 class AuthorTally {
   private readonly byUser = new Map<string, { verified: boolean; lastChangeAt: number | null }>();
@@ -74,7 +98,10 @@ class AuthorTally {
 export function listAuthors(list: ClaimSource, taskDocs: Iterable<ClaimSource>, tasks: Iterable<AttributedTask>): ListAuthor[] {
   const tally = new AuthorTally();
   for (const source of [list, ...taskDocs]) {
-    for (const [client, user] of claims(source.doc)) tally.add(user, source.verify(client, user));
+    const names = new Map<unknown, string>([...source.doc.share].map(([name, type]) => [type, name]));
+    for (const [client, user] of claims(source.doc)) {
+      if (wroteContent(source.doc, client, names)) tally.add(user, source.verify(client, user));
+    }
   }
   // Each replica's last move of a task is kept under `m<client>` as [order, at, clock].
   for (const entry of list.doc.getMap<EntryMap>('tasks').values()) {

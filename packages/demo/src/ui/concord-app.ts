@@ -2,7 +2,7 @@
 // people do, what the page follows on a list and every view live in modules of their own (listed below).
 import type { Concord, Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, LitElement, nothing } from 'lit';
-import { rememberWorkOffline, type PageConfig } from '../config.js';
+import { rememberWorkOffline, writerId, type PageConfig } from '../config.js';
 import type { Identity } from '../identity/identity.js';
 import { bindToastUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
 import { RovingRows } from '../keyboard/roving-rows.js';
@@ -11,6 +11,7 @@ import { RecentLists } from '../lists/recent-lists.js';
 import type { Member } from '../members/member-source.js';
 import './activity-panel.js';
 import './history-view.js';
+import { badLinkNotice } from './bad-link.js';
 import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
 import { filteredView } from './filtered-view.js';
@@ -53,6 +54,8 @@ export class ConcordApp extends LitElement {
   private workOffline = false;
   private sharing: ShareState | null = null;
   private showWelcome = false;
+  /** What `?list=` held when it was no list id, until dismissed. */
+  private badLink: string | null = null;
   private completedOpen = completedOpenPref(localStorage);
   /** A touch screen (coarse pointer): no keyboard hints. */
   private readonly touch = matchMedia('(pointer: coarse)').matches;
@@ -83,7 +86,8 @@ export class ConcordApp extends LitElement {
     this.concord = concord;
     this.workOffline = config.workOffline;
     this.showWelcome = config.firstVisit && !welcomed(localStorage);
-    const session = new ListSession(list, config.identity, this, {
+    this.badLink = config.badLink;
+    const session = new ListSession(list, config.identity, writerId(config), this, {
       tasks: (tasks, trash) => {
         this.tasks = tasks;
         this.trash = trash;
@@ -238,6 +242,16 @@ export class ConcordApp extends LitElement {
     const completed = shown.filter((task) => task.completed);
     return html`<div class="scroller">
         ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
+        ${this.badLink !== null
+          ? badLinkNotice({
+              link: this.badLink,
+              openedId: list.id,
+              openedName: listName?.display() ?? list.id,
+              recent: this.recent.all(),
+              create: (name) => void listActions?.create(name),
+              dismiss: () => this.dismissBadLink(),
+            })
+          : nothing}
         ${this.showWelcome
           ? welcome({
               identity: config.identity,
@@ -286,6 +300,11 @@ export class ConcordApp extends LitElement {
     const identity = this.session?.changeIdentity(change);
     if (identity && this.config) this.config = { ...this.config, identity };
     this.requestUpdate();
+  }
+
+  private dismissBadLink(): void {
+    this.changed(() => (this.badLink = null));
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('#new-task')?.focus());
   }
 
   private dismissWelcome(): void {
