@@ -26,8 +26,8 @@ export function badLinkNotice(ctx: BadLinkContext): TemplateResult {
   return html`<section class="card bad-link" aria-labelledby="bad-link-heading" data-testid="bad-link">
     <h2 id="bad-link-heading">This link doesn't point to a list</h2>
     <p>
-      “<span data-testid="bad-link-text">${ctx.link}</span>” is not the address of a list. List links come from the
-      Share button; the lists you opened on this device are below. You are on “${ctx.openedName}” for now.
+      “<span data-testid="bad-link-text">${ctx.link}</span>” is not the address of a list: list links come from the Share
+      button${others.length ? ', and the lists you opened on this device are below' : ''}. You are on “${ctx.openedName}” for now.
     </p>
     <div class="bad-link-actions">
       ${looksLikeName(ctx.link)
