@@ -66,17 +66,63 @@ function wroteContent(doc: Y.Doc, client: number, names: ReadonlyMap<unknown, st
   return false;
 }
 
+/** Each document's writing claims and (list documents) moves, with the sum of its state vector when they were read. */
+const claimsCache = new WeakMap<Y.Doc, { readonly clocks: number; readonly claims: ReadonlyArray<readonly [number, string]> }>();
+const movesCache = new WeakMap<Y.Doc, { readonly clocks: number; readonly moves: ReadonlyArray<readonly [number, string, number]> }>();
+
+/** The sum of a document's state vector: it grows with every struct written to the document. */
+function clockSum(doc: Y.Doc): number {
+  let clocks = 0;
+  for (const structs of doc.store.clients.values()) {
+    const last = structs[structs.length - 1];
+    if (last !== undefined) clocks += last.id.clock + last.length;
+  }
+  return clocks;
+}
+
+/** Each replica's last move of each task, kept in the task's entry under `m<client>` as [order, at, clock]: who, when. */
+function moves(listDoc: Y.Doc): ReadonlyArray<readonly [number, string, number]> {
+  const clocks = clockSum(listDoc);
+  const cached = movesCache.get(listDoc);
+  if (cached?.clocks === clocks) return cached.moves;
+  const found: Array<readonly [number, string, number]> = [];
+  for (const entry of listDoc.getMap<EntryMap>('tasks').values()) {
+    for (const [key, item] of entry._map) {
+      if (!key.startsWith('m') || item.deleted) continue;
+      const value: unknown = item.content.getContent()[0];
+      const client = Number(key.slice(1));
+      const user = Number.isSafeInteger(client) ? claimedUser(listDoc, client) : undefined;
+      const at: unknown = Array.isArray(value) ? value[1] : undefined;
+      if (user !== undefined && typeof at === 'number') found.push([client, user, at]);
+    }
+  }
+  movesCache.set(listDoc, { clocks, moves: found });
+  return found;
+}
+
+/**
+ * The claims of `doc` whose client wrote more than bookkeeping, read again only once the document gained structs (any
+ * write adds to the sum of its state vector): a list's `authors()` after one edit reads one document, not all of them.
+ */
+function writingClaims(doc: Y.Doc): ReadonlyArray<readonly [number, string]> {
+  const clocks = clockSum(doc);
+  const cached = claimsCache.get(doc);
+  if (cached?.clocks === clocks) return cached.claims;
+  const names = new Map<unknown, string>([...doc.share].map(([name, type]) => [type, name]));
+  const found = [...claims(doc)].filter(([client]) => wroteContent(doc, client, names));
+  claimsCache.set(doc, { clocks, claims: found });
+  return found;
+}
+
 /** Collects authors by user: verified if any source verified them, with their latest change. */
 class AuthorTally {
   private readonly byUser = new Map<string, { verified: boolean; lastChangeAt: number | null }>();
 
   add(user: string, verified: boolean, at?: number): void {
-    const known = this.byUser.get(user) ?? { verified: false, lastChangeAt: null };
-    const time = at !== undefined && Number.isFinite(at) && at > 0 ? at : null;
-    this.byUser.set(user, {
-      verified: known.verified || verified,
-      lastChangeAt: time === null ? known.lastChangeAt : Math.max(time, known.lastChangeAt ?? 0),
-    });
+    let known = this.byUser.get(user);
+    if (known === undefined) this.byUser.set(user, (known = { verified: false, lastChangeAt: null }));
+    known.verified ||= verified;
+    if (at !== undefined && Number.isFinite(at) && at > 0) known.lastChangeAt = Math.max(at, known.lastChangeAt ?? 0);
   }
 
   addAuthor(author: Author | undefined, at?: number): void {
@@ -97,22 +143,12 @@ class AuthorTally {
  */
 export function listAuthors(list: ClaimSource, taskDocs: Iterable<ClaimSource>, tasks: Iterable<AttributedTask>): ListAuthor[] {
   const tally = new AuthorTally();
-  for (const source of [list, ...taskDocs]) {
-    const names = new Map<unknown, string>([...source.doc.share].map(([name, type]) => [type, name]));
-    for (const [client, user] of claims(source.doc)) {
-      if (wroteContent(source.doc, client, names)) tally.add(user, source.verify(client, user));
-    }
-  }
-  // Each replica's last move of a task is kept under `m<client>` as [order, at, clock].
-  for (const entry of list.doc.getMap<EntryMap>('tasks').values()) {
-    for (const [key, value] of entry.entries()) {
-      if (!key.startsWith('m') || !Array.isArray(value)) continue;
-      const client = Number(key.slice(1));
-      const user = Number.isSafeInteger(client) ? claimedUser(list.doc, client) : undefined;
-      const at: unknown = value[1];
-      if (user !== undefined && typeof at === 'number') tally.add(user, list.verify(client, user), at);
-    }
-  }
+  const count = (source: ClaimSource) => {
+    for (const [client, user] of writingClaims(source.doc)) tally.add(user, source.verify(client, user));
+  };
+  count(list);
+  for (const source of taskDocs) count(source);
+  for (const [client, user, at] of moves(list.doc)) tally.add(user, list.verify(client, user), at);
   for (const task of tasks) {
     tally.addAuthor(task.createdBy, task.createdAt);
     tally.addAuthor(task.updatedBy, task.updatedAt);

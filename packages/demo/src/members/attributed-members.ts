@@ -19,7 +19,7 @@ export class AttributedMembers implements MemberSource {
   private seen: Record<string, number>;
   private onlineIds = new Set<string>();
   private online = false;
-  private recordQueued = false;
+  private refreshQueued = false;
   private readonly listeners = new Set<() => void>();
   private readonly stop: Array<() => void> = [];
 
@@ -36,25 +36,22 @@ export class AttributedMembers implements MemberSource {
     this.seen = this.readSeen();
     list.awareness.setLocalStateField(MEMBER_ID_FIELD, identity.id);
     const onAwareness = () => this.fromPresence();
-    const onChange = () => {
-      this.queueRecord();
-      this.emit();
-    };
+    const onChange = () => this.queueRefresh();
     list.awareness.on('change', onAwareness);
     list.on('change', onChange);
     this.stop.push(() => list.awareness.off('change', onAwareness), () => list.off('change', onChange), this.profiles.onChange(() => this.emit()));
     this.fromPresence();
-    this.queueRecord();
+    this.queueRefresh();
   }
 
   setIdentity(identity: Identity): void {
     this.identity = identity;
-    this.queueRecord();
+    this.queueRefresh();
     this.emit();
   }
 
   wrote(): void {
-    this.queueRecord();
+    this.queueRefresh();
   }
 
   setOnline(online: boolean): void {
@@ -117,17 +114,21 @@ export class AttributedMembers implements MemberSource {
   }
 
   /**
-   * Once this person is an author of the list, records how to show them (after the current turn: never inside the
-   * change that made them one, nor in the middle of a render).
+   * After a change: once this person is an author of the list, records how to show them, and tells the panel. Both
+   * wait for an idle moment (at most half a second): reading the authors of a 1,000-task list takes milliseconds, to
+   * be spent once per burst of typing rather than on every keystroke, and never inside the change or a render.
    */
-  private queueRecord(): void {
-    if (this.recordQueued) return;
-    this.recordQueued = true;
-    queueMicrotask(() => {
-      this.recordQueued = false;
-      if (this.list.isClosed || !this.list.authors().some((author) => author.user === this.user)) return;
-      this.profiles.record(this.identity, this.user);
-    });
+  private queueRefresh(): void {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    const run = () => {
+      this.refreshQueued = false;
+      if (this.list.isClosed) return;
+      if (this.list.authors().some((author) => author.user === this.user)) this.profiles.record(this.identity, this.user);
+      this.emit();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
+    else setTimeout(run, 50);
   }
 
   /** The others on the list now, by member id. */
