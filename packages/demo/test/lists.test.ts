@@ -161,4 +161,22 @@ describe('sharing on a relay with --auth-secret', () => {
       await page.close();
     }
   });
+
+  it('says a link is needed, or that the link expired, rather than that the relay cannot be reached', async () => {
+    const fresh = await fixture.contexts[0]!.browser()!.newContext();
+    try {
+      const stranger = await openUrl(fresh, fixture.baseUrl);
+      await stranger.getByTestId('access-needed').waitFor({ timeout: 20_000 });
+      expect(await stranger.getByTestId('access-needed').getAttribute('data-reason')).toBe('needs-link');
+      expect(await stranger.getByTestId('relay-unreachable').count()).toBe(0);
+      const list = uniqueList('expired');
+      const expired = await createToken({ secret: SECRET, lists: [list], mode: 'rw', ttlSeconds: 60, sub: 'ada', now: Date.now() - 120_000 });
+      const late = await openUrl(fresh, `${fixture.baseUrl}/?list=${list}&token=${expired}`);
+      await late.getByTestId('access-needed').waitFor({ timeout: 20_000 });
+      expect(await late.getByTestId('access-needed').getAttribute('data-reason')).toBe('expired');
+      for (const page of [stranger, late]) expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -35,16 +35,43 @@ export class ListAccess {
   }
 }
 
+/** A token's claims as the page reads them (not verified: the relay verifies), or null when unreadable. */
+function tokenClaims(token: string): { sub?: unknown; exp?: unknown } | null {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const claims: unknown = JSON.parse(json);
+    return typeof claims === 'object' && claims !== null ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The `sub` a token was issued to (read, not verified: the relay verifies). On a relay with `--auth-secret`, each
  * write's claimed author must be the connection's `sub` (the relay refuses a false claim), so the page writes as it.
  */
 export function tokenSubject(token: string): string | null {
+  const sub = tokenClaims(token)?.sub;
+  return typeof sub === 'string' && sub ? sub : null;
+}
+
+/** Why the relay refuses this page, as far as it can tell: no token where one is needed, or an expired one. */
+export type AccessProblem = 'needs-link' | 'expired';
+
+/**
+ * Asked once the relay has been unreachable for a while (a browser hides why a WebSocket upgrade was refused): an
+ * expired token is read from its `exp`; without a token, `POST /lists` unauthenticated answers 401 only on a relay
+ * with `--auth-secret` (404 without), and changes nothing. Null: nothing found, the relay is just out of reach.
+ */
+export async function accessProblem(location: Location, token: string | null, now = Date.now()): Promise<AccessProblem | null> {
+  if (token) {
+    const exp = tokenClaims(token)?.exp;
+    return typeof exp === 'number' && exp * 1000 <= now ? 'expired' : null;
+  }
   try {
-    const payload = token.split('.')[1] ?? '';
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
-    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
-    return typeof sub === 'string' && sub ? sub : null;
+    const response = await fetch(new URL('/lists', location.origin), { method: 'POST' });
+    return response.status === 401 ? 'needs-link' : null;
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@ import { rememberWorkOffline, writerId, type PageConfig } from '../config.js';
 import type { Identity } from '../identity/identity.js';
 import { bindToastUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
 import { RovingRows } from '../keyboard/roving-rows.js';
-import { ListAccess } from '../lists/list-access.js';
+import { accessProblem, ListAccess, type AccessProblem } from '../lists/list-access.js';
 import { RecentLists } from '../lists/recent-lists.js';
 import type { Member } from '../members/member-source.js';
 import './activity-panel.js';
@@ -52,6 +52,9 @@ export class ConcordApp extends LitElement {
   private peers: Peer[] = [];
   private memberList: readonly Member[] = [];
   private workOffline = false;
+  /** Why the relay refuses this page, once it was unreachable for a while (checked once). */
+  private access: AccessProblem | null = null;
+  private accessChecked = false;
   private sharing: ShareState | null = null;
   private showWelcome = false;
   /** What `?list=` held when it was no list id, until dismissed. */
@@ -96,7 +99,13 @@ export class ConcordApp extends LitElement {
       peers: (peers) => this.changed(() => (this.peers = peers)),
       members: (memberList) => this.changed(() => (this.memberList = memberList)),
       name: () => this.showName(),
-      status: (status) => this.changed(() => (this.status = status)),
+      status: (status) => {
+        this.changed(() => (this.status = status));
+        if (status.unreachable && !this.accessChecked) {
+          this.accessChecked = true;
+          void accessProblem(location, config.token).then((problem) => this.changed(() => (this.access = problem)));
+        }
+      },
       announce: (message) => this.announce(message),
       error: (message) => this.showError(message),
     });
@@ -217,7 +226,7 @@ export class ConcordApp extends LitElement {
       closeShare: () => this.changed(() => (this.sharing = null)),
       setWorkOffline: (value) => this.setWorkOffline(value),
     });
-    const status = statusSection(this.status, this.concord !== null && !this.concord.transport, this.workOffline);
+    const status = statusSection(this.status, this.concord !== null && !this.concord.transport, this.workOffline, this.access);
     if (!list || !config || !actions) {
       return html`<div class="scroller">
           ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
