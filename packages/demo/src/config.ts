@@ -1,7 +1,7 @@
 /** Reads what the page is about from its URL and this browser's storage: the list, who you are, how to sync. */
 import { isValidId } from '@concord/core';
 import { loadIdentity, type Identity } from './identity/identity.js';
-import { ListAccess } from './lists/list-access.js';
+import { ListAccess, tokenSubject } from './lists/list-access.js';
 import { newListId } from './lists/list-name.js';
 import { RecentLists } from './lists/recent-lists.js';
 
@@ -22,6 +22,11 @@ export interface PageConfig {
   readonly storage: StorageChoice;
   /** The token for this list on a relay with `--auth-secret` (from a share link, then kept on this device). */
   readonly token: string | null;
+  /**
+   * What `?list=` held when it was no list id (a name typed by hand, "Weekend trip", or a damaged link): the page then
+   * opens the most recent list (or a first one) and says so, offering to create a list with that name.
+   */
+  readonly badLink: string | null;
 }
 
 export type StorageChoice = 'default' | 'y-indexeddb' | 'single';
@@ -31,23 +36,19 @@ export const FIRST_LIST_NAME = 'My tasks';
 
 const OFFLINE_KEY = 'concord:work-offline';
 
-/** An invalid `?list=`, said plainly. */
-export class ListIdError extends Error {
-  constructor(readonly listId: string) {
-    super(`“${listId}” is not a list link this app made (list ids use letters, digits, _ and -, at most 128).`);
-    this.name = 'ListIdError';
-  }
-}
+/** Longest part of an invalid `?list=` the page repeats back. */
+const MAX_SHOWN_LINK = 80;
 
 export function readConfig(location: Location, local: Storage, session: Storage): PageConfig {
   const params = new URLSearchParams(location.search);
-  const asked = params.get('list')?.trim();
-  if (asked !== undefined && asked !== '' && !isValidId(asked)) throw new ListIdError(asked);
+  const given = params.get('list')?.trim();
+  const badLink = given && !isValidId(given) ? given.slice(0, MAX_SHOWN_LINK) : null;
+  const asked = badLink === null ? given : undefined;
   const recent = new RecentLists(local).all()[0]?.id;
   const listId = asked || recent || newListId(FIRST_LIST_NAME);
   const access = new ListAccess(local);
   const fromLink = params.get('token');
-  if (fromLink) access.remember(listId, fromLink);
+  if (fromLink && badLink === null) access.remember(listId, fromLink);
   const { identity, firstVisit } = loadIdentity(local, session, params.get('user'));
   const storageParam = params.get('storage');
   const storage: StorageChoice = storageParam === 'y-indexeddb' || storageParam === 'single' ? storageParam : 'default';
@@ -59,6 +60,7 @@ export function readConfig(location: Location, local: Storage, session: Storage)
     workOffline: session.getItem(OFFLINE_KEY) === '1',
     storage,
     token: access.token(listId),
+    badLink,
   };
 }
 
@@ -71,6 +73,15 @@ export function canonicalSearch(search: string, listId: string): string {
   params.set('list', listId);
   params.delete('token');
   return `?${params.toString()}`;
+}
+
+/**
+ * The user id this page's writes are attributed to: on a relay with `--auth-secret`, the token's `sub` (the relay
+ * refuses a claim naming anyone else); otherwise the name the person had when the page opened. Members group the user
+ * ids one identity wrote under (a rename adds one) through the profile it records.
+ */
+export function writerId(config: Pick<PageConfig, 'token' | 'identity'>): string {
+  return (config.token && tokenSubject(config.token)) || config.identity.name;
 }
 
 export function rememberWorkOffline(session: Storage, offline: boolean): void {

@@ -1,7 +1,6 @@
 import './styles.css';
 import { Concord, IndexedDbPersistence, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
-import { canonicalSearch, readConfig, type PageConfig, type StorageChoice } from './config.js';
-import { tokenSubject } from './lists/list-access.js';
+import { canonicalSearch, readConfig, writerId, type PageConfig, type StorageChoice } from './config.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
 import { relayUrl } from './relay-url.js';
@@ -41,7 +40,7 @@ async function start(): Promise<void> {
     url: relayUrl(location),
     connect: !config.workOffline,
     // With a token the relay holds this page to its `sub` as the author of what it writes.
-    userId: (config.token && tokenSubject(config.token)) || config.identity.name,
+    userId: writerId(config),
     persistence,
     ...(config.token && { token: config.token }),
   };

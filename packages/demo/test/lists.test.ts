@@ -137,4 +137,46 @@ describe('sharing on a relay with --auth-secret', () => {
       await page.close();
     }
   });
+
+  it('a token for one list creates a list of one’s own from a name: the relay grants it, and it syncs and shares', async () => {
+    const list = uniqueList('own');
+    const token = await createToken({ secret: SECRET, lists: [list], mode: 'rw', ttlSeconds: 3600, sub: 'ada' });
+    const ada = await openUrl(fixture.contexts[0]!, `${fixture.baseUrl}/?list=${list}&token=${token}`);
+    await addTask(ada, 'First list task');
+    await createList(ada, 'Weekend trip');
+    const tripId = new URL(ada.url()).searchParams.get('list')!;
+    expect(tripId).toMatch(/^weekend-trip-[a-z2-9]{12}$/);
+    const granted = await ada.evaluate((id) => localStorage.getItem(`concord:token:${id}`), tripId);
+    expect(await verifyToken(SECRET, granted!)).toMatchObject({ sub: 'ada', lists: [tripId], mode: 'rw' });
+    await addTask(ada, 'Pack the tent');
+    await until(async () => (await ada.getByTestId('sync-status').textContent()) === 'synced' && (await ada.getByTestId('pending-count').textContent()) === '0', 'the new list synced');
+    // The relay holds it (read back with the granted token), name included, and a share link opens it for Bo.
+    const read = await fetch(`${fixture.baseUrl}/api/lists/${tripId}`, { headers: { Authorization: `Bearer ${granted}` } });
+    expect(((await read.json()) as { tasks: Array<{ title: string }> }).tasks.map((task) => task.title)).toEqual(['Pack the tent']);
+    const bo = await openUrl(fixture.contexts[1]!, await shareUrl(ada));
+    await until(async () => (await listName(bo)) === 'Weekend trip', 'the name at Bo');
+    await until(async () => (await titles(bo)).includes('Pack the tent'), 'the task at Bo');
+    for (const page of [ada, bo]) {
+      expect(pageErrors(page)).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('says a link is needed, or that the link expired, rather than that the relay cannot be reached', async () => {
+    const fresh = await fixture.contexts[0]!.browser()!.newContext();
+    try {
+      const stranger = await openUrl(fresh, fixture.baseUrl);
+      await stranger.getByTestId('access-needed').waitFor({ timeout: 20_000 });
+      expect(await stranger.getByTestId('access-needed').getAttribute('data-reason')).toBe('needs-link');
+      expect(await stranger.getByTestId('relay-unreachable').count()).toBe(0);
+      const list = uniqueList('expired');
+      const expired = await createToken({ secret: SECRET, lists: [list], mode: 'rw', ttlSeconds: 60, sub: 'ada', now: Date.now() - 120_000 });
+      const late = await openUrl(fresh, `${fixture.baseUrl}/?list=${list}&token=${expired}`);
+      await late.getByTestId('access-needed').waitFor({ timeout: 20_000 });
+      expect(await late.getByTestId('access-needed').getAttribute('data-reason')).toBe('expired');
+      for (const page of [stranger, late]) expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

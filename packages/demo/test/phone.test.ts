@@ -52,6 +52,13 @@ describe('on a phone (390 x 844, touch)', () => {
     await until(fits, 'the long title wrapped, whole');
     await page.getByTestId('list-switcher').tap();
     expect(await smallTargets(page)).toEqual([]);
+    // The Lists menu opens whole on the screen (its New list field and buttons reachable), not off its left edge.
+    const menu = await page.locator('.switcher-menu').evaluate((element) => {
+      const rect = element.getBoundingClientRect();
+      return { left: rect.left, right: rect.right, viewport: window.innerWidth };
+    });
+    expect(menu.left).toBeGreaterThanOrEqual(0);
+    expect(menu.right).toBeLessThanOrEqual(menu.viewport);
     await page.getByTestId('list-switcher').tap();
     await page.getByTestId('share-link').tap();
     await page.getByTestId('share-url').waitFor();

@@ -136,4 +136,23 @@ describe('claims of client ids (real relay process with --auth-secret)', () => {
     await reopened.documentsLoaded;
     expect(reopened.get(id)?.createdBy).toEqual({ user: 'ann', verified: true });
   });
+
+  it('list.authors() names each writer as verified once the relay bound their client ids, on every replica', async () => {
+    const open = async (sub: string): Promise<TaskList> => {
+      const concord = new Concord({ url: fixture.relay.url, token: await token(sub), userId: sub, WebSocket, syncTabs: false, persistence: new MemoryPersistence(new MemoryPersistenceStore()) });
+      cleanups.push(() => concord.close());
+      return concord.openList('authored');
+    };
+    const ann = await open('ann');
+    const bob = await open('bob');
+    const reader = await open('reader');
+    const id = ann.create({ title: 'Bread' });
+    await waitFor(() => bob.get(id)?.title === 'Bread', 'the task at bob');
+    bob.update(id, { completed: true });
+    const expected = (list: TaskList) => {
+      const authors = list.authors();
+      return authors.length === 2 && authors.every((author) => author.verified && author.lastChangeAt !== null) && authors[0]?.user === 'bob' && authors[1]?.user === 'ann';
+    };
+    await waitFor(() => expected(reader) && expected(ann), 'both verified authors, latest first, on ann and on a reader');
+  });
 });

@@ -28,6 +28,7 @@ import { TaskSlots } from './task-slots.js';
 import { TaskView } from './task-view.js';
 import { UndoHistory } from '../undo/undo-history.js';
 import { ListHistory, type ListVersion, type TaskVersion } from '../history/list-history.js';
+import { listAuthors, type ListAuthor } from '../members/list-authors.js';
 import type { UndoResult, UndoState } from '../undo/undo-types.js';
 import type { NewTask, NoFields, Task, TaskListContext, TaskListEvents, TypedTaskPatch } from './task-list-types.js';
 
@@ -62,6 +63,8 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
   private readonly sync: SyncCoordinator;
   private readonly undoHistory: UndoHistory;
   private readonly relayHistory: ListHistory;
+  /** `authors()` as of a snapshot of the tasks (a new snapshot follows every change, bindings included). */
+  private authorsOf: { live: object; trash: object; authors: readonly ListAuthor[] } | null = null;
   private readonly upgrade: SchemaUpgrade;
   private readonly changes: ListChanges<F>;
   private readonly lifecycle: ListLifecycle<F>;
@@ -335,6 +338,21 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
    */
   activity(options: { readonly since?: number; readonly taskId?: TaskId } = {}): ActivityEvent[] {
     return this.feed.list(options);
+  }
+
+  /**
+   * Everyone who wrote to the list or to any of its tasks, most recent change first, from the claims its documents
+   * carry: each with whether a relay with authentication confirmed them, and the time of their latest attributed
+   * change. Changes with the tasks (the `change` event). See `ListAuthor`.
+   */
+  authors(): readonly ListAuthor[] {
+    const live = this.view.tasks();
+    const trash = this.view.trash();
+    if (this.authorsOf?.live !== live || this.authorsOf.trash !== trash) {
+      const docs = [...this.slots.byId.values()].flatMap((slot) => (slot.docInMemory ? [{ doc: slot.docInMemory, verify: slot.task.verify }] : []));
+      this.authorsOf = { live, trash, authors: listAuthors({ doc: this.doc, verify: this.list.verify }, docs, [...live, ...trash]) };
+    }
+    return this.authorsOf.authors;
   }
 
   /** The `seq` of the newest activity event: store it ("last seen") and pass it to `activity({ since })` later. */

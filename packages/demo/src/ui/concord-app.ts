@@ -2,15 +2,16 @@
 // people do, what the page follows on a list and every view live in modules of their own (listed below).
 import type { Concord, Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, LitElement, nothing } from 'lit';
-import { rememberWorkOffline, type PageConfig } from '../config.js';
+import { rememberWorkOffline, writerId, type PageConfig } from '../config.js';
 import type { Identity } from '../identity/identity.js';
 import { bindToastUndo, undoKeyLabel } from '../keyboard/undo-shortcut.js';
 import { RovingRows } from '../keyboard/roving-rows.js';
-import { ListAccess } from '../lists/list-access.js';
+import { accessProblem, ListAccess, type AccessProblem } from '../lists/list-access.js';
 import { RecentLists } from '../lists/recent-lists.js';
 import type { Member } from '../members/member-source.js';
 import './activity-panel.js';
 import './history-view.js';
+import { badLinkNotice } from './bad-link.js';
 import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
 import { filteredView } from './filtered-view.js';
@@ -51,8 +52,13 @@ export class ConcordApp extends LitElement {
   private peers: Peer[] = [];
   private memberList: readonly Member[] = [];
   private workOffline = false;
+  /** Why the relay refuses this page, once it was unreachable for a while (checked once). */
+  private access: AccessProblem | null = null;
+  private accessChecked = false;
   private sharing: ShareState | null = null;
   private showWelcome = false;
+  /** What `?list=` held when it was no list id, until dismissed. */
+  private badLink: string | null = null;
   private completedOpen = completedOpenPref(localStorage);
   /** A touch screen (coarse pointer): no keyboard hints. */
   private readonly touch = matchMedia('(pointer: coarse)').matches;
@@ -83,7 +89,8 @@ export class ConcordApp extends LitElement {
     this.concord = concord;
     this.workOffline = config.workOffline;
     this.showWelcome = config.firstVisit && !welcomed(localStorage);
-    const session = new ListSession(list, config.identity, this, {
+    this.badLink = config.badLink;
+    const session = new ListSession(list, config.identity, writerId(config), this, {
       tasks: (tasks, trash) => {
         this.tasks = tasks;
         this.trash = trash;
@@ -92,7 +99,13 @@ export class ConcordApp extends LitElement {
       peers: (peers) => this.changed(() => (this.peers = peers)),
       members: (memberList) => this.changed(() => (this.memberList = memberList)),
       name: () => this.showName(),
-      status: (status) => this.changed(() => (this.status = status)),
+      status: (status) => {
+        this.changed(() => (this.status = status));
+        if (status.unreachable && !this.accessChecked) {
+          this.accessChecked = true;
+          void accessProblem(location, config.token).then((problem) => this.changed(() => (this.access = problem)));
+        }
+      },
       announce: (message) => this.announce(message),
       error: (message) => this.showError(message),
     });
@@ -213,7 +226,7 @@ export class ConcordApp extends LitElement {
       closeShare: () => this.changed(() => (this.sharing = null)),
       setWorkOffline: (value) => this.setWorkOffline(value),
     });
-    const status = statusSection(this.status, this.concord !== null && !this.concord.transport, this.workOffline);
+    const status = statusSection(this.status, this.concord !== null && !this.concord.transport, this.workOffline, this.access);
     if (!list || !config || !actions) {
       return html`<div class="scroller">
           ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
@@ -238,6 +251,16 @@ export class ConcordApp extends LitElement {
     const completed = shown.filter((task) => task.completed);
     return html`<div class="scroller">
         ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
+        ${this.badLink !== null
+          ? badLinkNotice({
+              link: this.badLink,
+              openedId: list.id,
+              openedName: listName?.display() ?? list.id,
+              recent: this.recent.all(),
+              create: (name) => void listActions?.create(name),
+              dismiss: () => this.dismissBadLink(),
+            })
+          : nothing}
         ${this.showWelcome
           ? welcome({
               identity: config.identity,
@@ -286,6 +309,11 @@ export class ConcordApp extends LitElement {
     const identity = this.session?.changeIdentity(change);
     if (identity && this.config) this.config = { ...this.config, identity };
     this.requestUpdate();
+  }
+
+  private dismissBadLink(): void {
+    this.changed(() => (this.badLink = null));
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('#new-task')?.focus());
   }
 
   private dismissWelcome(): void {

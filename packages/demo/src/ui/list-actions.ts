@@ -1,5 +1,5 @@
 import type { Concord, TaskList } from '@concord/core';
-import { listLink, shareLink, type ListAccess, type ShareMode } from '../lists/list-access.js';
+import { createOwnList, listLink, shareLink, type ListAccess, type ShareMode } from '../lists/list-access.js';
 import { ListName, newListId } from '../lists/list-name.js';
 import type { RecentLists } from '../lists/recent-lists.js';
 import type { ShareState } from './list-header.js';
@@ -35,19 +35,20 @@ export class ListActions {
 
   /**
    * Creates a list named `name` under a new id, stores the name in its document on this device, then opens it. On a
-   * relay with tokens, this device's token for the current list is tried for the new one (a token for every list
-   * covers it; another is refused by the relay, and the page says so).
+   * relay with tokens, the relay makes the id and a token for it (`POST /lists`, with a token this device holds); on
+   * an open relay, the page makes the id.
    */
   async create(name: string): Promise<void> {
     const { concord, recent, access } = this.host;
-    const id = newListId(name);
     try {
+      const token = access.token(this.host.list.id) ?? access.anyToken();
+      const granted = token ? await createOwnList(this.host.location, token, name) : null;
+      const id = granted?.list ?? newListId(name);
+      if (granted) access.remember(id, granted.token);
       const list = await concord.openList(id);
       new ListName(list).set(name);
       await list.flush();
       recent.opened(id, name);
-      const token = access.token(this.host.list.id);
-      if (token) access.remember(id, token);
       this.host.navigate(listLink(this.host.location, id));
     } catch (error) {
       this.host.showError(`Could not create “${name}”: ${error instanceof Error ? error.message : String(error)}`);

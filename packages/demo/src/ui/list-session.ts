@@ -2,7 +2,7 @@ import { editorsByTask, Presence, type ListSyncStatus, type Peer, type Task, typ
 import { RemoteAnnouncer } from '../a11y/remote-announcer.js';
 import { cleanName, saveIdentity, type Identity } from '../identity/identity.js';
 import { ListName } from '../lists/list-name.js';
-import { LocalMembers, MEMBER_ID_FIELD } from '../members/local-members.js';
+import { AttributedMembers, MEMBER_ID_FIELD } from '../members/attributed-members.js';
 import type { Member, MemberSource } from '../members/member-source.js';
 import { trackEditing } from '../presence.js';
 import { StatusDisplay, type DisplayedStatus } from './status-display.js';
@@ -20,8 +20,8 @@ export interface SessionListener {
 }
 
 /**
- * One open list and everything the page follows on it: tasks, its name, sync status, presence, members, remote changes
- * to the focused task, and who wrote to it (any edit inside a row under `root`).
+ * One open list and everything the page follows on it: tasks, its name, sync status, presence, members (from the
+ * list's attribution) and remote changes to the focused task.
  */
 export class ListSession {
   readonly presence: Presence;
@@ -33,13 +33,15 @@ export class ListSession {
   constructor(
     readonly list: TaskList,
     private identity: Identity,
+    /** The user id this page's writes are attributed to (see `writerId` in config.ts). */
+    user: string,
     root: HTMLElement,
     listener: SessionListener,
   ) {
     this.presence = new Presence(list.awareness);
     this.presence.setUser(identity);
     this.presence.setEditing(null);
-    const members = new LocalMembers(list, identity, localStorage);
+    const members = new AttributedMembers(list, identity, user, localStorage);
     this.members = members;
     this.name = new ListName(list);
     this.statusDisplay = new StatusDisplay(list.status, (shown) => {
@@ -47,15 +49,6 @@ export class ListSession {
       listener.status(shown);
     });
     const announcer = new RemoteAnnouncer(root, list, () => this.presence.peers(), (message) => listener.announce(message));
-    const wrote = () => members.wrote();
-    // Any edit in a row (title, description, checkbox, and fields rows gain later) makes this person a member. Typing
-    // counts at its `input`; a checkbox only at its `change`, after the row's own handler: a render in between (the
-    // member record changes the list) would reset the box before the row reads it.
-    const inRow = (event: Event) => (event.target as Element).closest('[data-task-id]') !== null;
-    const onInput = (event: Event) => inRow(event) && !(event.target as Element).matches('[type=checkbox], [type=radio]') && wrote();
-    const onChange = (event: Event) => inRow(event) && wrote();
-    root.addEventListener('input', onInput);
-    root.addEventListener('change', onChange);
     const onStatus = (status: ListSyncStatus) => this.statusDisplay.update(status);
     const onError = (error: Error) => listener.error(error.message);
     list.on('status', onStatus);
@@ -72,8 +65,6 @@ export class ListSession {
       members.onChange(() => listener.members(members.members())),
       this.name.onChange((name) => listener.name(name)),
       trackEditing(root, this.presence),
-      () => root.removeEventListener('input', onInput),
-      () => root.removeEventListener('change', onChange),
       () => list.off('status', onStatus),
       () => list.off('error', onError),
       () => this.statusDisplay.destroy(),

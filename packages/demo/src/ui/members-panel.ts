@@ -13,7 +13,13 @@ export function lastSeenLabel(lastSeen: number | null, now: number): string {
   return `last seen ${new Date(lastSeen).toLocaleDateString()}`;
 }
 
-/** Everyone in the list: who wrote to it or was here, with online state and last seen. */
+/** Whether the relay vouched for who they are: only authors have changes a relay could confirm. */
+function proofLabel(member: Member): string {
+  if (!member.author) return 'no changes yet';
+  return member.verified ? 'verified' : 'unverified';
+}
+
+/** Everyone in the list: who wrote to it (from attribution) or is here now, with online state, last seen and whether verified. */
 export function membersPanel(members: readonly Member[], offline: boolean, now = Date.now()): TemplateResult {
   const online = members.filter((member) => member.online && !member.self).length;
   return html`<section class="panel members" aria-labelledby="members-heading" data-testid="members">
@@ -25,6 +31,9 @@ export function membersPanel(members: readonly Member[], offline: boolean, now =
           <span class="member-name">${member.name}${member.self ? ' (you)' : ''}</span>
           <span class="member-state muted" data-testid="member-state"
             >${member.self ? (offline ? 'offline' : 'online') : member.online ? 'online' : lastSeenLabel(member.lastSeen, now)}</span
+          >
+          <span class="member-proof ${member.verified ? 'is-verified' : ''}" data-testid="member-verified" data-verified=${member.verified ? 'true' : 'false'}
+            >${proofLabel(member)}</span
           >
         </li>`,
       )}

@@ -1,6 +1,7 @@
 import type { ListSyncStatus, Peer, SyncStatus, Task, TaskId } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { initials } from '../config.js';
+import type { AccessProblem } from '../lists/list-access.js';
 import type { DisplayedStatus } from './status-display.js';
 import { label } from './task-row.js';
 
@@ -19,7 +20,7 @@ function unsavedLabel(status: ListSyncStatus): string {
 }
 
 /** The sync indicator: state word (lowercase: tests and people read the same text), unsaved tasks, progress. */
-export function syncStatus(status: ListSyncStatus, unreachable: boolean): TemplateResult {
+export function syncStatus(status: ListSyncStatus, unreachable: boolean, access: AccessProblem | null = null): TemplateResult {
   const last = status.lastSyncedAt ? new Date(status.lastSyncedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
   const tasksTotal = status.progress.documentsTotal - 1;
   const tasksSynced = Math.min(tasksTotal, Math.max(0, status.progress.documentsSynced - 1));
@@ -36,7 +37,14 @@ export function syncStatus(status: ListSyncStatus, unreachable: boolean): Templa
       : nothing}
     ${last ? html`<span class="sync-last">· last synced ${last}</span>` : nothing}
   </div>
-  ${unreachable
+  ${unreachable && access
+    ? html`<p class="sync-problem" role="status" data-testid="access-needed" data-reason=${access}>
+        ${access === 'expired'
+          ? 'Your link to this list has expired: ask whoever shared it for a new one.'
+          : 'This relay lets in only people with a link to a list: open it from a share link.'}
+        Your changes are kept on this device.
+      </p>`
+    : unreachable
     ? html`<p class="sync-problem" role="status" data-testid="relay-unreachable">
         Can't reach the relay. Retrying… Your changes are kept on this device.
       </p>`
@@ -52,9 +60,9 @@ function thousands(value: number): string {
 }
 
 /** The connection region: sync status, "local only" without a relay, and what being offline means. */
-export function statusSection(shown: DisplayedStatus, localOnly: boolean, workOffline: boolean): TemplateResult {
+export function statusSection(shown: DisplayedStatus, localOnly: boolean, workOffline: boolean, access: AccessProblem | null = null): TemplateResult {
   return html`<section class="statusbar" aria-label="Connection">
-    ${syncStatus(shown.status, shown.unreachable)}${localOnly ? html`<span class="muted">local only</span>` : nothing}
+    ${syncStatus(shown.status, shown.unreachable, access)}${localOnly ? html`<span class="muted">local only</span>` : nothing}
     ${connectionNote(shown.status.state, workOffline)}
   </section>`;
 }

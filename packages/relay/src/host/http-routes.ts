@@ -2,13 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { timed } from '../engine/pauses.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { LISTS_PATH, listsRoute } from './lists-route.js';
 import { SHARE_PATH, shareRoute } from './share-route.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Answers a request under `/api/`; false when the path is not one of its. */
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<boolean>;
 
-/** The plain HTTP requests the host answers: `/healthz`, `/metrics`, `/share-links`, the API, then the static folder, else 404. */
+/** The plain HTTP requests the host answers: `/healthz`, `/metrics`, `/share-links`, `/lists`, the API, then the static folder, else 404. */
 export function httpRoutes(options: {
   readonly engine: { readonly loadedDocuments: readonly string[] };
   readonly logger: Logger;
@@ -37,6 +38,7 @@ export function httpRoutes(options: {
         return;
       }
       if (pathname === SHARE_PATH) return await shareRoute(request, response, options.authSecret ?? null, options.logger);
+      if (pathname === LISTS_PATH) return await listsRoute(request, response, options.authSecret ?? null, options.logger);
       if (options.api && (await options.api(request, response, pathname))) return;
       if (serveStatic !== null && (await serveStatic(request, response))) return;
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });

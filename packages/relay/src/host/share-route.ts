@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { mintShareToken, ShareError } from '../auth/share-links.js';
 import { parseTtl } from '../auth/tokens.js';
+import { bearerOf, MAX_MINT_BODY_BYTES, readSmallBody, replyJson as reply } from './json-exchange.js';
 
 /** Where share links are minted (`POST`, JSON), on the relay's own port. */
 export const SHARE_PATH = '/share-links';
-/** A share request is a few dozen bytes; anything past this is refused unread. */
-const MAX_BODY_BYTES = 4_096;
 
 /**
  * `POST /share-links` with `Authorization: Bearer <token>` and `{ "list": "…", "mode": "rw" | "ro", "ttl": "7d" }`:
@@ -20,8 +19,8 @@ export async function shareRoute(request: IncomingMessage, response: ServerRespo
   if (secret === null) {
     return reply(response, 404, { error: { code: 'ERR_AUTH_OFF', message: 'this relay runs without --auth-secret: share the list address as it is' } });
   }
-  const body = await readBody(request);
-  if (body === null) return reply(response, 413, { error: { code: 'ERR_TOO_LARGE', message: `the body is over ${MAX_BODY_BYTES} bytes` } });
+  const body = await readSmallBody(request);
+  if (body === null) return reply(response, 413, { error: { code: 'ERR_TOO_LARGE', message: `the body is over ${MAX_MINT_BODY_BYTES} bytes` } });
   try {
     let parsed: { list?: unknown; mode?: unknown; ttl?: unknown };
     try {
@@ -32,30 +31,11 @@ export async function shareRoute(request: IncomingMessage, response: ServerRespo
     }
     const { ttl } = parsed;
     const ttlSeconds = ttl === undefined ? undefined : typeof ttl === 'number' ? ttl : typeof ttl === 'string' ? parseTtl(ttl) : Number.NaN;
-    const authorization = request.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? null;
-    const grant = await mintShareToken(secret, bearer, { list: parsed.list, mode: parsed.mode, ...(ttlSeconds !== undefined && { ttlSeconds }) });
+    const grant = await mintShareToken(secret, bearerOf(request), { list: parsed.list, mode: parsed.mode, ...(ttlSeconds !== undefined && { ttlSeconds }) });
     logger.info({ list: grant.list, mode: grant.mode, expiresAt: grant.expiresAt, sub: grant.sub }, 'share link minted');
     reply(response, 200, grant);
   } catch (error) {
     if (!(error instanceof ShareError)) throw error;
     reply(response, error.status, { error: { code: error.code, message: error.message } });
   }
-}
-
-/** The body as text, or null past the size limit. */
-async function readBody(request: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function reply(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
-  response.end(JSON.stringify(body));
 }
