@@ -11,6 +11,7 @@ import { openRelayStorage } from './storage/relay-storage.js';
 import { InstrumentedStorage } from './storage/instrumented-storage.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { observeEngine, storageObserver } from './metrics/observe-engine.js';
+import { controlSocketPath } from './control/control-protocol.js';
 import { RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
 import { checkOptions, RELAY_DEFAULTS } from './options.js';
 import { openFeedStore, startApi } from './api/start-api.js';
@@ -120,6 +121,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     webhookAllow: (settings.webhookAllow ?? '').split(',').map((host) => host.trim()).filter(Boolean),
     webhookRetryMs: settings.webhookRetryMs,
     shared: replication !== undefined,
+    controlSocket: options.storage === undefined ? controlSocketPath(settings.dataDir) : null,
   });
   const host = new HttpHost({
     engine,

@@ -12,6 +12,8 @@ import { apiRoutes } from './api-routes.js';
 import { ListWriter } from './list-writer.js';
 import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { WebhookStore } from '../webhooks/webhook-store.js';
+import { runWebhookOperation, WebhookOperationError } from '../webhooks/webhook-admin.js';
+import { ControlRefusal, serveControl } from '../control/control-server.js';
 
 export interface RelayApi {
   readonly handler: ApiHandler;
@@ -43,6 +45,8 @@ export async function startApi(options: {
   readonly webhookRetryMs: number;
   /** Other relays share the documents (`--redis`). */
   readonly shared: boolean;
+  /** Where to serve the control socket the `webhooks` commands use while the relay runs; null: none. */
+  readonly controlSocket: string | null;
 }): Promise<RelayApi> {
   const { engine, storage, store, logger } = options;
   const feeds = await ListFeeds.open({
@@ -69,13 +73,27 @@ export async function startApi(options: {
     maxBodyBytes: options.maxBodyBytes,
     version: VERSION,
   });
-  const webhooks = new WebhookDispatcher({ hooks: new WebhookStore(store.records), feeds, store, logger, allow: options.webhookAllow, retryMs: options.webhookRetryMs });
+  const hooks = new WebhookStore(store.records);
+  const webhooks = new WebhookDispatcher({ hooks, feeds, store, logger, allow: options.webhookAllow, retryMs: options.webhookRetryMs });
   await webhooks.start();
+  const live = { added: (hook: Parameters<WebhookDispatcher['add']>[0]) => webhooks.add(hook), removing: (id: string) => webhooks.remove(id) };
+  const control =
+    options.controlSocket === null
+      ? null
+      : await serveControl(
+          options.controlSocket,
+          (request) =>
+            runWebhookOperation(hooks, request, live).catch((error: unknown) => {
+              throw error instanceof WebhookOperationError ? new ControlRefusal(error.code, error.message) : error;
+            }),
+          logger,
+        );
   return {
     handler,
     feeds,
     store,
     close: async () => {
+      await control?.close();
       await webhooks.close();
       await feeds.close();
     },
