@@ -1,4 +1,11 @@
-import type { TaskChange, TaskState } from '@concord/core/activity';
+import type { ActivityEventBody, TaskState } from '@concord/core/activity';
+import type { TaskFields } from '@concord/core/model';
+
+/**
+ * A task as the API shows it: its activity state, the declared fields its document holds (decoded by their stored
+ * layout, see `readAllStored`: the relay has no schema) and the alternatives of its texts after a collision.
+ */
+export type TaskView = TaskState & { readonly fields?: Readonly<Record<string, unknown>>; readonly alternatives?: TaskFields['alternatives'] };
 
 /**
  * The change feed's storage seam: per list, the view the feed last derived events from (what each document looked
@@ -11,7 +18,9 @@ export interface StoredTask {
   readonly fingerprint: string;
   /** The task document's state vector then (base64): text added since is attributed to its writers. */
   readonly stateVector: string;
-  readonly state: TaskState;
+  readonly state: TaskView;
+  /** Ids of the resolutions (`detectResolutions`) already in the feed: one found again is not an event again. */
+  readonly resolutions?: readonly string[];
 }
 
 export interface FeedMeta {
@@ -27,10 +36,10 @@ export interface FeedState {
   readonly tasks: ReadonlyMap<string, StoredTask>;
 }
 
-/** One stored event: its number in the list's feed, and the change (`diffTask`'s, with `after` for a move). */
+/** One stored event: its number in the list's feed, and the change (`diffTask`'s, with `after` for a move) or resolution. */
 export interface StoredEvent {
   readonly seq: number;
-  readonly event: TaskChange & { readonly after?: string | null };
+  readonly event: ActivityEventBody & { readonly after?: string | null };
 }
 
 export interface FeedCommit {

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import type { TaskState } from '@concord/core/activity';
 import { listIdOf } from '../auth/tokens.js';
 import { deriveList, type OpenListDoc } from './derive-list.js';
 import type { DocumentReader } from './document-reader.js';
-import type { FeedMeta, FeedState, FeedStore, StoredEvent, StoredTask } from './feed-store.js';
+import type { FeedMeta, FeedState, FeedStore, StoredEvent, StoredTask, TaskView } from './feed-store.js';
 
 export interface ListFeedsOptions {
   readonly reader: DocumentReader;
@@ -24,7 +23,7 @@ export interface ListFeedsOptions {
 
 /** The list as the feed last derived it. */
 export interface SettledList {
-  readonly tasks: ReadonlyMap<string, TaskState>;
+  readonly tasks: ReadonlyMap<string, TaskView>;
   readonly meta: FeedMeta;
   /** Fingerprints of the list document and of each task document in the view. */
   readonly fingerprints: readonly string[];
