@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RelayEngine } from '../engine/relay-engine.js';
 import { DocumentReader, roomSource } from '../feed/document-reader.js';
-import { MemoryRecordStore, RecordFeedStore, type FeedStore } from '../feed/feed-store.js';
+import { MemoryRecordStore, RecordFeedStore, type FeedStore, type RecordStore } from '../feed/feed-store.js';
+import { RedisFeedStore } from '../feed/redis-feed-store.js';
 import { LevelDbRecordStore } from '../feed/leveldb-records.js';
 import { ListFeeds } from '../feed/list-feeds.js';
 import type { DocumentStorage } from '../storage/document-storage.js';
@@ -22,11 +23,20 @@ export interface RelayApi {
   close(): Promise<void>;
 }
 
-/** The feed's database: `feed/` in the data directory, or memory for a relay given a storage instead. */
-export async function openFeedStore(dataDir: string | null, fsync: boolean): Promise<FeedStore> {
-  if (dataDir === null) return new RecordFeedStore(new MemoryRecordStore());
-  const records = await LevelDbRecordStore.open(join(dataDir, 'feed'), { sync: fsync });
-  return new RecordFeedStore(records, () => records.close());
+/**
+ * The feed's database: `feed/` in the data directory, or memory for a relay given a storage instead. With `redis`
+ * (relays sharing documents), the feed itself is in Redis, shared by the relays, and only the webhooks stay local.
+ */
+export async function openFeedStore(dataDir: string | null, fsync: boolean, redis: { url: string; prefix: string; logger: Logger } | null = null): Promise<FeedStore> {
+  let records: RecordStore = new MemoryRecordStore();
+  let closeRecords = (): Promise<void> => Promise.resolve();
+  if (dataDir !== null) {
+    const leveldb = await LevelDbRecordStore.open(join(dataDir, 'feed'), { sync: fsync });
+    records = leveldb;
+    closeRecords = () => leveldb.close();
+  }
+  if (redis !== null) return RedisFeedStore.open({ ...redis, records, closeRecords });
+  return new RecordFeedStore(records, closeRecords);
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

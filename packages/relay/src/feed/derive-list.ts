@@ -56,7 +56,8 @@ export interface OpenListDoc {
 /**
  * One derivation of a list's feed: reads the list document and the task documents that may have changed (`all`, or
  * those in `dirty`, or new in the list), each into a short-lived `Y.Doc`, and compares every task's state with
- * `before` (`diffTask`). Events come in list order (live tasks, then the trash, then purged tasks).
+ * `before` (`diffTask`). Events come in list order (live tasks, then the trash, then purged tasks). Documents read
+ * behind the state `before` was derived from (`lagging`) keep their earlier view, to be derived again later.
  */
 export async function deriveList(
   reader: DocumentReader,
@@ -65,13 +66,20 @@ export async function deriveList(
   changed: { readonly all: boolean; readonly dirty: ReadonlySet<string> },
   now: number,
   cached: OpenListDoc | null,
-): Promise<{ commit: FeedCommit; listDoc: OpenListDoc }> {
+): Promise<{ commit: FeedCommit; listDoc: OpenListDoc; lagging: readonly string[] }> {
   const listRead = await reader.read(list);
   const listChanged = listRead.fingerprint !== before.meta.listFingerprint;
   // A list of 1,000 tasks takes milliseconds to apply: while edits go to its tasks, the open one is reused.
   const open = cached !== null && cached.fingerprint === listRead.fingerprint ? cached : { fingerprint: listRead.fingerprint, ...(await reader.open(list, listRead.update)) };
   if (open !== cached) cached?.ydoc.destroy();
   const { ydoc: listDoc, verify: verifyList } = open;
+  const listStateVector = Y.encodeStateVector(listDoc);
+  // With relays sharing the feed, another may have derived from updates that have not reached this one yet: deriving
+  // from the older state would report their changes undone. The list is derived again once they arrived.
+  if (before.meta.listStateVector !== undefined && isBehind(before.meta.listStateVector, listStateVector)) {
+    return { commit: { meta: before.meta, tasks: new Map(), removed: [], events: [] }, listDoc: open, lagging: [list] };
+  }
+  const lagging: string[] = [];
   const ids = [...listDoc.getMap('tasks').keys()];
   const tasks = new Map<string, StoredTask>();
   const updated = new Map<string, StoredTask>();
@@ -95,6 +103,11 @@ export async function deriveList(
     const taskRead = read ?? (await reader.read(doc));
     const { ydoc: taskDoc, verify: verifyTask } = await reader.open(doc, taskRead.update);
     try {
+      if (stored !== undefined && isBehind(stored.stateVector, Y.encodeStateVector(taskDoc))) {
+        tasks.set(id, stored);
+        lagging.push(doc);
+        return;
+      }
       const since = stored === undefined ? undefined : Y.decodeStateVector(Buffer.from(stored.stateVector, 'base64'));
       const verify = (ydoc: Y.Doc): Verifier => (ydoc === listDoc ? verifyList : verifyTask);
       const state = readTaskState(id as TaskId, { listDoc, taskDoc, verify, ...(since && { since }) })!;
@@ -117,12 +130,20 @@ export async function deriveList(
   const events = eventsBetween(before, tasks, resolutions, now);
   const removed = [...before.tasks.keys()].filter((id) => !tasks.has(id));
   const commit = {
-    meta: { seq: before.meta.seq + events.length, listFingerprint: listRead.fingerprint },
+    meta: { seq: before.meta.seq + events.length, listFingerprint: listRead.fingerprint, listStateVector: Buffer.from(listStateVector).toString('base64'), version: (before.meta.version ?? 0) + 1 },
     tasks: updated,
     removed,
     events: events.map((event, i) => ({ seq: before.meta.seq + i + 1, event })),
   };
-  return { commit, listDoc: open };
+  return { commit, listDoc: open, lagging };
+}
+
+/** Whether a document read with `read` (a state vector) lacks updates the state vector `stored` (base64) had. */
+function isBehind(stored: string, read: Uint8Array): boolean {
+  const had = Y.decodeStateVector(Buffer.from(stored, 'base64'));
+  const has = Y.decodeStateVector(read);
+  for (const [client, clock] of had) if ((has.get(client) ?? 0) < clock) return true;
+  return false;
 }
 
 function eventsBetween(before: FeedState, after: ReadonlyMap<string, StoredTask>, resolutions: ReadonlyMap<string, readonly Resolution[]>, now: number): StoredEvent['event'][] {

@@ -28,6 +28,10 @@ export interface FeedMeta {
   readonly seq: number;
   /** Fingerprint of the list document's stored state at the last derivation ('' before the first). */
   readonly listFingerprint: string;
+  /** The list document's state vector at the last derivation (base64): a read behind it is not derived from. */
+  readonly listStateVector?: string;
+  /** How many commits made this state (absent: 0): a shared store applies a commit only over the version it read. */
+  readonly version?: number;
 }
 
 export interface FeedState {
@@ -53,12 +57,21 @@ export interface FeedCommit {
 }
 
 export interface FeedStore {
+  /** Shared by several relays (each may commit): the state is read back before each derivation. */
+  readonly shared?: boolean;
   /** Lists with a feed (a state stored), sorted. */
   lists(): Promise<string[]>;
   /** The list's stored state, or null when it has no feed yet. */
   load(list: string): Promise<FeedState | null>;
-  /** Stores the commit atomically. */
-  commit(list: string, commit: FeedCommit): Promise<void>;
+  /** The list's stored `version` (0 without a feed); a shared store's cheap check that a held state is current. */
+  version?(list: string): Promise<number>;
+  /**
+   * Stores the commit atomically if the stored state is still the one of version `expectedVersion` (the one the
+   * derivation started from); false when another relay committed first (nothing stored).
+   */
+  commit(list: string, commit: FeedCommit, expectedVersion: number): Promise<boolean>;
+  /** A shared store calls `listener` with a list's id after any relay committed to it; returns an unsubscribe. */
+  onCommit?(listener: (list: string) => void): () => void;
   /** Up to `limit` events numbered above `after`, in order. */
   events(list: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** Small records of other features (webhooks), by key, in the same database. */
@@ -103,13 +116,15 @@ export class RecordFeedStore implements FeedStore {
     return { meta, tasks };
   }
 
-  commit(list: string, { meta, tasks, removed, events }: FeedCommit): Promise<void> {
-    return this.records.batch([
+  /** One relay process writes these records, and it derives each list one derivation at a time: always applied. */
+  async commit(list: string, { meta, tasks, removed, events }: FeedCommit): Promise<boolean> {
+    await this.records.batch([
       { type: 'put', key: feedKeys.meta(list), value: meta },
       ...[...tasks].map(([task, stored]) => ({ type: 'put' as const, key: feedKeys.task(list, task), value: stored })),
       ...removed.map((task) => ({ type: 'del' as const, key: feedKeys.task(list, task) })),
       ...events.map((event) => ({ type: 'put' as const, key: feedKeys.event(list, event.seq), value: event })),
     ]);
+    return true;
   }
 
   async events(list: string, after: number, limit: number): Promise<StoredEvent[]> {
