@@ -71,4 +71,42 @@ describe('HTTP API: declared fields and merge resolutions', () => {
     expect(picked.body.alternatives).toBeUndefined();
     await waitFor(() => ann.list.get(id)?.title === 'Gouda' && ann.list.get(id)?.alternatives === undefined, 'the pick at the clients');
   });
+
+  it('a deletion that had not seen a completion made offline is in the feed as deleted-unseen-change, whichever is stored first', async () => {
+    const relay = await startRelayProcess(['--data', data.path]);
+    const clock = { now: 1_000 };
+    const ann = await client(relay, 'ann', clock, 'unseen');
+    const id = asTaskId(ann.list.create({ title: 'Ship v2' }));
+    await waitFor(() => synced(ann.concord), 'stored');
+    ann.concord.disconnect();
+    clock.now = 2_000;
+    ann.list.update(id, { completed: true });
+    expect((await api(relay, 'DELETE', `/api/lists/unseen/tasks/${id}`)).status).toBe(200);
+    ann.concord.connect();
+    await waitFor(() => synced(ann.concord), 'the completion stored');
+    const events = await waitFor(async () => {
+      const found = (await api(relay, 'GET', '/api/lists/unseen/events')).body.events;
+      return found.some((event) => event.type === 'deleted-unseen-change') ? found : null;
+    }, 'the resolution in the feed');
+    expect(events.filter((event) => event.type === 'deleted-unseen-change')).toEqual([
+      expect.objectContaining({ task: id, change: 'completed', changedBy: { user: 'ann', verified: false }, changedAt: 2_000 }),
+    ]);
+
+    // The other way round: the completion is stored and derived first, the deletion that missed it arrives later.
+    const bob = await client(relay, 'bob', clock, 'unseen');
+    const other = asTaskId(ann.list.create({ title: 'Write notes' }));
+    await waitFor(() => synced(ann.concord) && bob.list.get(other) !== undefined, 'Bob has the task');
+    bob.concord.disconnect();
+    clock.now = 3_000;
+    bob.list.delete(other);
+    ann.list.update(other, { completed: true });
+    await waitFor(() => synced(ann.concord), 'the completion stored');
+    await waitFor(async () => (await api(relay, 'GET', `/api/lists/unseen/tasks/${other}`)).body.completed, 'the completion derived');
+    bob.concord.connect();
+    await waitFor(() => synced(bob.concord), 'the deletion stored');
+    await waitFor(async () => {
+      const found = (await api(relay, 'GET', '/api/lists/unseen/events')).body.events;
+      return found.some((event) => event.type === 'deleted-unseen-change' && event.task === other);
+    }, 'the second resolution in the feed');
+  });
 });
