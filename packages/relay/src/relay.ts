@@ -11,7 +11,8 @@ import { openRelayStorage } from './storage/relay-storage.js';
 import { InstrumentedStorage } from './storage/instrumented-storage.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { observeEngine, storageObserver } from './metrics/observe-engine.js';
-import { RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
+import { controlSocketPath } from './control/control-protocol.js';
+import { REDIS_REPLICATION_DEFAULTS, RedisReplication, type RedisReplicationOptions } from './cluster/redis-replication.js';
 import { checkOptions, RELAY_DEFAULTS } from './options.js';
 import { openFeedStore, startApi } from './api/start-api.js';
 
@@ -107,7 +108,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   replication?.bind(engine);
   await replication?.start();
   const rateLimit = settings.rateLimitPerSecond > 0 ? { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst } : null;
-  const feedStore = await openFeedStore(options.storage === undefined ? settings.dataDir : null, settings.fsync);
+  const sharedFeed = options.redis ? { url: options.redis, prefix: options.redisOptions?.channelPrefix ?? REDIS_REPLICATION_DEFAULTS.channelPrefix, logger } : null;
+  const feedStore = await openFeedStore(options.storage === undefined ? settings.dataDir : null, settings.fsync, sharedFeed);
   const api = await startApi({
     engine,
     storage,
@@ -120,6 +122,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     webhookAllow: (settings.webhookAllow ?? '').split(',').map((host) => host.trim()).filter(Boolean),
     webhookRetryMs: settings.webhookRetryMs,
     shared: replication !== undefined,
+    controlSocket: options.storage === undefined ? controlSocketPath(settings.dataDir) : null,
   });
   const host = new HttpHost({
     engine,

@@ -112,6 +112,44 @@ describe('webhooks', () => {
     expect(filteredLog.stdout.trim().split('\n').map((line) => JSON.parse(line) as { outcome: string; events: number }).filter((entry) => entry.outcome === 'delivered')).toEqual([expect.objectContaining({ events: 1 })]);
   });
 
+  it('are added, listed, logged and removed while the relay runs, through its control socket', async () => {
+    const dir = `${data.path}/running`;
+    const secret = 'receiver-secret-0123456789';
+    const live = await receiver(secret);
+    servers.push(live.server);
+    const relay = await startRelayProcess(['--data', dir, '--webhook-allow', '127.0.0.1', '--webhook-retry', '20']);
+    const first = (await api(relay, 'POST', '/api/lists/running/tasks', { body: { title: 'before the webhook' } })).body.id;
+
+    // Added while the relay holds the data directory's lock: delivery starts at once, with the changes made from now on.
+    const { id } = await addHook(dir, 'running', `http://127.0.0.1:${live.port}/hook`, ['--secret', secret]);
+    await api(relay, 'PATCH', `/api/lists/running/tasks/${first}`, { body: { completed: true } });
+    await waitFor(() => live.deliveries.some((delivery) => delivery.types.includes('completed')), 'the completion delivered by the running relay');
+    expect(live.deliveries.flatMap((delivery) => delivery.types)).toEqual(['completed']);
+    expect(live.deliveries.every((delivery) => delivery.valid)).toBe(true);
+
+    const listed = await runRelayCli(['webhooks', 'list', '--data', dir]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const [summary] = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; delivered: number | null; secret?: string });
+    expect(summary).toMatchObject({ id, delivered: 2 });
+    expect(summary).not.toHaveProperty('secret');
+    const log = await runRelayCli(['webhooks', 'log', id, '--json', '--data', dir]);
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stdout.trim().split('\n').map((line) => JSON.parse(line) as { outcome: string; last: number })).toEqual([expect.objectContaining({ outcome: 'delivered', last: 2 })]);
+    const unknown = await runRelayCli(['webhooks', 'remove', 'nope', '--data', dir]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no webhook nope')]);
+
+    // Removed: the running relay stops delivering, and the webhook is gone from the list.
+    const removed = await runRelayCli(['webhooks', 'remove', id, '--data', dir]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await runRelayCli(['webhooks', 'list', '--data', dir])).stdout).toBe('');
+    // A second webhook added after it shows the relay went on delivering, and that the removed one got nothing more.
+    await addHook(dir, 'running', `http://127.0.0.1:${live.port}/other`, ['--secret', secret]);
+    await api(relay, 'DELETE', `/api/lists/running/tasks/${first}`);
+    await waitFor(() => live.deliveries.some((delivery) => delivery.path === '/other'), 'the deletion delivered to the second webhook');
+    expect(live.deliveries.filter((delivery) => delivery.path === '/hook').flatMap((delivery) => delivery.types)).toEqual(['completed']);
+    expect(relay.stderr()).not.toContain('control request failed');
+  });
+
   it('refuses bad arguments with exit 2 and a clear line', async () => {
     const dir = `${data.path}/bad`;
     expect((await runRelayCli(['webhooks', 'add', '--data', dir, '--list', 'a/b', '--url', 'http://127.0.0.1:1/'])).code).toBe(2);

@@ -9,7 +9,7 @@
 export { ListDoc, type EntryMap, type EntryValue, type ListEntry } from './list-doc.js';
 export { TaskDoc, TASK_SCHEMA_VERSION, type FieldValue, type StoredTaskFields, type TaskFields, type TaskPatch } from './task-doc.js';
 export type { CompiledSchema } from './schema/define.js';
-export type { FieldProblem } from './schema/task-fields.js';
+export { readAllStored, type FieldProblem, type TextAccess } from './schema/task-fields.js';
 export { setText } from './text.js';
 export { editText, resolveText, spliceText, EDITS_KEY, type ResolvedText, type TextAlternative, type TextEditAuthor, type TextSplice } from '../text-merge/index.js';
 export { compareOrdered, keyAtEnd, keysForMove, type Ordered } from './order.js';

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Author, TaskState } from '@concord/core/activity';
-import { isValidId } from '@concord/core/model';
+import type { Author } from '@concord/core/activity';
+import { isValidId, type TextAlternative } from '@concord/core/model';
 import type { Logger } from 'pino';
 import { RelayError } from '../errors.js';
 import { inListOrder } from '../feed/derive-list.js';
+import type { TaskView } from '../feed/feed-store.js';
 import type { ListFeeds, SettledList } from '../feed/list-feeds.js';
 import { ApiError } from './api-error.js';
 import { authenticate, authorize, RequestRateLimit } from './caller.js';
@@ -155,7 +156,7 @@ function notAllowed(allow: string): ApiError {
 
 const authorJson = (author: Author | undefined): { user: string; verified: boolean } | null => (author === undefined ? null : { user: author.user, verified: author.verified });
 
-function toJson(task: TaskState): TaskJson {
+function toJson(task: TaskView): TaskJson {
   const { id, title, description, completed, createdAt, updatedAt } = task;
   return {
     id,
@@ -170,7 +171,14 @@ function toJson(task: TaskState): TaskJson {
     movedBy: authorJson(task.movedBy),
     ...(completed && task.toggledAt !== undefined ? { completedAt: task.toggledAt, completedBy: authorJson(task.toggledBy) } : {}),
     ...(task.deleted ? { deleted: { at: task.deletedAt ?? 0, by: authorJson(task.deletedBy) } } : {}),
+    ...(task.fields === undefined ? {} : { fields: task.fields }),
+    ...(task.alternatives === undefined ? {} : { alternatives: alternativesJson(task.alternatives) }),
   };
+}
+
+function alternativesJson(alternatives: NonNullable<TaskView['alternatives']>): NonNullable<TaskJson['alternatives']> {
+  const json = (list: readonly TextAlternative[]) => list.map(({ id, text, by, at }) => ({ id, text, by: by ?? null, at }));
+  return { ...(alternatives.title === undefined ? {} : { title: json(alternatives.title) }), ...(alternatives.description === undefined ? {} : { description: json(alternatives.description) }) };
 }
 
 function listJson(list: string, settled: SettledList): ListJson {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Author, TextVersion } from '@concord/core/activity';
 import type { ListFeeds } from '../feed/list-feeds.js';
 import { fireAt } from '../host/limits.js';
 import type { StoredEvent } from '../feed/feed-store.js';
@@ -14,21 +15,19 @@ const KEEPALIVE_MS = 15_000;
 /** An event as the API shows it: its number as the cursor, its list, when it was derived. */
 export function eventJson(list: string, { seq, event }: StoredEvent): TaskEventJson {
   const { id, kind, taskId, title, by, at } = event;
-  const extra = event as { from?: string; to?: string; after?: string | null };
-  return {
-    id: String(seq),
-    key: id,
-    type: kind,
-    list,
-    task: taskId,
-    title,
-    by: by === null ? null : { user: by.user, verified: by.verified },
-    at,
-    ...(extra.from === undefined ? {} : { from: extra.from }),
-    ...(extra.to === undefined ? {} : { to: extra.to }),
-    ...(extra.after === undefined ? {} : { after: extra.after }),
-  };
+  const json: Record<string, unknown> = { id: String(seq), key: id, type: kind, list, task: taskId, title, by: authorJson(by), at };
+  const extra = event as unknown as Record<string, unknown>;
+  for (const key of ['from', 'to', 'after', 'field', 'change', 'changedAt', 'lostOrder', 'keptOrder'] as const) if (extra[key] !== undefined) json[key] = extra[key];
+  for (const key of ['changedBy', 'supersededBy'] as const) if (extra[key] !== undefined) json[key] = authorJson(extra[key] as Author | null);
+  if (event.kind === 'text-conflict') {
+    json.shown = versionJson(event.shown);
+    json.alternatives = event.alternatives.map(versionJson);
+  }
+  return json as TaskEventJson;
 }
+
+const authorJson = (author: Author | null): { user: string; verified: boolean } | null => (author === null ? null : { user: author.user, verified: author.verified });
+const versionJson = ({ id, text, by, at }: TextVersion): Record<string, unknown> => ({ ...(id === undefined ? {} : { id }), text, by: authorJson(by), at });
 
 function cursorOf(text: string | null | undefined, field: string): number {
   if (text === null || text === undefined || text === '') return 0;

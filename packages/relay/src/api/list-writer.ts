@@ -58,10 +58,18 @@ export class ListWriter {
         const entry = await docs.entry();
         if (body.position !== undefined && entry.deleted) throw new ApiError(409, 'ERR_CONFLICT', `task ${task} is in the trash: restore it before moving it`, '/position');
         const afterId = body.position === undefined ? undefined : this.#neighbour(await docs.listDoc(), docs.task, body.position.after);
-        const { title, description, completed } = body;
-        if (title !== undefined || description !== undefined || completed !== undefined) {
+        const { title, description, completed, pick } = body;
+        if (pick !== undefined && body[pick.field] !== undefined) throw new ApiError(400, 'ERR_VALIDATION', `/pick: give either a new ${pick.field} or an alternative to pick, not both`, '/pick');
+        if (title !== undefined || description !== undefined || completed !== undefined || pick !== undefined) {
           const patch: TaskPatch = { ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }), ...(completed === undefined ? {} : { completed }) };
-          await docs.writeTask((taskDoc) => taskDoc.update(patch, Date.now(), ORIGIN));
+          const now = Date.now();
+          await docs.writeTask((taskDoc) => {
+            // The pick is an edit like the app's `pickAlternative`: the shown text becomes the alternative's.
+            if (pick !== undefined && !taskDoc.pickAlternative(pick.field, pick.alternative, { now, ...(author === undefined ? {} : { userId: author }) }, ORIGIN)) {
+              throw new ApiError(409, 'ERR_UNKNOWN_ALTERNATIVE', `task ${task} has no alternative ${pick.alternative} of its ${pick.field} (any more)`, '/pick/alternative');
+            }
+            if (Object.keys(patch).length > 0) taskDoc.update(patch, now, ORIGIN);
+          });
         }
         if (afterId !== undefined) await docs.writeList((listDoc) => listDoc.move(docs.task, afterId, Date.now(), ORIGIN));
       }),

@@ -70,10 +70,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: { operationId: 'getTask', summary: 'One task', parameters: [listParam, taskParam], responses: { '200': { description: 'the task', ...json(ref('Task')) }, '404': error('no such task (ERR_NOT_FOUND)'), ...refusals } },
         patch: {
           operationId: 'updateTask',
-          summary: 'Change title, description, completed or position; texts change by minimal splice',
+          summary: 'Change title, description, completed or position, or pick an alternative of a text; texts change by minimal splice',
           parameters: [listParam, taskParam],
           requestBody: { required: true, ...json(ref('PatchTask')) },
-          responses: { '200': taskResponse, '404': error('no such task (ERR_NOT_FOUND)'), '409': error('moving a task in the trash (ERR_CONFLICT)'), ...writeRefusals },
+          responses: { '200': taskResponse, '404': error('no such task (ERR_NOT_FOUND)'), '409': error('moving a task in the trash (ERR_CONFLICT), or picking an alternative the task does not have (ERR_UNKNOWN_ALTERNATIVE)'), ...writeRefusals },
         },
         delete: {
           operationId: 'deleteTask',

@@ -23,8 +23,31 @@ const Author = Type.Object(
 );
 const By = Type.Union([Author, Type.Null()], { description: 'who wrote it; null where no claim names the writer' });
 
-/** The task-level events of the feed (`diffTask` in `@concord/core/activity`). */
-export const TASK_EVENT_TYPES = ['created', 'renamed', 'description-edited', 'completed', 'reopened', 'moved', 'deleted', 'restored', 'purged'] as const;
+/**
+ * The events of the feed: task-level changes (`diffTask` in `@concord/core/activity`), then the resolutions of merges
+ * (`detectResolutions`): two text edits made apart that collided, a deletion that had not seen a change, a move
+ * replaced by a concurrent one.
+ */
+export const TASK_EVENT_TYPES = ['created', 'renamed', 'description-edited', 'completed', 'reopened', 'moved', 'deleted', 'restored', 'purged', 'text-conflict', 'deleted-unseen-change', 'move-superseded'] as const;
+
+/** The built-in text fields, the ones that keep alternatives after a collision. */
+const TextField = Type.Union([Type.Literal('title'), Type.Literal('description')]);
+
+const Alternative = Type.Object(
+  {
+    id: Type.String({ description: 'pick it with PATCH { "pick": { "field", "alternative": id } }' }),
+    text: Type.String(),
+    by: Type.Union([Type.String(), Type.Null()], { description: 'the user id of its author, when known' }),
+    at: Type.Integer({ description: 'the edit’s hybrid time, ms since the epoch' }),
+  },
+  { additionalProperties: false },
+);
+
+const textVersion = (description: string) =>
+  Type.Object(
+    { id: Type.Optional(Type.String({ description: 'an alternative’s id, to pick it' })), text: Type.String(), by: By, at: Type.Integer() },
+    { additionalProperties: false, description },
+  );
 
 export const Position = Type.Object(
   { after: Type.Union([Id, Type.Null()], { description: 'the live task to follow; null: first' }) },
@@ -46,6 +69,18 @@ export const Task = Type.Object(
     completedBy: Type.Optional(By),
     completedAt: Type.Optional(Type.Integer()),
     deleted: Type.Optional(Type.Object({ at: Type.Integer(), by: By }, { additionalProperties: false })),
+    fields: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'the app-declared fields the task document holds, decoded by how they are stored (the relay has no schema): a register its value, a set its members (sorted strings), a counter its total, a text field its text; a value the app’s schema would refuse is shown as stored',
+      }),
+    ),
+    alternatives: Type.Optional(
+      Type.Object(
+        { title: Type.Optional(Type.Array(Alternative)), description: Type.Optional(Type.Array(Alternative)) },
+        { additionalProperties: false, description: 'the other versions of a text after two edits made apart collided, latest first; absent when none' },
+      ),
+    ),
   },
   { additionalProperties: false, $id: 'Task' },
 );
@@ -76,6 +111,12 @@ export const PatchTask = Type.Object(
     description: Type.Optional(Description),
     completed: Type.Optional(Type.Boolean()),
     position: Type.Optional(Position),
+    pick: Type.Optional(
+      Type.Object(
+        { field: TextField, alternative: Type.String({ minLength: 1, maxLength: 200, description: 'an id from the task’s `alternatives`' }) },
+        { additionalProperties: false, description: 'show this alternative of the field instead of its text (not together with a new text for that field)' },
+      ),
+    ),
   },
   { additionalProperties: false, minProperties: 1, $id: 'PatchTask' },
 );
@@ -104,9 +145,18 @@ export const TaskEvent = Type.Object(
     title: Type.String({ description: 'the title as the change left it (as it was, for deleted and purged)' }),
     by: By,
     at: Type.Integer({ description: 'when, ms since the epoch, by the writer’s clock (the relay’s for purged)' }),
-    from: Type.Optional(Type.String({ description: 'renamed, description-edited: the old text; moved: the old order key' })),
+    from: Type.Optional(Type.String({ description: 'renamed, description-edited, text-conflict: the old text; moved: the old order key' })),
     to: Type.Optional(Type.String({ description: 'renamed, description-edited: the new text; moved: the new order key' })),
     after: Type.Optional(Type.Union([Id, Type.Null()], { description: 'created, moved: the live task it now follows (null: first)' })),
+    field: Type.Optional(TextField),
+    shown: Type.Optional(textVersion('text-conflict: the version every replica shows')),
+    alternatives: Type.Optional(Type.Array(textVersion('a version that can be picked'), { description: 'text-conflict: the versions that can be picked' })),
+    change: Type.Optional(Type.Union([Type.Literal('completed'), Type.Literal('edited')], { description: 'deleted-unseen-change: what the deleter had not seen' })),
+    changedBy: Type.Optional(By),
+    changedAt: Type.Optional(Type.Integer()),
+    supersededBy: Type.Optional(Type.Union([Author, Type.Null()], { description: 'move-superseded: whose concurrent move was kept' })),
+    lostOrder: Type.Optional(Type.String({ description: 'move-superseded: the order key of the move replaced (PATCH a position to make it again)' })),
+    keptOrder: Type.Optional(Type.String()),
   },
   { additionalProperties: false, $id: 'TaskEvent' },
 );

@@ -1,4 +1,11 @@
-import type { TaskChange, TaskState } from '@concord/core/activity';
+import type { ActivityEventBody, TaskState } from '@concord/core/activity';
+import type { TaskFields } from '@concord/core/model';
+
+/**
+ * A task as the API shows it: its activity state, the declared fields its document holds (decoded by their stored
+ * layout, see `readAllStored`: the relay has no schema) and the alternatives of its texts after a collision.
+ */
+export type TaskView = TaskState & { readonly fields?: Readonly<Record<string, unknown>>; readonly alternatives?: TaskFields['alternatives'] };
 
 /**
  * The change feed's storage seam: per list, the view the feed last derived events from (what each document looked
@@ -11,7 +18,9 @@ export interface StoredTask {
   readonly fingerprint: string;
   /** The task document's state vector then (base64): text added since is attributed to its writers. */
   readonly stateVector: string;
-  readonly state: TaskState;
+  readonly state: TaskView;
+  /** Ids of the resolutions (`detectResolutions`) already in the feed: one found again is not an event again. */
+  readonly resolutions?: readonly string[];
 }
 
 export interface FeedMeta {
@@ -19,6 +28,10 @@ export interface FeedMeta {
   readonly seq: number;
   /** Fingerprint of the list document's stored state at the last derivation ('' before the first). */
   readonly listFingerprint: string;
+  /** The list document's state vector at the last derivation (base64): a read behind it is not derived from. */
+  readonly listStateVector?: string;
+  /** How many commits made this state (absent: 0): a shared store applies a commit only over the version it read. */
+  readonly version?: number;
 }
 
 export interface FeedState {
@@ -27,10 +40,10 @@ export interface FeedState {
   readonly tasks: ReadonlyMap<string, StoredTask>;
 }
 
-/** One stored event: its number in the list's feed, and the change (`diffTask`'s, with `after` for a move). */
+/** One stored event: its number in the list's feed, and the change (`diffTask`'s, with `after` for a move) or resolution. */
 export interface StoredEvent {
   readonly seq: number;
-  readonly event: TaskChange & { readonly after?: string | null };
+  readonly event: ActivityEventBody & { readonly after?: string | null };
 }
 
 export interface FeedCommit {
@@ -44,12 +57,21 @@ export interface FeedCommit {
 }
 
 export interface FeedStore {
+  /** Shared by several relays (each may commit): the state is read back before each derivation. */
+  readonly shared?: boolean;
   /** Lists with a feed (a state stored), sorted. */
   lists(): Promise<string[]>;
   /** The list's stored state, or null when it has no feed yet. */
   load(list: string): Promise<FeedState | null>;
-  /** Stores the commit atomically. */
-  commit(list: string, commit: FeedCommit): Promise<void>;
+  /** The list's stored `version` (0 without a feed); a shared store's cheap check that a held state is current. */
+  version?(list: string): Promise<number>;
+  /**
+   * Stores the commit atomically if the stored state is still the one of version `expectedVersion` (the one the
+   * derivation started from); false when another relay committed first (nothing stored).
+   */
+  commit(list: string, commit: FeedCommit, expectedVersion: number): Promise<boolean>;
+  /** A shared store calls `listener` with a list's id after any relay committed to it; returns an unsubscribe. */
+  onCommit?(listener: (list: string) => void): () => void;
   /** Up to `limit` events numbered above `after`, in order. */
   events(list: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** Small records of other features (webhooks), by key, in the same database. */
@@ -94,13 +116,15 @@ export class RecordFeedStore implements FeedStore {
     return { meta, tasks };
   }
 
-  commit(list: string, { meta, tasks, removed, events }: FeedCommit): Promise<void> {
-    return this.records.batch([
+  /** One relay process writes these records, and it derives each list one derivation at a time: always applied. */
+  async commit(list: string, { meta, tasks, removed, events }: FeedCommit): Promise<boolean> {
+    await this.records.batch([
       { type: 'put', key: feedKeys.meta(list), value: meta },
       ...[...tasks].map(([task, stored]) => ({ type: 'put' as const, key: feedKeys.task(list, task), value: stored })),
       ...removed.map((task) => ({ type: 'del' as const, key: feedKeys.task(list, task) })),
       ...events.map((event) => ({ type: 'put' as const, key: feedKeys.event(list, event.seq), value: event })),
     ]);
+    return true;
   }
 
   async events(list: string, after: number, limit: number): Promise<StoredEvent[]> {

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import type { TaskState } from '@concord/core/activity';
 import { listIdOf } from '../auth/tokens.js';
 import { deriveList, type OpenListDoc } from './derive-list.js';
 import type { DocumentReader } from './document-reader.js';
-import type { FeedMeta, FeedState, FeedStore, StoredEvent, StoredTask } from './feed-store.js';
+import type { FeedMeta, FeedState, FeedStore, StoredEvent, StoredTask, TaskView } from './feed-store.js';
 
 export interface ListFeedsOptions {
   readonly reader: DocumentReader;
@@ -24,13 +23,14 @@ export interface ListFeedsOptions {
 
 /** The list as the feed last derived it. */
 export interface SettledList {
-  readonly tasks: ReadonlyMap<string, TaskState>;
+  readonly tasks: ReadonlyMap<string, TaskView>;
   readonly meta: FeedMeta;
   /** Fingerprints of the list document and of each task document in the view. */
   readonly fingerprints: readonly string[];
 }
 
-type Listener = (events: readonly StoredEvent[]) => void;
+/** Told that the list's feed has new events (read them from the store after the last one the listener has). */
+type Listener = () => void;
 
 class ListFeed {
   state: FeedState | null = null;
@@ -40,6 +40,9 @@ class ListFeed {
   listDoc: OpenListDoc | null = null;
   /** Documents of the list written since the last derivation. */
   readonly dirty = new Set<string>();
+  /** Documents read behind the feed's shared state (see `deriveList`): derived again after `LAG_RETRY_MS`. */
+  readonly lagging = new Set<string>();
+  lagTimer: NodeJS.Timeout | null = null;
   /** Whether the store holds a state of this list (a list only ever read, never written, has none). */
   stored = false;
   /** False until a derivation compared every document of the list (after a restart, updates may be unprocessed). */
@@ -52,6 +55,10 @@ class ListFeed {
 }
 
 const EMPTY_META: FeedMeta = { seq: 0, listFingerprint: '' };
+/** How soon a document read behind the shared feed's state is read again (its updates are on their way). */
+const LAG_RETRY_MS = 50;
+/** Derivations in a row that another relay's commit may overtake before a caller is answered with an error. */
+const MAX_CONFLICTS = 20;
 
 /**
  * The task-level change feed of each list, derived from the documents the relay stores: after writes settle, the
@@ -80,7 +87,13 @@ export class ListFeeds {
       feed.stored = true;
       this.#feeds.set(list, feed);
     }
-    this.#unsubscribe = options.onDurable((doc) => this.#written(doc));
+    const unsubscribeDurable = options.onDurable((doc) => this.#written(doc));
+    // Another relay's commit: readers and webhooks of the list read its events from the shared store.
+    const unsubscribeCommits = options.store.onCommit?.((list) => this.#committedElsewhere(list)) ?? (() => undefined);
+    this.#unsubscribe = () => {
+      unsubscribeDurable();
+      unsubscribeCommits();
+    };
   }
 
   static async open(options: ListFeedsOptions): Promise<ListFeeds> {
@@ -95,10 +108,12 @@ export class ListFeeds {
       if (feed.running !== null) await feed.running.catch(() => undefined);
       feed.verified = false;
     }
-    for (;;) {
+    for (let conflicts = 0; ; ) {
       if (feed.running !== null) await feed.running;
-      else if (!feed.verified || feed.dirty.size > 0 || feed.state === null) await this.#run(feed);
-      else break;
+      else if (!feed.verified || feed.dirty.size > 0 || feed.state === null) {
+        // A lost race with another relay leaves the list unverified: derived again, from the winner's state.
+        if (!(await this.#run(feed)) && ++conflicts >= MAX_CONFLICTS) throw new Error(`the feed of ${list} kept changing on other relays while it was derived`);
+      } else break;
     }
     this.#scheduleIdle(feed);
     return (feed.settled ??= settled(feed.state));
@@ -126,6 +141,7 @@ export class ListFeeds {
     for (const feed of this.#feeds.values()) {
       if (feed.timer !== null) clearTimeout(feed.timer);
       if (feed.idleTimer !== null) clearTimeout(feed.idleTimer);
+      if (feed.lagTimer !== null) clearTimeout(feed.lagTimer);
     }
     await Promise.all([...this.#feeds.values()].map((feed) => feed.running?.catch(() => undefined) ?? Promise.resolve()));
     for (const feed of this.#feeds.values()) feed.listDoc?.ydoc.destroy();
@@ -144,6 +160,13 @@ export class ListFeeds {
     this.#schedule(feed);
   }
 
+  #committedElsewhere(list: string): void {
+    const feed = this.#feeds.get(list);
+    if (feed === undefined || this.#closed) return;
+    feed.stored = true;
+    for (const listener of feed.listeners) listener();
+  }
+
   #schedule(feed: ListFeed): void {
     if (feed.timer !== null || feed.running !== null || this.#closed) return;
     feed.timer = setTimeout(() => {
@@ -152,7 +175,8 @@ export class ListFeeds {
     }, this.#settleMs);
   }
 
-  #run(feed: ListFeed): Promise<void> {
+  /** One derivation; resolves false when another relay committed first (the list is then derived again). */
+  #run(feed: ListFeed): Promise<boolean> {
     if (feed.timer !== null) {
       clearTimeout(feed.timer);
       feed.timer = null;
@@ -161,41 +185,81 @@ export class ListFeeds {
       feed.running = null;
       if (feed.dirty.size > 0) this.#schedule(feed);
     });
-    feed.running = running;
+    // Waiters only wait: the error reaches the caller of `#run` (or the scheduler's log).
+    feed.running = running.then(
+      () => undefined,
+      () => undefined,
+    );
     return running;
   }
 
-  async #derive(feed: ListFeed): Promise<void> {
+  /** The state to derive from: the one held, unless another relay committed to a shared store since. */
+  async #before(feed: ListFeed): Promise<FeedState> {
+    const { store } = this.#options;
+    if (feed.state !== null && (store.shared !== true || (await store.version?.(feed.list)) === (feed.state.meta.version ?? 0))) return feed.state;
+    return (await store.load(feed.list)) ?? { meta: EMPTY_META, tasks: new Map<string, StoredTask>() };
+  }
+
+  async #derive(feed: ListFeed): Promise<boolean> {
     const { reader, store } = this.#options;
     const list = feed.list;
-    const before = feed.state ?? (await store.load(list)) ?? { meta: EMPTY_META, tasks: new Map<string, StoredTask>() };
     const all = !feed.verified;
-    const dirty = new Set(feed.dirty);
+    const dirty = new Set([...feed.dirty, ...feed.lagging]);
     feed.dirty.clear();
-    let commit;
-    try {
-      ({ commit, listDoc: feed.listDoc } = await deriveList(reader, list, before, { all, dirty }, Date.now(), feed.listDoc));
-    } catch (error) {
+    feed.lagging.clear();
+    const retry = (): void => {
       // What was not derived is derived next time, from a list document read again.
       feed.listDoc = null;
       for (const doc of dirty) feed.dirty.add(doc);
       if (all) feed.verified = false;
+    };
+    let before: FeedState;
+    let derived: Awaited<ReturnType<typeof deriveList>>;
+    try {
+      before = await this.#before(feed);
+      derived = await deriveList(reader, list, before, { all, dirty }, Date.now(), feed.listDoc);
+      feed.listDoc = derived.listDoc;
+    } catch (error) {
+      retry();
       throw error;
     }
+    const { commit, lagging } = derived;
     const tasks = new Map(before.tasks);
     for (const [id, task] of commit.tasks) tasks.set(id, task);
     for (const id of commit.removed) tasks.delete(id);
     const unchanged = commit.tasks.size === 0 && commit.removed.length === 0 && commit.meta.listFingerprint === before.meta.listFingerprint;
     // A list never written (an id someone only read) leaves nothing stored.
     const neverWritten = before.meta === EMPTY_META && tasks.size === 0 && commit.events.length === 0;
+    let meta = before.meta;
     if (!unchanged && !neverWritten) {
-      await store.commit(list, commit);
+      if (!(await store.commit(list, commit, before.meta.version ?? 0))) {
+        // Another relay committed first: its view is read back and every document compared with it.
+        feed.state = null;
+        feed.settled = null;
+        feed.verified = false;
+        retry();
+        return false;
+      }
       feed.stored = true;
+      meta = commit.meta;
     }
-    feed.state = { meta: commit.meta, tasks };
+    feed.state = { meta, tasks };
     feed.settled = null;
     feed.verified = true;
-    if (commit.events.length > 0) for (const listener of feed.listeners) listener(commit.events);
+    if (lagging.length > 0) this.#retryLagging(feed, lagging);
+    if (commit.events.length > 0) for (const listener of feed.listeners) listener();
+    return true;
+  }
+
+  #retryLagging(feed: ListFeed, docs: readonly string[]): void {
+    for (const doc of docs) feed.lagging.add(doc);
+    if (feed.lagTimer !== null || this.#closed) return;
+    feed.lagTimer = setTimeout(() => {
+      feed.lagTimer = null;
+      for (const doc of feed.lagging) feed.dirty.add(doc);
+      feed.lagging.clear();
+      this.#schedule(feed);
+    }, LAG_RETRY_MS);
   }
 
   #scheduleIdle(feed: ListFeed): void {

@@ -53,6 +53,21 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Starts delivering a webhook added while the relay runs: it gets the changes made from now on. */
+  async add(hook: Webhook): Promise<void> {
+    if (this.#closed || this.#workers.has(hook.id)) return;
+    const worker = new HookWorker(hook, this.#options, () => this.#closed);
+    this.#workers.set(hook.id, worker);
+    await worker.start();
+  }
+
+  /** Stops delivering a webhook; resolves once no attempt to deliver to it is in flight. */
+  async remove(id: string): Promise<void> {
+    const worker = this.#workers.get(id);
+    this.#workers.delete(id);
+    await worker?.stop();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all([...this.#workers.values()].map((worker) => worker.stop()));
@@ -67,16 +82,21 @@ class HookWorker {
   #timer: NodeJS.Timeout | null = null;
   #unsubscribe: (() => void) | null = null;
   readonly #abort = new AbortController();
+  #stopped = false;
+  readonly closed: () => boolean;
 
   constructor(
     private readonly hook: Webhook,
     private readonly options: DispatcherOptions,
-    private readonly closed: () => boolean,
-  ) {}
+    dispatcherClosed: () => boolean,
+  ) {
+    this.closed = () => this.#stopped || dispatcherClosed();
+  }
 
   async start(): Promise<void> {
     const { hooks, feeds } = this.options;
     const settled = await feeds.settle(this.hook.list);
+    if (this.closed()) return;
     this.#position = await hooks.position(this.hook.id);
     if (this.#position < 0) {
       // A new webhook gets the changes made from now on.
@@ -88,6 +108,7 @@ class HookWorker {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#unsubscribe?.();
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#abort.abort();

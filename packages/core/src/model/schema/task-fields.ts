@@ -5,8 +5,11 @@ import { memberProblem, registerValueProblem, setChange } from './validate.js';
 
 /** The task document's text fields, built-in and declared: they are read and written through one path. */
 export interface TextAccess {
+  /** The task document. */
   readonly doc: Y.Doc;
+  /** The text of a field as shown (its edits resolved). */
   readText(field: string): string;
+  /** Makes the shown text of a field read `value`. */
   writeText(field: string, value: string): void;
 }
 
