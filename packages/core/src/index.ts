@@ -32,7 +32,7 @@ export { ConcordError, ConcordErrorCode, InvalidFieldError, type ConcordErrorCod
 export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
 export { TASK_SCHEMA_VERSION, type TaskFields, type BaseTaskPatch } from './model/task-doc.js';
 export type { Author } from './attribution/authors.js';
-export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, Resolution, TaskChange, TextVersion } from './activity/events.js';
+export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, ListRestored, Resolution, TaskChange, TextVersion } from './activity/events.js';
 export { isResolution } from './activity/events.js';
 export type { TaskAlternatives, ChangeAuthor } from './model/task-doc.js';
 export {
