@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { startRelayProcess, useRelayData, type RelayProcess } from './support/relay-process.js';
+import { tokenFor } from './support/http-api.js';
 import { waitFor } from './support/wait.js';
 
 /** Restores through a running relay process on a LevelDB directory, with clients connected over the protocol. */
@@ -127,5 +128,38 @@ describe('a restore through a running relay', () => {
 
     expect(ann.redo()).toMatchObject({ action: { kind: 'restore-to' }, applied: true });
     expect(titles(ann)).toBe('Milk,Eggs,Green tea');
+  });
+
+  it('reverts only one user’s wipe: the text they deleted comes back, what another typed meanwhile stays', async () => {
+    const secret = 'history-only-secret';
+    const started = await startRelayProcess(['--data', `${dir.path}/only`, '--auth-secret', secret]);
+    closers.push(() => started.stop());
+    const person = async (sub: string) => {
+      const concord = new Concord({ url: started.url, token: await tokenFor(secret, sub, '*'), WebSocket, persistence: new MemoryPersistence(), userId: sub, syncTabs: false });
+      closers.push(() => concord.close());
+      return { concord, list: await concord.openList(LIST) };
+    };
+    const ann = await person('ann');
+    const ids = ['Milk', 'Eggs', 'Tea'].map((title) => ann.list.create({ title, description: `About ${title}` }));
+    await synced(ann.list);
+    const point = (await ann.list.versions()).at(-1)!.at;
+    const bob = await person('bob');
+    await waitFor(() => titles(bob.list) === 'Milk,Eggs,Tea', 'bob to see the list', 15_000);
+
+    // Ann types offline while Bob's script clears every title and description and deletes every task.
+    ann.concord.disconnect();
+    ann.list.update(ids[2]!, { title: 'Green tea' });
+    for (const id of ids) bob.list.update(id, { title: '', description: '' });
+    for (const id of ids) bob.list.delete(id);
+    await synced(bob.list);
+    ann.concord.connect();
+    await synced(ann.list);
+    await waitFor(() => titles(ann.list) === '' && ann.list.trash().length === 3, 'the wipe on ann', 15_000);
+
+    expect(await ann.list.restoreTo(point, { only: 'bob' })).toBeGreaterThanOrEqual(4);
+    for (const list of [ann.list, bob.list]) {
+      await waitFor(() => titles(list) === 'Milk,Eggs,Green tea', 'every task back with its text and Ann’s edit', 15_000);
+      expect(list.tasks().map((task) => task.description)).toEqual(['About Milk', 'About Eggs', 'About Tea']);
+    }
   });
 });
