@@ -33,7 +33,7 @@ export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, typ
 export { TASK_SCHEMA_VERSION, type TaskFields, type BaseTaskPatch } from './model/task-doc.js';
 export type { Author } from './attribution/authors.js';
 export type { ListAuthor } from './members/list-authors.js';
-export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, Resolution, TaskChange, TextVersion } from './activity/events.js';
+export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, ListRestored, Resolution, TaskChange, TextVersion } from './activity/events.js';
 export { isResolution } from './activity/events.js';
 export type { TaskAlternatives, ChangeAuthor } from './model/task-doc.js';
 export {

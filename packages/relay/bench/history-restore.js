@@ -2,9 +2,15 @@
 // History on the relay, measured: a 1,000-task list, 10,000 edits by three users over 30 simulated days, checkpointed
 // as the relay does (a document that changed gets one at least hourly; retention applied as they are stored), then:
 // the bytes of history against the list without it, and the time to restore the whole list (after a wipe, and to
-// 15 days ago). Not a test. After `pnpm build`:
+// 15 days ago, through the CLI's path on the stopped relay's directory; then after another wipe, through a running relay
+// process as a client asks for it, with a client connected that must receive it). Not a test. After `pnpm build`:
 //   node packages/relay/bench/history-restore.js [tasks] [edits]
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Concord, MemoryPersistence } from '@concord/core';
+import { decodeMessage, encodeMessage, MessageType, PROTOCOL_V2 } from '@concord/core/protocol';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { LevelDbStorage } from '../dist/storage/leveldb-storage.js';
 import { compactUpdates, mergeUpdatesTree } from '../dist/engine/merge-tree.js';
@@ -153,5 +159,72 @@ const check = new Y.Doc();
 Y.applyUpdate(check, mergeUpdatesTree(await storage.loadUpdates(LIST)));
 const live = [...check.getMap('tasks').values()].filter((entry) => !entry.has('deletedAt')).length;
 console.log(`after the restores: ${live} of ${TASKS} tasks live`);
+
+// Another wipe, then a restore through a running relay: a client connected with the whole list open must get it all.
+const liveWipeAt = wipeAt + 3 * HOUR;
+Y.applyUpdate(docs.get(LIST), mergeUpdatesTree(await storage.loadUpdates(LIST)));
+as(users[1], docs.get(LIST), () => {
+  for (const entry of tasks.values()) {
+    if (entry.has('deletedAt')) continue;
+    entry.set('deletedAt', liveWipeAt);
+    entry.set('deletedBy', 'bob');
+  }
+});
+await flush();
+await checkpoint(LIST, liveWipeAt);
 await storage.close();
+
+const relay = spawn(process.execPath, [fileURLToPath(new URL('../bin/concord-relay.js', import.meta.url)), '--data', dir, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve) => {
+  let out = '';
+  relay.stdout.on('data', (chunk) => {
+    out += chunk;
+    const match = /listening on (ws:\/\/\S+)/.exec(out);
+    if (match) resolve(match[1]);
+  });
+});
+const concord = new Concord({ url, WebSocket, persistence: new MemoryPersistence(), userId: 'cy', syncTabs: false });
+const watched = await concord.openList(LIST);
+const liveCount = () => watched.tasks().length;
+t = performance.now();
+while (!(watched.status.state === 'synced' && liveCount() === 0 && watched.trash().length === TASKS)) await new Promise((resolve) => setTimeout(resolve, 20));
+console.log(`a client opened the wiped list (${TASKS} tasks in the trash) from the running relay in ${(performance.now() - t).toFixed(0)} ms`);
+const requester = new WebSocket(url, [PROTOCOL_V2]);
+await new Promise((resolve) => requester.once('open', resolve));
+const replies = [];
+requester.on('message', (data) => {
+  const message = decodeMessage(new Uint8Array(data));
+  if (message.type === MessageType.RestoreReply) replies.push({ message, at: performance.now() });
+});
+const shown = () => watched.tasks().map((task) => `${task.id}:${task.title}`).join();
+/** Asks the running relay for a restore; the times to its reply and to the watching client showing the result. */
+async function liveRestore(label, time) {
+  const seen = [];
+  const onChange = () => seen.push({ at: performance.now(), tasks: shown() });
+  watched.on('change', onChange);
+  replies.length = 0;
+  const sent = performance.now();
+  requester.send(encodeMessage({ type: MessageType.RestoreRequest, id: 1, doc: LIST, time, only: '' }));
+  while (replies.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const { message, at } = replies[0];
+  // The truth: what a client that joins afterwards gets from the relay.
+  const fresh = new Concord({ url, WebSocket, persistence: new MemoryPersistence(), userId: 'dee', syncTabs: false });
+  const check = await fresh.openList(LIST);
+  while (check.status.state !== 'synced' || check.tasks().length + check.trash().length < TASKS) await new Promise((resolve) => setTimeout(resolve, 20));
+  const expected = check.tasks().map((task) => `${task.id}:${task.title}`).join();
+  await fresh.close();
+  watched.off('change', onChange);
+  const done = seen.find((each) => each.tasks === expected);
+  console.log(
+    `live restore ${label}, through the running relay: ${message.changed} of ${TASKS + 1} documents changed${message.error ? ` (${message.error})` : ''}; ` +
+      `the relay's reply after ${(at - sent).toFixed(0)} ms; the connected client showed every document restored after ` +
+      `${done ? (done.at - sent).toFixed(0) : 'never'} ms, in ${seen.length} change event(s)`,
+  );
+}
+await liveRestore('after a wipe (to just before it)', liveWipeAt - 1);
+await liveRestore('to 10 days earlier', start + 20 * 24 * HOUR);
+requester.close();
+await concord.close();
+relay.kill('SIGTERM');
+await new Promise((resolve) => relay.once('exit', resolve));
 await rm(dir, { recursive: true, force: true });

@@ -65,8 +65,20 @@ export type Resolution = ActivityEventBase &
       }
   );
 
+/**
+ * A restore of the whole list (`list.restoreTo`): every task brought back to `to`, or only `only`'s changes since then
+ * reverted. It concerns the list, not one task: `taskId` and `title` are ''. `by`: who asked for it.
+ */
+export type ListRestored = ActivityEventBase & {
+  readonly kind: 'list-restored';
+  readonly to: number;
+  readonly only: string | null;
+  /** How many documents (the list and its tasks) it changed. */
+  readonly changed: number;
+};
+
 /** An event as derived from the documents, before a feed gives it its place (`seq`). */
-export type ActivityEventBody = TaskChange | Resolution;
+export type ActivityEventBody = TaskChange | Resolution | ListRestored;
 
 /** An event of a list's feed: `seq` orders the feed as this replica learned of the events. */
 export type ActivityEvent = ActivityEventBody & { readonly seq: number };

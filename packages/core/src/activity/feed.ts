@@ -119,6 +119,13 @@ export class ActivityFeed {
     });
   }
 
+  /** Events about the whole list (restores), derived from the list document: each is added once. */
+  noteListEvents(events: readonly ActivityEventBody[]): void {
+    let added = false;
+    for (const event of events) added = this.add(event) || added;
+    if (added) this.save();
+  }
+
   /** The task was purged here: a purge leaves nothing in the documents to say who did it. */
   purgedHere(id: TaskId): void {
     this.refreshTask(id, { at: this.host.now(), by: this.host.me });

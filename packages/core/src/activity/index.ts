@@ -4,7 +4,7 @@
  * `diffTask` (the events between two states) and `detectResolutions` (what a merge decided between changes made apart).
  * @packageDocumentation
  */
-export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, Resolution, TaskChange, TextVersion } from './events.js';
+export type { ActivityEvent, ActivityEventBase, ActivityEventBody, ActivityKind, ListRestored, Resolution, TaskChange, TextVersion } from './events.js';
 export { isResolution, RESOLUTION_KINDS } from './events.js';
 export { readTaskState, textAuthor, type TaskSources, type TaskState } from './state.js';
 export { diffTask, type Fallback } from './diff.js';

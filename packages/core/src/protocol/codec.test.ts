@@ -14,6 +14,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
     type: fc.constant(MessageType.SyncReply),
     entries: fc.array(fc.record({ doc, update: bytes, stateVector: bytes }), { maxLength: 5 }),
   }),
+  fc.record({ type: fc.constant(MessageType.UpdateBatch), entries: fc.array(fc.record({ doc, update: bytes }), { maxLength: 5 }) }),
   fc.record({ type: fc.constant(MessageType.Unsubscribe), docs: fc.array(doc, { maxLength: 5 }) }),
   fc.record({ type: fc.constant(MessageType.Update), doc, update: bytes }),
   fc.record({ type: fc.constant(MessageType.Ack), doc, clocks: bytes }),
@@ -31,6 +32,14 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   }),
   fc.record({ type: fc.constant(MessageType.RestoreRequest), id: nonce, doc, time: fc.nat({ max: 2 ** 45 }), only: fc.string() }),
   fc.record({ type: fc.constant(MessageType.RestoreReply), id: nonce, doc, changed: fc.nat(), error: fc.string() }),
+  fc.record({
+    type: fc.constant(MessageType.RestoreResult),
+    id: nonce,
+    doc,
+    changed: fc.nat(),
+    error: fc.string(),
+    updates: fc.array(fc.record({ doc, update: bytes }), { maxLength: 3 }),
+  }),
 );
 
 describe('protocol codec', () => {

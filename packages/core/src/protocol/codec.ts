@@ -6,6 +6,7 @@ import {
   type Message,
   type SubscribeEntry,
   type SyncReplyEntry,
+  type UpdateBatchEntry,
 } from './messages.js';
 
 /** Thrown by `decodeMessage` for bytes that are not exactly one valid message. Stable `code`: `ERR_MALFORMED_FRAME`. */
@@ -36,6 +37,12 @@ export function encodeMessage(message: Message): Uint8Array {
         encoding.writeVarString(encoder, entry.doc);
         encoding.writeVarUint8Array(encoder, entry.update);
         encoding.writeVarUint8Array(encoder, entry.stateVector);
+      });
+      break;
+    case MessageType.UpdateBatch:
+      writeEntries(encoder, message.entries, (entry) => {
+        encoding.writeVarString(encoder, entry.doc);
+        encoding.writeVarUint8Array(encoder, entry.update);
       });
       break;
     case MessageType.Unsubscribe:
@@ -86,10 +93,17 @@ export function encodeMessage(message: Message): Uint8Array {
       encoding.writeVarString(encoder, message.only);
       break;
     case MessageType.RestoreReply:
+    case MessageType.RestoreResult:
       encoding.writeVarUint(encoder, message.id);
       encoding.writeVarString(encoder, message.doc);
       encoding.writeVarUint(encoder, message.changed);
       encoding.writeVarString(encoder, message.error);
+      if (message.type === MessageType.RestoreResult) {
+        writeEntries(encoder, message.updates, (entry) => {
+          encoding.writeVarString(encoder, entry.doc);
+          encoding.writeVarUint8Array(encoder, entry.update);
+        });
+      }
       break;
   }
   return encoding.toUint8Array(encoder);
@@ -136,6 +150,8 @@ function readMessage(decoder: decoding.Decoder): Message {
           (): SyncReplyEntry => ({ doc: readDocName(decoder), update: readBytes(decoder), stateVector: readBytes(decoder) }),
         ),
       };
+    case MessageType.UpdateBatch:
+      return { type, entries: readUpdateEntries(decoder) };
     case MessageType.Unsubscribe:
       return { type, docs: readEntries(decoder, () => readDocName(decoder)) };
     case MessageType.Update:
@@ -163,6 +179,15 @@ function readMessage(decoder: decoding.Decoder): Message {
       return { type, id: readUint(decoder), doc: readDocName(decoder), time: readUint(decoder), only: readString(decoder) };
     case MessageType.RestoreReply:
       return { type, id: readUint(decoder), doc: readDocName(decoder), changed: readUint(decoder), error: readString(decoder) };
+    case MessageType.RestoreResult:
+      return {
+        type,
+        id: readUint(decoder),
+        doc: readDocName(decoder),
+        changed: readUint(decoder),
+        error: readString(decoder),
+        updates: readUpdateEntries(decoder),
+      };
     default:
       throw new ProtocolError(`unknown message type ${type}`);
   }
@@ -199,6 +224,10 @@ function readDocName(decoder: decoding.Decoder): string {
     throw new ProtocolError(`malformed frame: document name must have 1 to ${MAX_DOC_NAME_LENGTH} characters`);
   }
   return name;
+}
+
+function readUpdateEntries(decoder: decoding.Decoder): UpdateBatchEntry[] {
+  return readEntries(decoder, () => ({ doc: readDocName(decoder), update: readBytes(decoder) }));
 }
 
 function readEntries<T>(decoder: decoding.Decoder, read: () => T): T[] {

@@ -34,8 +34,18 @@ export const MessageType = {
   HistoryReply: 11,
   /** client → relay: bring a document (a list: with every task document of it) back to a time, as new updates. */
   RestoreRequest: 12,
-  /** relay → client: the answer to a RestoreRequest (the updates themselves arrive as Update frames). */
+  /** relay → client: the answer to a RestoreRequest (the updates themselves arrive as Update or UpdateBatch frames). */
   RestoreReply: 13,
+  /**
+   * relay → client, `concord.v2` only: updates of several documents that became durable together (a restore of a list),
+   * applied by the client in one go.
+   */
+  UpdateBatch: 14,
+  /**
+   * relay → client, `concord.v2` only: the answer to a RestoreRequest, carrying the restore's updates themselves (the
+   * requester gets them here and not forwarded), so it can apply them as one step it can undo.
+   */
+  RestoreResult: 15,
 } as const;
 /** One of the wire tags of `MessageType`. */
 export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType];
@@ -81,6 +91,16 @@ export interface UpdateMessage {
   readonly type: typeof MessageType.Update;
   readonly doc: string;
   readonly update: EncodedUpdate;
+}
+/** One document's update in an UpdateBatch. */
+export interface UpdateBatchEntry {
+  readonly doc: string;
+  readonly update: EncodedUpdate;
+}
+/** relay → client (`concord.v2`): updates of several documents made durable together, to apply in one go. */
+export interface UpdateBatchMessage {
+  readonly type: typeof MessageType.UpdateBatch;
+  readonly entries: readonly UpdateBatchEntry[];
 }
 /** relay → client: the relay durably holds the document's updates up to these clocks. */
 export interface AckMessage {
@@ -163,6 +183,12 @@ export interface RestoreReplyMessage {
   readonly error: string;
 }
 
+/** relay → client (`concord.v2`): a RestoreReply with the restore's updates, which the requester is not forwarded. */
+export interface RestoreResultMessage extends Omit<RestoreReplyMessage, 'type'> {
+  readonly type: typeof MessageType.RestoreResult;
+  readonly updates: readonly UpdateBatchEntry[];
+}
+
 /** Every message a client sends. */
 export type ClientMessage = SubscribeMessage | UnsubscribeMessage | UpdateMessage | AwarenessMessage | PingMessage | HistoryRequestMessage | RestoreRequestMessage;
 /** Every message a relay sends. */
@@ -175,7 +201,9 @@ export type RelayMessage =
   | PongMessage
   | HistoryReplyMessage
   | RestoreReplyMessage
-  | BindingsMessage;
+  | BindingsMessage
+  | UpdateBatchMessage
+  | RestoreResultMessage;
 /** Every concord.v1 message. */
 export type Message = ClientMessage | RelayMessage;
 
@@ -254,5 +282,11 @@ export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** WebSocket subprotocol names, newest first. A client offers all it speaks; the relay picks the newest it speaks. */
 export const PROTOCOL_V1 = 'concord.v1';
+/** `concord.v1` plus the UpdateBatch and RestoreResult frames (relay → client): sent only to clients that offered this name. */
+export const PROTOCOL_V2 = 'concord.v2';
 /** The WebSocket subprotocols this version speaks, preferred first. */
-export const SUPPORTED_PROTOCOLS: readonly string[] = [PROTOCOL_V1];
+export const SUPPORTED_PROTOCOLS: readonly string[] = [PROTOCOL_V2, PROTOCOL_V1];
+/** Whether a negotiated subprotocol is one of the concord ones (every version shares the frames of `concord.v1`). */
+export function isConcordProtocol(protocol: string): boolean {
+  return protocol === PROTOCOL_V1 || protocol === PROTOCOL_V2;
+}

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { ListEntry } from '../model/list-doc.js';
 import { ActivityFeed } from '../activity/feed.js';
+import { RESTORES_KEY, restoreEvents } from '../history/restore-record.js';
 import type { TaskState } from '../activity/state.js';
 import type { Author, Verifier } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
@@ -34,6 +35,11 @@ export function followActivity(host: ListActivityHost): ActivityFeed {
     me: host.me,
     now: host.now,
     onError: host.onError,
+  });
+  // Not through getArray: creating the root type here would be a transaction of the list document while it opens.
+  host.listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
+    const restores = host.listDoc.share.get(RESTORES_KEY);
+    if (restores !== undefined && transaction.changed.has(restores)) feed.noteListEvents(restoreEvents(host.listDoc, host.verify(host.listDoc)));
   });
   const tasks = host.listDoc.getMap<EntryMap>('tasks');
   tasks.observeDeep((events) => {

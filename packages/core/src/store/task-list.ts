@@ -29,6 +29,7 @@ import { TaskView } from './task-view.js';
 import { UndoHistory } from '../undo/undo-history.js';
 import { ListHistory, type ListVersion, type TaskVersion } from '../history/list-history.js';
 import { listAuthors, type ListAuthor } from '../members/list-authors.js';
+import { recordRestore } from '../history/restore-record.js';
 import type { UndoResult, UndoState } from '../undo/undo-types.js';
 import type { NewTask, NoFields, Task, TaskListContext, TaskListEvents, TypedTaskPatch } from './task-list-types.js';
 
@@ -43,6 +44,9 @@ export type {
   TaskListEvents,
   TypedTaskPatch,
 } from './task-list-types.js';
+
+/** The origin of a restore's record in the list document: synced like any edit, not a step of the undo history. */
+const RESTORE_RECORD_ORIGIN = { restoreRecord: true };
 
 /**
  * An open task list: the facade a UI uses. Reads are synchronous snapshots; writes apply locally at once (persisted in
@@ -146,7 +150,10 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
       },
       context.undo,
     );
-    this.relayHistory = new ListHistory(id, () => context.transport);
+    this.relayHistory = new ListHistory(id, () => context.transport, {
+      asUndoStep: (apply, taskIds) => this.undoHistory.record('restore-to', taskIds, apply),
+      restored: (record) => recordRestore(listDoc, { ...record, at: context.now() }, RESTORE_RECORD_ORIGIN),
+    });
     // Not 'update': with no update listener, Yjs need not encode the stored state back into an event when it is applied.
     listDoc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.size > 0) this.changes.listChanged();

@@ -11,6 +11,7 @@ import {
   type ErrorMessage,
   type HistoryReplyMessage,
   type RestoreReplyMessage,
+  type RestoreResultMessage,
   type SyncReplyEntry,
 } from '../protocol/messages.js';
 import { isEmptyUpdate } from '../protocol/validate-update.js';
@@ -18,6 +19,7 @@ import { Backoff } from './backoff.js';
 import { decodeClocks, isAhead, type ConfirmedClocks } from './confirmed-clocks.js';
 import { coversDeleteSet } from '../protocol/delete-set.js';
 import { TransportError, TransportErrorCode } from './errors.js';
+import { RelayOrigin } from './relay-origin.js';
 import type { ResolvedTransportOptions } from './options.js';
 import type { SyncDocument } from './transport.js';
 
@@ -34,7 +36,7 @@ export interface SessionHost {
   emitBindings(name: string, bindings: readonly ClientBinding[]): void;
   updateStatus(): void;
   /** A reply to a request (history, restore). */
-  answered?(reply: HistoryReplyMessage | RestoreReplyMessage): void;
+  answered?(reply: HistoryReplyMessage | RestoreReplyMessage | RestoreResultMessage): void;
 }
 
 export interface DocSession {
@@ -180,10 +182,11 @@ export class DocSessions {
     this.#evaluate(entry.doc);
   }
 
-  applyRemoteUpdate(name: string, update: Uint8Array): void {
+  /** Applies an update the relay holds durably; `origin`: a `RelayOrigin` of the app's (default: the transport). */
+  applyRemoteUpdate(name: string, update: Uint8Array, origin: unknown = this.host.origin): void {
     const session = this.#sessions.get(name);
     if (session === undefined) return;
-    if (this.#applyRemote(session, update)) {
+    if (this.#applyRemote(session, update, origin)) {
       // The relay forwards an update only once it is durable, so its clocks are confirmed.
       try {
         this.#raise(name, Y.parseUpdateMeta(update).to);
@@ -246,7 +249,7 @@ export class DocSessions {
   #attach(sync: SyncDocument): DocSession {
     const { name, doc, awareness } = sync;
     const onUpdate = (update: Uint8Array, origin: unknown): void => {
-      if (origin === this.host.origin) return;
+      if (origin === this.host.origin || origin instanceof RelayOrigin) return;
       this.#evaluate(name);
       if (!this.host.isOpen || this.#awaiting.has(name)) return;
       const queue = this.#outbox.get(name);
@@ -272,9 +275,9 @@ export class DocSessions {
   }
 
   /** Applies a relay update without ever letting a bad one escape: Yjs can throw on decodable-but-corrupt updates. */
-  #applyRemote(session: DocSession, update: Uint8Array): boolean {
+  #applyRemote(session: DocSession, update: Uint8Array, origin: unknown = this.host.origin): boolean {
     try {
-      Y.applyUpdate(session.doc, update, this.host.origin);
+      Y.applyUpdate(session.doc, update, origin);
       return true;
     } catch (cause) {
       this.host.reportError(

@@ -22,6 +22,10 @@ export function handleFrame(host: SessionHost, sessions: DocSessions, data: unkn
     case MessageType.Update:
       sessions.applyRemoteUpdate(message.doc, message.update);
       break;
+    case MessageType.UpdateBatch:
+      // All in this one task: listeners that coalesce per microtask (a list's `change`) see the batch as one change.
+      for (const entry of message.entries) sessions.applyRemoteUpdate(entry.doc, entry.update);
+      break;
     case MessageType.Ack:
       sessions.applyAck(message.doc, message.clocks);
       break;
@@ -39,6 +43,7 @@ export function handleFrame(host: SessionHost, sessions: DocSessions, data: unkn
       break;
     case MessageType.HistoryReply:
     case MessageType.RestoreReply:
+    case MessageType.RestoreResult:
       host.answered?.(message);
       break;
     default:

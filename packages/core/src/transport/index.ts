@@ -2,7 +2,8 @@
  * Client transports: how documents travel between this client and a relay.
  * @packageDocumentation
  */
-export type { ConnectionState, DocumentSyncState, SyncStatus, SyncDocument, Transport, TransportEvents } from './transport.js';
+export type { ConnectionState, DocumentSyncState, RestoreOptions, SyncStatus, SyncDocument, Transport, TransportEvents } from './transport.js';
+export { RelayOrigin } from './relay-origin.js';
 export { WebSocketTransport } from './websocket-transport.js';
 export {
   DEFAULT_TRANSPORT_OPTIONS,

@@ -1,7 +1,16 @@
-import { MessageType, type ClientMessage, type HistoryReplyMessage, type RestoreReplyMessage, type VersionEntry } from '../protocol/messages.js';
+import {
+  MessageType,
+  type ClientMessage,
+  type HistoryReplyMessage,
+  type RestoreReplyMessage,
+  type RestoreResultMessage,
+  type UpdateBatchEntry,
+  type VersionEntry,
+} from '../protocol/messages.js';
 import { TransportError, TransportErrorCode } from './errors.js';
+import type { RestoreOptions } from './transport.js';
 
-type Reply = HistoryReplyMessage | RestoreReplyMessage;
+type Reply = HistoryReplyMessage | RestoreReplyMessage | RestoreResultMessage;
 
 /** How long a request waits for its reply (a restore of a large list runs for a while on the relay). */
 export const REQUEST_TIMEOUT_MS = 60_000;
@@ -13,21 +22,38 @@ export const REQUEST_TIMEOUT_MS = 60_000;
  */
 export class PendingRequests {
   #next = 1;
+  /** Per restore request, what to do with its updates when the relay sends them in the answer. */
+  readonly #onResult = new Map<number, (result: RestoreResultMessage) => void>();
   readonly #waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
 
-  constructor(private readonly send: (message: ClientMessage) => boolean) {}
+  constructor(
+    private readonly send: (message: ClientMessage) => boolean,
+    /** Applies updates the relay holds (a restore's, answered with them) with an origin. */
+    private readonly apply: (entries: readonly UpdateBatchEntry[], origin: unknown) => void,
+  ) {}
 
   history(doc: string): Promise<VersionEntry[]> {
     return this.#request((id) => ({ type: MessageType.HistoryRequest, id, doc })).then((reply) => (reply.type === MessageType.HistoryReply ? [...reply.versions] : []));
   }
 
-  /** Resolves with how many documents changed; rejects with the relay's reason when it refused. */
-  restore(doc: string, time: number, only: string): Promise<number> {
-    return this.#request((id) => ({ type: MessageType.RestoreRequest, id, doc, time, only })).then((reply) => {
-      if (reply.type !== MessageType.RestoreReply) return 0;
-      if (reply.error !== '') throw new TransportError(TransportErrorCode.UpdateRefused, `restore refused: ${reply.error}`);
-      return reply.changed;
+  /**
+   * Resolves with how many documents changed; rejects with the relay's reason when it refused. A `concord.v2` relay
+   * answers with the restore's updates, applied here before resolving (see `RestoreOptions`).
+   */
+  restore(doc: string, time: number, only: string, options: RestoreOptions = {}): Promise<number> {
+    const id = this.#next;
+    this.#onResult.set(id, (result) => {
+      const apply = () => this.apply(result.updates, options.origin);
+      if (options.around) options.around(apply);
+      else apply();
     });
+    return this.#request((id) => ({ type: MessageType.RestoreRequest, id, doc, time, only }))
+      .then((reply) => {
+        if (reply.type !== MessageType.RestoreReply && reply.type !== MessageType.RestoreResult) return 0;
+        if (reply.error !== '') throw new TransportError(TransportErrorCode.UpdateRefused, `restore refused: ${reply.error}`);
+        return reply.changed;
+      })
+      .finally(() => this.#onResult.delete(id));
   }
 
   /** A reply from the relay. */
@@ -36,6 +62,8 @@ export class PendingRequests {
     if (!waiting) return;
     this.#waiting.delete(reply.id);
     clearTimeout(waiting.timer);
+    // In the task that received it: the restore's updates are applied together, before anything else arrives.
+    if (reply.type === MessageType.RestoreResult && reply.updates.length > 0) this.#onResult.get(reply.id)?.(reply);
     waiting.resolve(reply);
   }
 

@@ -86,7 +86,20 @@ export interface Transport extends Pick<ObservableV2<TransportEvents>, 'on' | 'o
   history?(doc: string): Promise<VersionEntry[]>;
   /**
    * Asks the relay to restore a document (a list: with its task documents) to `time`, only `only`'s changes when not
-   * ''. Resolves with how many documents changed (their updates arrive like any other); rejects when refused.
+   * ''. Resolves with how many documents changed, once this client holds the restore; rejects when refused.
    */
-  restore?(doc: string, time: number, only: string): Promise<number>;
+  restore?(doc: string, time: number, only: string, options?: RestoreOptions): Promise<number>;
+}
+
+/**
+ * How a client applies a restore it asked for. A `concord.v2` relay sends the requester the restore's updates in its
+ * answer (not forwarded like other updates): they are applied all at once, in a transaction per document with
+ * `origin`, inside `around` when given (a list records them there as one step to undo). A `concord.v1` relay forwards
+ * them as updates, applied with the transport's own origin.
+ */
+export interface RestoreOptions {
+  /** The transaction origin of the restore's updates (a `RelayOrigin`: never sent back to the relay). */
+  readonly origin?: unknown;
+  /** Called with the function that applies them, to run it inside something of the caller's (an undo step). */
+  readonly around?: (apply: () => void) => void;
 }

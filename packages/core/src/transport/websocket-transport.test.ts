@@ -310,7 +310,7 @@ describe('WebSocketTransport (hand-driven socket)', () => {
     fake.last().drop();
     await flush();
     expect(fake.last().url).toBe('ws://b.test/?token=t3');
-    expect(fake.last().protocols).toEqual(['concord.v1']);
+    expect(fake.last().protocols).toEqual(['concord.v2', 'concord.v1']);
     transport.destroy();
   });
 

@@ -3,7 +3,7 @@
 import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { encodeMessage } from '../protocol/codec.js';
-import { CloseCode, MessageType, PROTOCOL_V1, SUPPORTED_PROTOCOLS, type ClientMessage, type VersionEntry } from '../protocol/messages.js';
+import { CloseCode, isConcordProtocol, MessageType, SUPPORTED_PROTOCOLS, type ClientMessage, type VersionEntry } from '../protocol/messages.js';
 import { Backoff } from './backoff.js';
 import { chunk, chunkSubscribeEntries } from './batches.js';
 import { ConfirmedClocks } from './confirmed-clocks.js';
@@ -20,7 +20,7 @@ import {
   type WebSocketLike,
   type WebSocketTransportOptions,
 } from './options.js';
-import type { ConnectionState, DocumentSyncState, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport.js';
+import type { ConnectionState, DocumentSyncState, RestoreOptions, SyncDocument, SyncStatus, Transport, TransportEvents } from './transport.js';
 
 /**
  * idle: not trying (disconnected on purpose, browser offline, or destroyed) · backoff: waiting to retry ·
@@ -53,7 +53,12 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   readonly #options: ResolvedTransportOptions;
   readonly #clocks = new ConfirmedClocks();
   readonly #sessions: DocSessions;
-  readonly #requests = new PendingRequests((message) => this.#send(message));
+  readonly #requests = new PendingRequests(
+    (message) => this.#send(message),
+    (entries, origin) => {
+      for (const { doc, update } of entries) this.#sessions.applyRemoteUpdate(doc, update, origin ?? this.#host.origin);
+    },
+  );
   /** The transport's side of the sessions, kept off the public API. */
   readonly #host: SessionHost;
   readonly #backoff: Backoff;
@@ -118,8 +123,8 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
     return this.#requests.history(doc);
   }
 
-  restore(doc: string, time: number, only: string): Promise<number> {
-    return this.#requests.restore(doc, time, only);
+  restore(doc: string, time: number, only: string, options?: RestoreOptions): Promise<number> {
+    return this.#requests.restore(doc, time, only, options);
   }
 
   documentState(name: string): DocumentSyncState | undefined {
@@ -281,9 +286,9 @@ export class WebSocketTransport extends ObservableV2<TransportEvents> implements
   }
 
   #handleOpen(socket: WebSocketLike): void {
-    if (socket.protocol !== PROTOCOL_V1) {
+    if (!isConcordProtocol(socket.protocol)) {
       this.#host.reportError(
-        new TransportError(TransportErrorCode.ProtocolMismatch, `relay selected subprotocol "${socket.protocol}", not ${PROTOCOL_V1}`),
+        new TransportError(TransportErrorCode.ProtocolMismatch, `relay selected subprotocol "${socket.protocol}", not one of ${SUPPORTED_PROTOCOLS.join(', ')}`),
       );
       this.#dropSocket();
       this.#retry(true, false);

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { TaskId } from '../model/ids.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { DocUndo, extend, type AddedItem } from './doc-undo.js';
+import { RelayOrigin } from '../transport/relay-origin.js';
 import { TypingOrigin } from './typing-origin.js';
 import { decodeStacks, encodeStacks, type ActionPart, type DeleteSet, type StackEntry } from './undo-codec.js';
 import { UNDO_DEFAULTS, type UndoAction, type UndoActionKind, type UndoOptions, type UndoResult, type UndoState } from './undo-types.js';
@@ -58,7 +59,8 @@ export class UndoHistory {
     if (!(this.options.limit >= 1)) throw new TypeError('undo limit must be at least 1');
     if (!(this.options.typingBurstMs >= 0)) throw new TypeError('typingBurstMs must not be negative');
     // A text binding's edits are the user's typing; the class stands for every binding (Yjs matches origins by class too).
-    this.tracked = new Set<unknown>([host.origin, TypingOrigin]);
+    // A restore the list asked the relay for is applied with a RelayOrigin, inside `record`: one step to undo.
+    this.tracked = new Set<unknown>([host.origin, TypingOrigin, RelayOrigin]);
   }
 
   /** Reads the stored stacks. Before any document of the list is applied: what they may bring back must not be collected. */

@@ -2,9 +2,10 @@ import type { TaskId } from '../model/ids.js';
 
 /**
  * What the user did, as they see it: `typing` is a burst of typing in one field (edits of that field with pauses
- * shorter than `typingBurstMs`), `paste` one paste into a field, `edit` a `list.update()` of title, description or declared fields.
+ * shorter than `typingBurstMs`), `paste` one paste into a field, `edit` a `list.update()` of title, description or declared fields,
+ * `restore-to` a `list.restoreTo()` or `list.restoreVersion()` through a relay (undone, the list is as it was before).
  */
-export type UndoActionKind = 'create' | 'delete' | 'restore' | 'move' | 'complete' | 'edit' | 'typing' | 'paste';
+export type UndoActionKind = 'create' | 'delete' | 'restore' | 'move' | 'complete' | 'edit' | 'typing' | 'paste' | 'restore-to';
 
 /** One step on the undo (or redo) stack. */
 export interface UndoAction {

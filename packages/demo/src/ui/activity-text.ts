@@ -40,6 +40,8 @@ export function describeEvent(event: ActivityEvent): string {
       return `${by} deleted ${title} that ${who(event.changedBy)} had ${event.change === 'completed' ? 'completed' : 'edited'} offline`;
     case 'move-superseded':
       return `${by}'s move of ${title} was superseded by ${who(event.supersededBy)}'s`;
+    case 'list-restored':
+      return `${by} restored the list to ${when(event.to)}${event.only === null ? '' : `, reverting ${event.only}'s changes`}`;
   }
 }
 

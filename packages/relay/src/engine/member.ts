@@ -5,6 +5,16 @@
 export interface RoomMember {
   /** Another member's update of `doc`, now durably stored. */
   receiveUpdate(doc: string, update: Uint8Array): void;
+  /**
+   * Updates of several documents that became durable together (one write batch, such as a restore of a list), for a
+   * member that can hand them to its client in one message. Members without it get `receiveUpdate` per document.
+   */
+  readonly receiveUpdates?: ((entries: readonly { readonly doc: string; readonly update: Uint8Array }[]) => void) | undefined;
+  /**
+   * The connection this member writes for (a restore a connection asked for): that connection is not forwarded these
+   * writes, which reach it in the answer to its request instead.
+   */
+  readonly onBehalfOf?: RoomMember;
   /** Awareness of `doc` from another member (or the removal of a departed member's states). */
   receiveAwareness(doc: string, update: Uint8Array): void;
   /**

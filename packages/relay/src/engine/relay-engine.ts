@@ -319,8 +319,23 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
       if (writes === undefined) byRoom.set(write.context.room, [write]);
       else writes.push(write);
     }
-    for (const [room, writes] of byRoom) this.#forward(room, writes);
+    // Updates of several documents durable together (a restore of a list): a member that takes batches gets every
+    // document's update in one message, so its client applies them in one go; the others get them one by one.
+    const batches = byRoom.size > 1 ? new Map<RoomMember, { doc: string; update: Uint8Array }[]>() : null;
+    for (const [room, writes] of byRoom) this.#forward(room, writes, batches);
+    if (batches !== null) this.#deliverBatches(batches);
     for (const write of batch) this.#settled(write);
+  }
+
+  #deliverBatches(batches: ReadonlyMap<RoomMember, { doc: string; update: Uint8Array }[]>): void {
+    for (const [member, entries] of batches) {
+      try {
+        if (entries.length === 1) member.receiveUpdate(entries[0]!.doc, entries[0]!.update);
+        else member.receiveUpdates!(entries);
+      } catch (error) {
+        this.#logger.error({ err: error, docs: entries.length }, 'member threw on delivery');
+      }
+    }
   }
 
   /** The write is durable: the room's log and counters take it in. */
@@ -353,7 +368,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
    * relay's CPU); the others get
    * every update but their own, one by one.
    */
-  #forward(room: Room, writes: readonly PendingWrite<WriteContext>[]): void {
+  #forward(room: Room, writes: readonly PendingWrite<WriteContext>[], batches: Map<RoomMember, { doc: string; update: Uint8Array }[]> | null): void {
     let merged: Uint8Array | null = null;
     try {
       merged = mergeUpdatesTree(writes.map((write) => write.update));
@@ -365,8 +380,14 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     const soleWriter = writes.every((write) => write.context.from === first) ? first : null;
     const doc = room.doc;
     this.#broadcast(room, soleWriter, (member) => {
-      if (merged !== null && member.acceptsMergedUpdates === true) member.receiveUpdate(doc, merged);
-      else for (const { update, context } of writes) if (context.from !== member) member.receiveUpdate(doc, update);
+      if (batches !== null && member.receiveUpdates !== undefined) {
+        const own = writes.some((write) => wroteFor(write.context.from, member));
+        const updates = merged !== null && !own ? [merged] : writes.filter((write) => !wroteFor(write.context.from, member)).map((write) => write.update);
+        const entries = batches.get(member) ?? [];
+        for (const update of updates) entries.push({ doc, update });
+        batches.set(member, entries);
+      } else if (merged !== null && member.acceptsMergedUpdates === true) member.receiveUpdate(doc, merged);
+      else for (const { update, context } of writes) if (!wroteFor(context.from, member)) member.receiveUpdate(doc, update);
     });
   }
 
@@ -393,3 +414,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
   }
 }
 
+/** Whether `from` wrote as `member` or for it: such writes are never sent back to it. */
+function wroteFor(from: RoomMember, member: RoomMember): boolean {
+  return from === member || from.onBehalfOf === member;
+}

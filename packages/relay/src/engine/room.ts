@@ -147,7 +147,7 @@ export class Room implements RoomView {
   /** Calls `deliver` for every member but `except`; a member that throws affects no other. */
   broadcast(except: RoomMember | null, deliver: (member: RoomMember) => void, onError: (error: unknown) => void): void {
     for (const member of this.members) {
-      if (member === except) continue;
+      if (member === except || (except !== null && member === except.onBehalfOf)) continue;
       try {
         deliver(member);
       } catch (error) {

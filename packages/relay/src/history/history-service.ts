@@ -47,14 +47,26 @@ export class HistoryService {
 
   /**
    * Restores `doc` to `time` (a list: with every task document of it; history/restore.ts), written as `author`'s
-   * updates. Resolves with how many documents changed.
+   * updates. Resolves with how many documents changed, and the updates written. With `requester` (the connection that
+   * asked), the updates are not forwarded to it: it gets them from the result, to apply as one step it can undo.
    */
-  async restore(doc: string, time: number, only: string, author: string | undefined): Promise<Pick<RestoreReplyMessage, 'changed' | 'error'>> {
+  async restore(
+    doc: string,
+    time: number,
+    only: string,
+    author: string | undefined,
+    requester?: RoomMember,
+  ): Promise<Pick<RestoreReplyMessage, 'changed' | 'error'> & { readonly updates: readonly { doc: string; update: Uint8Array }[] }> {
     const checkpoints = await this.storage.listCheckpoints(doc);
     const first = checkpoints[0];
-    if (first === undefined || first.at > time) return { changed: 0, error: `no history of ${doc} at ${new Date(time).toISOString()}` };
+    if (first === undefined || first.at > time) return { changed: 0, error: `no history of ${doc} at ${new Date(time).toISOString()}`, updates: [] };
     const docs = doc.includes('/') ? [doc] : [doc, ...(await this.storage.listDocuments()).filter((name) => name.startsWith(`${doc}/`))];
-    const member: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined, ...(author !== undefined && { author }) };
+    const member: RoomMember = {
+      receiveUpdate: () => undefined,
+      receiveAwareness: () => undefined,
+      ...(author !== undefined && { author }),
+      ...(requester !== undefined && { onBehalfOf: requester }),
+    };
     const joined: string[] = [];
     const entries: { doc: string; update: Uint8Array }[] = [];
     const now = this.now();
@@ -78,7 +90,7 @@ export class HistoryService {
       }
       // Submitted in one turn: one write batch, forwarded together.
       await Promise.all(entries.map((entry) => this.engine.submitUpdate(entry.doc, member, entry.update)));
-      return { changed: entries.length, error: '' };
+      return { changed: entries.length, error: '', updates: entries };
     } finally {
       for (const name of joined) this.engine.leave(name, member);
     }

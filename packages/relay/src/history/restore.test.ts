@@ -1,3 +1,4 @@
+import { editText } from '@concord/core/model';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { expiredCheckpoints, snapshotOfUpdate, type Checkpoint } from './checkpoint.js';
@@ -102,6 +103,29 @@ describe('restoreUpdate', () => {
     const after = stored.replicaWith(update);
     expect(after.getText('title').toString()).toBe('Oat Milk');
     expect(after.getMap('fields').get('completed')).toBe(false);
+  });
+
+  it('with only one user, brings back the text they deleted (a wipe) and keeps what another typed meanwhile', () => {
+    const ann = writer(1);
+    const stored = new StoredDoc(ann);
+    editText(ann, 'title', 'Buy milk', { userId: 'ann', now: 1 });
+    editText(ann, 'description', 'From the shop', { userId: 'ann', now: 2 });
+    stored.checkpoint(1_000);
+    // Bob wipes both fields while Ann, who has not seen it yet, types on.
+    const bob = writer(2);
+    Y.applyUpdate(bob, Y.mergeUpdates(stored.updates));
+    editText(bob, 'title', '', { userId: 'bob', now: 3 });
+    editText(bob, 'description', 'spam', { userId: 'bob', now: 3 });
+    editText(ann, 'title', 'Buy oat milk', { userId: 'ann', now: 4 });
+    Y.applyUpdate(ann, Y.encodeStateAsUpdate(bob));
+    expect(ann.getText('title').toString()).toBe('oat ');
+    const update = restoreUpdate(
+      { updates: stored.updates, checkpoints: stored.checkpoints, isList: false, now: 0, onlyClients: new Set([2]) },
+      1_000,
+    );
+    const after = stored.replicaWith(update);
+    expect(after.getText('title').toString()).toBe('Buy oat milk');
+    expect(after.getText('description').toString()).toBe('From the shop');
   });
 
   it('changes nothing for a document unchanged since, or with no checkpoint that old', () => {

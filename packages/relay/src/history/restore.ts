@@ -1,3 +1,4 @@
+import { EDITS_KEY, readRecords, type IdRange } from '@concord/core/model';
 import * as Y from 'yjs';
 import { mergeUpdatesTree } from '../engine/merge-tree.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -25,8 +26,10 @@ export interface RestorePlan {
  *
  * - Texts get the smallest splice to the old text; map values the old value; entries the old entries.
  * - List entries (tasks) created since are moved to the trash, deleted by `RESTORE_USER`: nothing is lost.
- * - With `onlyClients`, only that user's changes since `time` are reverted: characters they inserted are removed and
- *   values they set go back; what they deleted (Yjs does not record who deleted) and other people's changes stay.
+ * - With `onlyClients`, only that user's changes since `time` are reverted: characters they inserted are removed,
+ *   values they set go back, and text they deleted comes back where it was (Yjs does not record who deleted: the
+ *   edit records the user's client wrote with each edit of a text field name the characters it deleted); other
+ *   people's changes stay.
  */
 export function restoreUpdate(plan: RestorePlan, time: number): Uint8Array | null {
   const checkpoint = [...plan.checkpoints].reverse().find((each) => each.at <= time);
@@ -45,7 +48,9 @@ export function restoreUpdate(plan: RestorePlan, time: number): Uint8Array | nul
     current.on('update', (update: Uint8Array) => updates.push(update));
     const context: Context = { only: plan.onlyClients ?? null, pastClocks: snapshot.sv, now: plan.now };
     current.transact(() => {
-      for (const name of new Set([...current.share.keys(), ...past!.share.keys()])) {
+      // The edit records last: reverting one user's text reads the records their removal then takes out.
+      const names = [...new Set([...current.share.keys(), ...past!.share.keys()])].sort((a, b) => Number(a === EDITS_KEY) - Number(b === EDITS_KEY));
+      for (const name of names) {
         restoreRoot(current, past!, name, context, plan.isList && name === 'tasks');
       }
     });
@@ -71,8 +76,9 @@ function isNewByUser(item: Y.Item | null | undefined, context: Context): boolean
 function restoreRoot(current: Y.Doc, past: Y.Doc, name: string, context: Context, listEntries: boolean): void {
   const kind = rootKind(current.share.get(name)) ?? rootKind(past.share.get(name));
   if (kind === 'map') restoreMap(current.getMap(name), past.getMap(name), context, listEntries);
-  else if (kind === 'text') restoreText(current.getText(name), past.getText(name), context);
+  else if (kind === 'text') restoreText(current.getText(name), past.getText(name), context, name);
   else if (kind === 'array' && context.only === null) restoreArray(current.getArray(name), past.getArray(name));
+  else if (kind === 'array' && name === EDITS_KEY) removeUserRecords(current.getArray(name), context);
 }
 
 type RootType = ReturnType<Y.Doc['share']['get']>;
@@ -128,17 +134,9 @@ function copyMap(source: Y.Map<unknown>): Y.Map<unknown> {
   return copy;
 }
 
-function restoreText(current: Y.Text, past: Y.Text, context: Context): void {
+function restoreText(current: Y.Text, past: Y.Text, context: Context, name: string): void {
   if (context.only) {
-    // Remove what the user inserted since: runs of their visible items, from the end so indexes stay valid.
-    const runs: [index: number, length: number][] = [];
-    let index = 0;
-    for (let item = current._start; item !== null; item = item.right) {
-      if (item.deleted || !item.countable) continue;
-      if (isNewByUser(item, context)) runs.push([index, item.length]);
-      index += item.length;
-    }
-    for (const [at, length] of runs.reverse()) current.delete(at, length);
+    revertUserText(current, context, deletedByUser(current.doc!, name, context));
     return;
   }
   const before = current.toString();
@@ -152,6 +150,78 @@ function restoreText(current: Y.Text, past: Y.Text, context: Context): void {
   if (before.length - start - end > 0) current.delete(start, before.length - start - end);
   const inserted = after.slice(start, after.length - end);
   if (inserted.length > 0) current.insert(start, inserted);
+}
+
+/**
+ * Reverts one user's changes of a text since the checkpoint, in one pass over its items: runs they inserted are removed,
+ * and characters they deleted (`deleted`) are inserted again where they were, unless they were their own insertions
+ * since the checkpoint (inserted and deleted again: nothing to bring back). Applied from the end, so the indexes of the
+ * pass stay valid.
+ */
+function revertUserText(current: Y.Text, context: Context, deleted: readonly IdRange[]): void {
+  const steps: ({ at: number; remove: number } | { at: number; insert: string })[] = [];
+  let index = 0;
+  for (let item = current._start; item !== null; item = item.right) {
+    if (!item.countable) continue;
+    if (!item.deleted) {
+      if (isNewByUser(item, context)) steps.push({ at: index, remove: item.length });
+      index += item.length;
+    } else if (deleted.length > 0 && item.content instanceof Y.ContentString && !isNewByUser(item, context)) {
+      const text = item.content.str;
+      let run = '';
+      for (let offset = 0; offset < item.length; offset++) {
+        if (covers(deleted, item.id.client, item.id.clock + offset)) run += text[offset] ?? '';
+      }
+      if (run !== '') steps.push({ at: index, insert: run });
+    }
+  }
+  for (const step of steps.reverse()) {
+    if ('remove' in step) current.delete(step.at, step.remove);
+    else current.insert(step.at, step.insert);
+  }
+}
+
+/**
+ * The characters of text field `field` the user deleted since the checkpoint, as their edit records name them, less
+ * those someone else's record since then deleted too (they stay deleted: that was not only the user's change).
+ */
+function deletedByUser(doc: Y.Doc, field: string, context: Context): IdRange[] {
+  const only = context.only;
+  if (only === null) return [];
+  const since = readRecords(doc).filter((record) => record.field === field && record.clock >= (context.pastClocks.get(record.client) ?? 0));
+  const others = since.filter((record) => !only.has(record.client)).flatMap((record) => record.deleted);
+  return since
+    .filter((record) => only.has(record.client))
+    .flatMap((record) => record.deleted)
+    .flatMap((range) => {
+      const kept: IdRange[] = [];
+      for (let clock = range.clock; clock < range.clock + range.length; clock++) {
+        if (covers(others, range.client, clock)) continue;
+        const last = kept.at(-1);
+        if (last && last.clock + last.length === clock) kept[kept.length - 1] = { ...last, length: last.length + 1 };
+        else kept.push({ client: range.client, clock, length: 1 });
+      }
+      return kept;
+    });
+}
+
+/**
+ * The user's edit records since the checkpoint go with their edits: left in place, a record of theirs that collided
+ * with someone else's edit would keep deciding which version of the field is shown.
+ */
+function removeUserRecords(edits: Y.Array<unknown>, context: Context): void {
+  let index = 0;
+  const runs: [index: number, length: number][] = [];
+  for (let item = edits._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    if (isNewByUser(item, context)) runs.push([index, item.length]);
+    index += item.length;
+  }
+  for (const [at, length] of runs.reverse()) edits.delete(at, length);
+}
+
+function covers(ranges: readonly IdRange[], client: number, clock: number): boolean {
+  return ranges.some((range) => range.client === client && range.clock <= clock && clock < range.clock + range.length);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,8 +3,9 @@ import { withDefaults } from '../defaults.js';
 import { pickProtocol, stockDocumentName } from './upgrade.js';
 
 describe('endpoint selection', () => {
-  it('picks concord.v1 when offered, otherwise the stock endpoint', () => {
-    expect(pickProtocol(new Set(['concord.v2', 'concord.v1']))).toBe('concord.v1');
+  it('picks the newest concord protocol offered, otherwise the stock endpoint', () => {
+    expect(pickProtocol(new Set(['concord.v2', 'concord.v1']))).toBe('concord.v2');
+    expect(pickProtocol(new Set(['concord.v3', 'concord.v1']))).toBe('concord.v1');
     expect(pickProtocol(new Set())).toBe(false);
     expect(pickProtocol(new Set(['graphql-ws']))).toBe(false);
   });

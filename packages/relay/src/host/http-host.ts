@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, PROTOCOL_V1 } from '@concord/core/protocol';
+import { CloseCode, isConcordProtocol } from '@concord/core/protocol';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ALLOW_ALL, type DocumentAccess } from '../auth/access.js';
@@ -40,7 +40,7 @@ export interface HttpHostOptions {
   readonly api?: ApiHandler | null;
 }
 
-const protocolLabel = (ws: WebSocket): string => (ws.protocol === PROTOCOL_V1 ? PROTOCOL_V1 : 'stock');
+const protocolLabel = (ws: WebSocket): string => (isConcordProtocol(ws.protocol) ? ws.protocol : 'stock');
 
 type RawMessage = Buffer | ArrayBuffer | Buffer[];
 
@@ -226,7 +226,7 @@ export class HttpHost {
     const label = protocolLabel(ws);
     const wire = wireSocket(ws, this.#wireOptions);
     const context: SessionContext = access === ALLOW_ALL ? this.#context : { ...this.#context, access };
-    const session: Session = ws.protocol === PROTOCOL_V1 ? new ConcordSession(context, wire) : new StockSession(context, wire, doc ?? '');
+    const session: Session = isConcordProtocol(ws.protocol) ? new ConcordSession(context, wire, ws.protocol) : new StockSession(context, wire, doc ?? '');
     const connection = new Connection(ws, session, rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : null, label);
     this.#sockets.set(ws, connection);
     this.#heartbeat?.add(connection);

@@ -10,13 +10,15 @@ import {
   type Message,
   type SubscribeEntry,
   type SyncReplyEntry,
+  type UpdateBatchEntry,
   type UpdateMessage,
+  PROTOCOL_V2,
 } from '@concord/core/protocol';
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
 import { frameCache } from './frame-cache.js';
 import { serveHistory } from './history-requests.js';
-import { encodeSyncReplies } from './sync-reply-frames.js';
+import { encodeSyncReplies, encodeUpdateBatches } from './sync-reply-frames.js';
 import type { Session, SessionContext, WireSocket } from './wire-socket.js';
 
 type Inbound = UpdateMessage | AwarenessMessage;
@@ -40,11 +42,16 @@ type DocState = { phase: 'joining'; queue: Inbound[] } | { phase: 'active' };
 export class ConcordSession implements Session, RoomMember {
   readonly #docs = new Map<string, DocState>();
   #closed = false;
+  /** `concord.v2`: updates of several documents made durable together go out as UpdateBatch frames. */
+  readonly receiveUpdates: ((entries: readonly UpdateBatchEntry[]) => void) | undefined;
 
   constructor(
     private readonly context: SessionContext,
     private readonly socket: WireSocket,
-  ) {}
+    protocol: string = PROTOCOL_V2,
+  ) {
+    this.receiveUpdates = protocol === PROTOCOL_V2 ? (entries) => this.#receiveBatch(entries) : undefined;
+  }
 
   /** Handles one inbound concord.v1 frame. */
   handleMessage(data: Uint8Array): void {
@@ -72,7 +79,8 @@ export class ConcordSession implements Session, RoomMember {
         break;
       case MessageType.HistoryRequest:
       case MessageType.RestoreRequest:
-        void serveHistory(this.context, message).then((reply) => this.#send(reply));
+        // concord.v2: the restore's updates come back in its RestoreResult, not forwarded (one step to undo).
+        void serveHistory(this.context, message, this.receiveUpdates ? this : undefined).then((reply) => this.#send(reply));
         break;
       default:
         // A relay-to-client message sent by a client: valid bytes, wrong direction.
@@ -95,6 +103,12 @@ export class ConcordSession implements Session, RoomMember {
   receiveUpdate(doc: string, update: Uint8Array): void {
     // While joining, the SyncReply (computed after every load of the batch) will include this update.
     if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) this.socket.send(fanOutFrame(`u${doc}`, update));
+  }
+
+  #receiveBatch(entries: readonly UpdateBatchEntry[]): void {
+    if (this.#closed) return;
+    const active = entries.filter((entry) => this.#docs.get(entry.doc)?.phase === 'active');
+    for (const frame of encodeUpdateBatches(active)) this.socket.send(frame);
   }
 
   receiveAwareness(doc: string, update: Uint8Array): void {
