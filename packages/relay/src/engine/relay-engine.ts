@@ -302,7 +302,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
   }
 
   #durable(batch: readonly PendingWrite<WriteContext>[]): void {
-    if (batch.length === 1) {
+    if (batch.length === 1 && !isEmptyUpdate((batch[0] as PendingWrite<WriteContext>).update)) {
       const write = batch[0] as PendingWrite<WriteContext>;
       this.#stored(write);
       this.#announceBindings(write);
@@ -313,6 +313,8 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     }
     const byRoom = new Map<Room, PendingWrite<WriteContext>[]>();
     for (const write of batch) {
+      // Cut to nothing by the gate (it only repeated clocks the room held): nothing stored, nothing to forward.
+      if (isEmptyUpdate(write.update)) continue;
       this.#stored(write);
       this.#announceBindings(write);
       const writes = byRoom.get(write.context.room);
@@ -324,7 +326,15 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     const batches = byRoom.size > 1 ? new Map<RoomMember, { doc: string; update: Uint8Array }[]>() : null;
     for (const [room, writes] of byRoom) this.#forward(room, writes, batches);
     if (batches !== null) this.#deliverBatches(batches);
-    for (const write of batch) this.#settled(write);
+    for (const write of batch) {
+      if (!isEmptyUpdate(write.update)) this.#settled(write);
+      else {
+        // Acknowledged in its place, behind the writes before it: the clocks it repeated are durable now.
+        write.context.room.pendingWrites--;
+        write.context.resolve();
+        this.#rooms.scheduleIdle(write.context.room);
+      }
+    }
   }
 
   #deliverBatches(batches: ReadonlyMap<RoomMember, { doc: string; update: Uint8Array }[]>): void {

@@ -57,7 +57,9 @@ export class RoomAdmission {
   /** One set of handlers for every room's gate (each write's context names its room): a loaded room costs no closures. */
   readonly #gateHandlers: GateHandlers<WriteContext> = {
     admit: (writes) => {
-      for (const { update, context, binds } of writes) {
+      for (const { update, context: given, binds, trimmed } of writes) {
+        // Cut by the gate: the room's log reads the clocks of what is stored.
+        const context = trimmed === undefined ? given : { ...given, decoded: trimmed };
         const doc = context.room.doc;
         this.handlers.admitted(binds === undefined ? { doc, update, context } : { doc, update, context, binds });
       }

@@ -16,12 +16,18 @@ import type { ClockReader } from './clock-table.js';
  * references to clocks the room and the update lack, deletions of clocks nobody wrote yet) do not throw: every receiver
  * would park them as pending and integrate them once the gap is filled, which lets a writer reserve another person's
  * next clocks. They are held back by the engine until the room holds what they need.
+ *
+ * Structs that repeat clocks the room holds are not refused (a writer re-sends what it was not told is stored), but the
+ * room keeps the content it holds: `repeats` tells the gate to cut them off (see `WriteGate`).
  */
 export type CorruptReason = 'empty_delete_range' | 'empty_struct' | 'self_reference' | 'repeated_client';
 
 export type Screening =
-  /** `advances`: the clocks the room reaches with this update, for every client it extends. */
-  | { readonly verdict: 'accept'; readonly advances: ReadonlyMap<number, number> }
+  /**
+   * `advances`: the clocks the room reaches with this update, for every client it extends; `repeats`: whether a struct
+   * starts below the room's clock of its client (it repeats clocks the room holds, with whatever content it carries).
+   */
+  | { readonly verdict: 'accept'; readonly advances: ReadonlyMap<number, number>; readonly repeats: boolean }
   /**
    * `needs`: per client, the clock the room must reach before the update can apply; `gaps`: the clients whose own
    * structs start past the room's clock (not merely referenced).
@@ -51,6 +57,7 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
   // Pass 1: how far each client's structs extend the room's clocks without a gap.
   let client = -1;
   let gap = false;
+  let repeats = false;
   for (const struct of update.structs) {
     if (struct.length < 1) return refuse('empty_struct');
     if (struct.id.client !== client) {
@@ -65,7 +72,10 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
       need(client, struct.id.clock);
       gaps.add(client);
       gap = true;
-    } else reach.set(client, Math.max(held, struct.id.clock + struct.length));
+    } else {
+      if (struct.id.clock < held) repeats = true;
+      reach.set(client, Math.max(held, struct.id.clock + struct.length));
+    }
   }
   const available = (of: number): number => reach.get(of) ?? clocks.get(of) ?? 0;
   // Pass 2: references. The struct's own client must be strictly earlier; another client's must be held by the room
@@ -89,7 +99,7 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
   if (needs.size > 0) return { verdict: 'hold', needs, gaps };
   const advances = new Map<number, number>();
   for (const [of, clock] of reach) if (clock > (clocks.get(of) ?? 0)) advances.set(of, clock);
-  return { verdict: 'accept', advances };
+  return { verdict: 'accept', advances, repeats };
 }
 
 function refuse(reason: CorruptReason): Screening {

@@ -1,3 +1,4 @@
+import { isEmptyUpdate } from '@concord/core/protocol';
 import { timed } from './pauses.js';
 import type { AppendEntry, DocumentStorage } from '../storage/document-storage.js';
 
@@ -62,10 +63,13 @@ export class WriteBatcher<T> {
     this.#pending = [];
     if (batch.length === 0) return;
     this.#inFlight += batch.length;
-    const entries: AppendEntry[] = batch.map(({ doc, update, binds }) => (binds === undefined ? { doc, update } : { doc, update, binds }));
+    // An empty update (a write that carried nothing the room lacked) is not stored, but completes in its place.
+    const entries: AppendEntry[] = batch
+      .filter(({ update }) => !isEmptyUpdate(update))
+      .map(({ doc, update, binds }) => (binds === undefined ? { doc, update } : { doc, update, binds }));
     let written: Promise<void>;
     try {
-      written = this.#storage.appendUpdates(entries);
+      written = entries.length === 0 ? Promise.resolve() : this.#storage.appendUpdates(entries);
     } catch (error) {
       written = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

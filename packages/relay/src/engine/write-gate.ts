@@ -1,5 +1,8 @@
+import * as Y from 'yjs';
 import { ClockTable } from './clock-table.js';
 import { screenUpdate, type CorruptReason, type DecodedUpdate } from './update-screen.js';
+
+type Accepted = Extract<ReturnType<typeof screenUpdate>, { verdict: 'accept' }>;
 
 /** Held-back updates one room keeps at most, by count and by bytes; past either, the newest is refused. */
 export const HELD_UPDATES_LIMIT = 64;
@@ -12,6 +15,11 @@ export interface GateWrite<C> {
   readonly context: C;
   /** Client ids this update is the first to write with, bound to its writer (see `GateHandlers.authorize`). */
   readonly binds?: ReadonlyMap<number, string>;
+  /**
+   * Set when the gate cut off structs repeating clocks the room held: `update` is then what is left (possibly the empty
+   * update, which nothing needs to store or forward), and this its decoding.
+   */
+  readonly trimmed?: DecodedUpdate;
 }
 
 export type GateRefusal = CorruptReason | 'held_limit' | 'held_timeout' | 'writer_left' | 'gap_filled_by_another' | 'client_id_taken' | 'false_claim';
@@ -78,7 +86,7 @@ export class WriteGate<C> extends ClockTable {
     if (screening.verdict === 'refuse') return this.handlers.refuse({ update, context }, screening.reason);
     if (screening.verdict === 'hold') return this.#hold(update, decoded, screening.gaps, context);
     const admitted: GateWrite<C>[] = [];
-    if (!this.#admit({ update, context }, screening.advances, admitted)) return;
+    if (!this.#admit({ update, context }, screening, admitted)) return;
     if (this.#held !== null) this.#release(admitted);
     this.handlers.admit(admitted);
   }
@@ -121,20 +129,30 @@ export class WriteGate<C> extends ClockTable {
         if (screening.verdict === 'hold') continue;
         this.#unhold(held, null);
         if (screening.verdict === 'refuse') this.handlers.refuse(held, screening.reason);
-        else progress = this.#admit(held, screening.advances, admitted) || progress;
+        else progress = this.#admit(held, screening, admitted) || progress;
       }
     }
   }
 
   /** Admits an update the screen accepted, unless its writer may not extend its client ids; false when refused. */
-  #admit(write: GateWrite<C>, advances: ReadonlyMap<number, number>, admitted: GateWrite<C>[]): boolean {
+  #admit(write: GateWrite<C>, { advances, repeats }: Accepted, admitted: GateWrite<C>[]): boolean {
     const binds = this.handlers.authorize(write.context, advances);
     if (binds === 'client_id_taken' || binds === 'false_claim') {
       this.handlers.refuse(write, binds);
       return false;
     }
+    // Clocks the room holds keep the content it admitted first. A repeat with other content (a corrupted or forged
+    // copy) would otherwise reach receivers beside the original: each Yjs replica keeps whichever it applies first, and
+    // a merge of both keeps the one starting at the lower clock, so replicas, catch-ups and the stored log would each
+    // show other text under the same clocks and never converge. Cut against every admitted update, durable or not.
+    let update = write.update;
+    let decoded: DecodedUpdate | undefined;
+    if (repeats) {
+      update = Y.diffUpdate(update, this.encode());
+      decoded = Y.decodeUpdate(update);
+    }
     this.#advance(advances, write.context);
-    admitted.push(binds === undefined ? { update: write.update, context: write.context } : { update: write.update, context: write.context, binds });
+    admitted.push({ update, context: write.context, ...(binds !== undefined && { binds }), ...(decoded !== undefined && { trimmed: decoded }) });
     return true;
   }
 
