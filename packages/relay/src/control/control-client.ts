@@ -1,6 +1,9 @@
 import { connect } from 'node:net';
 import { controlSocketPath, socketPathFits, type ControlRequest, type ControlResponse } from './control-protocol.js';
 
+/** How long the command waits for the running relay's answer. */
+const CONTROL_TIMEOUT_MS = 30_000;
+
 /** The running relay refused the request (its code and message). */
 export class ControlRequestError extends Error {
   constructor(
@@ -24,6 +27,11 @@ export function sendControl(dataDir: string, request: ControlRequest): Promise<{
     let text = '';
     let connected = false;
     socket.setEncoding('utf8');
+    // A relay that accepted and then stopped answering (hung, or being stopped) does not leave the command waiting.
+    socket.setTimeout(CONTROL_TIMEOUT_MS, () => {
+      socket.destroy();
+      reject(new Error(`the relay's control socket ${path} did not answer within ${CONTROL_TIMEOUT_MS / 1000} s`));
+    });
     socket.on('connect', () => {
       connected = true;
       socket.write(`${JSON.stringify(request)}\n`);
