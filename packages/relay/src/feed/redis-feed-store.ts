@@ -30,9 +30,10 @@ export class RedisFeedStore implements FeedStore {
   ) {
     this.#prefix = `${prefix}feed:`;
     this.#logger = logger;
-    // Unlike live updates (which a reconnect's catch-up covers), a feed read or commit waits for Redis to come back.
-    this.#redis = new Redis(url, { connectionName: 'concord-feed', maxRetriesPerRequest: null });
-    this.#subscriber = new Redis(url, { connectionName: 'concord-feed-sub', maxRetriesPerRequest: null });
+    // A feed read or commit waits through a short Redis outage (two reconnect attempts), then fails: the request is
+    // answered with an error and the derivation is made again on the next write or read, never half stored.
+    this.#redis = new Redis(url, { connectionName: 'concord-feed', maxRetriesPerRequest: 2 });
+    this.#subscriber = new Redis(url, { connectionName: 'concord-feed-sub', maxRetriesPerRequest: 2 });
     for (const connection of [this.#redis, this.#subscriber]) connection.on('error', (error: Error) => logger.debug({ err: error }, 'redis feed connection error'));
     this.#subscriber.on('message', (_channel: string, list: string) => {
       for (const listener of this.#listeners) listener(list);
@@ -97,8 +98,9 @@ export class RedisFeedStore implements FeedStore {
 
   async close(): Promise<void> {
     this.#listeners.clear();
+    // Nothing is in flight (the feeds closed first): disconnect, which unlike QUIT does not wait for an absent Redis.
     this.#subscriber.disconnect();
-    await this.#redis.quit().catch(() => undefined);
+    this.#redis.disconnect();
     await this.closeRecords();
   }
 
