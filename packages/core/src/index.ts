@@ -19,6 +19,7 @@ export type { ListSchemaInfo } from './store/schema-upgrade.js';
 export * from './model/schema/index.js';
 export type { ListSyncStatus } from './store/list-status.js';
 export type { ListVersion, TaskVersion } from './history/list-history.js';
+export { LOCAL_HISTORY_LIMIT } from './history/local-history.js';
 export {
   UNDO_DEFAULTS,
   type UndoAction,

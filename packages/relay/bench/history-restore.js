@@ -6,7 +6,7 @@
 // process as a client asks for it, with a client connected that must receive it). Not a test. After `pnpm build`:
 //   node packages/relay/bench/history-restore.js [tasks] [edits]
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Concord, MemoryPersistence } from '@concord/core';
 import { decodeMessage, encodeMessage, MessageType, PROTOCOL_V2 } from '@concord/core/protocol';
@@ -197,16 +197,23 @@ requester.on('message', (data) => {
   if (message.type === MessageType.RestoreReply) replies.push({ message, at: performance.now() });
 });
 const shown = () => watched.tasks().map((task) => `${task.id}:${task.title}`).join();
+/** CPU time the relay process has used, in ms (user + system; Linux): less noisy than wall time on a shared machine. */
+async function relayCpuMs() {
+  const fields = (await readFile(`/proc/${relay.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 /** Asks the running relay for a restore; the times to its reply and to the watching client showing the result. */
 async function liveRestore(label, time) {
   const seen = [];
   const onChange = () => seen.push({ at: performance.now(), tasks: shown() });
   watched.on('change', onChange);
   replies.length = 0;
+  const cpuBefore = await relayCpuMs();
   const sent = performance.now();
   requester.send(encodeMessage({ type: MessageType.RestoreRequest, id: 1, doc: LIST, time, only: '' }));
   while (replies.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const { message, at } = replies[0];
+  const cpu = (await relayCpuMs()) - cpuBefore;
   // The truth: what a client that joins afterwards gets from the relay.
   const fresh = new Concord({ url, WebSocket, persistence: new MemoryPersistence(), userId: 'dee', syncTabs: false });
   const check = await fresh.openList(LIST);
@@ -217,7 +224,7 @@ async function liveRestore(label, time) {
   const done = seen.find((each) => each.tasks === expected);
   console.log(
     `live restore ${label}, through the running relay: ${message.changed} of ${TASKS + 1} documents changed${message.error ? ` (${message.error})` : ''}; ` +
-      `the relay's reply after ${(at - sent).toFixed(0)} ms; the connected client showed every document restored after ` +
+      `the relay's reply after ${(at - sent).toFixed(0)} ms (relay CPU ${cpu.toFixed(0)} ms); the connected client showed every document restored after ` +
       `${done ? (done.at - sent).toFixed(0) : 'never'} ms, in ${seen.length} change event(s)`,
   );
 }

@@ -83,7 +83,7 @@ describe('history over concord.v1', () => {
     for (const list of [ann, offline]) await waitFor(() => titles(list).join() === 'Milk 2L,Eggs', 'both replicas to converge', 10_000);
   });
 
-  it('refuses offline with ERR_CONNECTION_CLOSED, and a time before the history starts with the relay’s reason', async () => {
+  it('refuses a restore offline with ERR_CONNECTION_CLOSED, and a time before the history starts with the relay’s reason', async () => {
     const { url } = await relay();
     const ann = await open(url, 'ann');
     ann.create({ title: 'Milk' });
@@ -94,6 +94,6 @@ describe('history over concord.v1', () => {
     const offline = new Concord({ persistence: new MemoryPersistence(), syncTabs: false });
     closers.push(() => offline.close());
     const local = await offline.openList('groceries');
-    await expect(local.versions()).rejects.toMatchObject({ code: 'ERR_CONNECTION_CLOSED' });
+    await expect(local.restoreTo(Date.now())).rejects.toMatchObject({ code: 'ERR_CONNECTION_CLOSED' });
   });
 });

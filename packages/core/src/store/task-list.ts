@@ -151,6 +151,9 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
       context.undo,
     );
     this.relayHistory = new ListHistory(id, () => context.transport, {
+      events: (taskId) => this.feed.list(taskId === undefined ? {} : { taskId }),
+      fields: (taskId) => this.get(taskId),
+      write: (taskId, fields) => this.update(taskId, fields as TypedTaskPatch<F>),
       asUndoStep: (apply, taskIds) => this.undoHistory.record('restore-to', taskIds, apply),
       restored: (record) => recordRestore(listDoc, { ...record, at: context.now() }, RESTORE_RECORD_ORIGIN),
     });

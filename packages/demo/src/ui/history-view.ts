@@ -99,7 +99,7 @@ export class TaskVersions extends LitElement {
     if (this.message) return html`<p class="muted">${this.message}</p>`;
     if (this.versions === null) return html`<p class="muted">Loading versions…</p>`;
     // Rows, not list items: the task's history lists its events as items, and these are versions beside them.
-    return html`<div class="task-versions" role="group" aria-label="Versions kept by the relay">
+    return html`<div class="task-versions" role="group" aria-label="Versions of this task">
       ${[...this.versions].reverse().map(
         (version) => html`<div data-testid="history-version" data-at=${version.at}>
           “${version.title}”${version.completed ? ' (done)' : ''} <span class="muted">· ${when(version.at)} · ${who(version)}</span>
