@@ -194,7 +194,7 @@ await new Promise((resolve) => requester.once('open', resolve));
 const replies = [];
 requester.on('message', (data) => {
   const message = decodeMessage(new Uint8Array(data));
-  if (message.type === MessageType.RestoreReply) replies.push({ message, at: performance.now() });
+  if (message.type === MessageType.RestoreReply || message.type === MessageType.RestoreResult) replies.push({ message, at: performance.now() });
 });
 const shown = () => watched.tasks().map((task) => `${task.id}:${task.title}`).join();
 /** CPU time the relay process has used, in ms (user + system; Linux): less noisy than wall time on a shared machine. */
