@@ -41,7 +41,7 @@ export function undoDelete(list: TaskList, id: TaskId): void {
 export function describeStep(result: UndoResult, redone: boolean): string {
   const verb = redone ? 'Redid' : 'Undid';
   if (!result.applied) return `Nothing to ${redone ? 'redo' : 'undo'}: someone else changed it since.`;
-  return `${verb} ${result.action.kind}.`;
+  return `${verb} ${result.action.kind === 'restore-to' ? 'the restore from history' : result.action.kind}.`;
 }
 
 function boundField(target: EventTarget | null): { readonly taskId: TaskId; readonly field: 'title' | 'description' } | null {
