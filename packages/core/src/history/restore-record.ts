@@ -2,9 +2,10 @@ import * as Y from 'yjs';
 import { authorOf, type Verifier } from '../attribution/authors.js';
 import type { TaskId } from '../model/ids.js';
 import type { ListRestored } from '../activity/events.js';
+import { RESTORES_ARRAY } from '../protocol/document-schema.js';
 
-/** The list document's array of restores: one plain object per `list.restoreTo`, written by the replica that asked. */
-export const RESTORES_KEY = 'restores';
+/** The list document's array of restores: one plain object per restore, written by the replica that asked for it. */
+export const RESTORES_KEY = RESTORES_ARRAY;
 
 /** One restore as the list document records it. */
 interface RestoreRecord {

@@ -6,4 +6,4 @@ export * from './messages.js';
 export { encodeMessage, decodeMessage, ProtocolError, MAX_DOC_NAME_LENGTH } from './codec.js';
 export { isDecodableUpdate, isEmptyUpdate } from './validate-update.js';
 export { coversDeleteSet, type DeleteSet } from './delete-set.js';
-export { AUTHORS_MAP } from './document-schema.js';
+export { AUTHORS_MAP, RESTORES_ARRAY } from './document-schema.js';

@@ -1,4 +1,4 @@
-import { editText } from '@concord/core/model';
+import { editText, readRecords } from '@concord/core/model';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { expiredCheckpoints, snapshotOfUpdate, type Checkpoint } from './checkpoint.js';
@@ -126,6 +126,26 @@ describe('restoreUpdate', () => {
     const after = stored.replicaWith(update);
     expect(after.getText('title').toString()).toBe('Buy oat milk');
     expect(after.getText('description').toString()).toBe('From the shop');
+  });
+
+  it('takes back neither the claims of who wrote since nor the record of restores, and drops the edit records since', () => {
+    const ann = writer(1);
+    const stored = new StoredDoc(ann);
+    ann.getMap('authors').set('1', 'ann');
+    editText(ann, 'title', 'Milk', { userId: 'ann', now: 1 });
+    stored.checkpoint(1_000);
+    const bob = writer(2);
+    Y.applyUpdate(bob, Y.mergeUpdates(stored.updates));
+    bob.on('update', (update: Uint8Array) => Y.applyUpdate(ann, update));
+    bob.getMap('authors').set('2', 'bob');
+    editText(bob, 'title', 'Oat milk', { userId: 'bob', now: 2 });
+    bob.getArray('restores').push([{ at: 5, to: 1, only: '', changed: 1 }]);
+    const update = restoreUpdate({ updates: stored.updates, checkpoints: stored.checkpoints, isList: false, now: 0 }, 1_000);
+    const after = stored.replicaWith(update);
+    expect(after.getText('title').toString()).toBe('Milk');
+    expect(after.getMap('authors').toJSON()).toEqual({ 1: 'ann', 2: 'bob' });
+    expect(after.getArray('restores').length).toBe(1);
+    expect(readRecords(after).map((record) => record.client)).toEqual([1]);
   });
 
   it('changes nothing for a document unchanged since, or with no checkpoint that old', () => {

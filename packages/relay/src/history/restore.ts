@@ -1,4 +1,5 @@
 import { EDITS_KEY, readRecords, type IdRange } from '@concord/core/model';
+import { AUTHORS_MAP, RESTORES_ARRAY } from '@concord/core/protocol';
 import * as Y from 'yjs';
 import { mergeUpdatesTree } from '../engine/merge-tree.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -74,11 +75,16 @@ function isNewByUser(item: Y.Item | null | undefined, context: Context): boolean
 }
 
 function restoreRoot(current: Y.Doc, past: Y.Doc, name: string, context: Context, listEntries: boolean): void {
+  // Append-only bookkeeping: who wrote with which client id, and the restores made. A restore never takes them back.
+  if (name === AUTHORS_MAP || name === RESTORES_ARRAY) return;
+  if (name === EDITS_KEY) {
+    removeRecordsSince(current.getArray(name), context);
+    return;
+  }
   const kind = rootKind(current.share.get(name)) ?? rootKind(past.share.get(name));
   if (kind === 'map') restoreMap(current.getMap(name), past.getMap(name), context, listEntries);
   else if (kind === 'text') restoreText(current.getText(name), past.getText(name), context, name);
   else if (kind === 'array' && context.only === null) restoreArray(current.getArray(name), past.getArray(name));
-  else if (kind === 'array' && name === EDITS_KEY) removeUserRecords(current.getArray(name), context);
 }
 
 type RootType = ReturnType<Y.Doc['share']['get']>;
@@ -206,15 +212,17 @@ function deletedByUser(doc: Y.Doc, field: string, context: Context): IdRange[] {
 }
 
 /**
- * The user's edit records since the checkpoint go with their edits: left in place, a record of theirs that collided
- * with someone else's edit would keep deciding which version of the field is shown.
+ * The edit records written since the checkpoint (with `only`: the user's) go with the edits reverted: left in place, a
+ * record that collided with another edit would keep deciding which version of a field is shown. Records are never
+ * copied back (a copy would be a record at another id, which is what identifies one).
  */
-function removeUserRecords(edits: Y.Array<unknown>, context: Context): void {
+function removeRecordsSince(edits: Y.Array<unknown>, context: Context): void {
   let index = 0;
   const runs: [index: number, length: number][] = [];
   for (let item = edits._start; item !== null; item = item.right) {
     if (item.deleted || !item.countable) continue;
-    if (isNewByUser(item, context)) runs.push([index, item.length]);
+    const since = item.id.clock >= (context.pastClocks.get(item.id.client) ?? 0);
+    if (since && (context.only === null || context.only.has(item.id.client))) runs.push([index, item.length]);
     index += item.length;
   }
   for (const [at, length] of runs.reverse()) edits.delete(at, length);
