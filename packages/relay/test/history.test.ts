@@ -111,6 +111,12 @@ describe('history on the relay', () => {
       expect(entries(replica)).toEqual({ milk: { order: 'a0' }, eggs: { order: 'a1' }, tea: { order: 'a2' } });
       expect(TASKS.map((id) => titleOf(replica, id))).toEqual(['Buy milk', 'Buy eggs', 'Buy tea']);
     }
+    // The restore is recorded in the list document for the activity feed: to when, and who (the operator's claim).
+    const restores = carol.get(LIST)!.getArray<{ to: number; only: string; changed: number }>('restores');
+    const recorded = restores.toArray();
+    expect(recorded).toMatchObject([{ to: beforeWipe, only: '', changed: 2 }]);
+    const writer = String(restores._start!.id.client);
+    expect(carol.get(LIST)!.getMap('authors').get(writer)).toBe('concord-relay restore');
   });
 
   it('refuses a time before the first checkpoint or not a time, clearly', async () => {

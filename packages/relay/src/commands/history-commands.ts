@@ -3,6 +3,7 @@ import { DataDirectoryError } from '../errors.js';
 import { storeCheckpoint } from '../history/history-recorder.js';
 import { restoreUpdate } from '../history/restore.js';
 import type { Output } from './output.js';
+import { restoreRecordUpdate } from '../history/restore-record.js';
 
 /** `history <doc>`: the document's checkpoints, oldest first: time, who wrote since the one before, snapshot bytes. */
 export async function historyCommand(storage: DocumentStorage, doc: string, json: boolean, output: Output): Promise<void> {
@@ -71,13 +72,20 @@ export async function restoreList(
     for (const entry of group) if (entry !== null) entries.push(entry);
     progress(Math.min(from + READ_AHEAD, docs.length), docs.length);
   }
-  if (entries.length > 0) await storage.appendUpdates(entries);
-  for (let from = 0; from < entries.length; from += READ_AHEAD) {
-    await Promise.all(entries.slice(from, from + READ_AHEAD).map(({ doc }) => storeCheckpoint(storage, doc, now)));
+  const changed = entries.length;
+  if (changed > 0) {
+    // The restore in the activity feed: recorded in the list document, after the list's own restore.
+    const listLog = [...(await storage.loadUpdates(list)), ...entries.filter((entry) => entry.doc === list).map((entry) => entry.update)];
+    entries.push({ doc: list, update: restoreRecordUpdate(listLog, { at: now, to: time, only: only ?? '', changed }) });
+    await storage.appendUpdates(entries);
+  }
+  const written = [...new Set(entries.map((entry) => entry.doc))];
+  for (let from = 0; from < written.length; from += READ_AHEAD) {
+    await Promise.all(written.slice(from, from + READ_AHEAD).map((doc) => storeCheckpoint(storage, doc, now)));
   }
   return {
     documents: docs.length,
-    changed: entries.length,
+    changed,
     bytes: entries.reduce((sum, entry) => sum + entry.update.byteLength, 0),
     ms: performance.now() - started,
   };
