@@ -8,7 +8,8 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 
-const REMOTE = Symbol('remote');
+/** The transaction origin of every update an honest client applies from the relay. */
+export const FROM_RELAY = Symbol('from relay');
 const SYNC = 0;
 const STEP1 = 0;
 const STEP2 = 1;
@@ -40,13 +41,16 @@ export class HonestClient {
     this.doc.clientID = clientID;
     /** Updates from the relay that threw when applied (there must be none). */
     this.receiveErrors = 0;
+    /** What the relay refused of this person: Error frames (concord.v1) and closes it made (stock). There must be none. */
+    /** @type {string[]} */
+    this.refusals = [];
     this.synced = false;
     this.acks = 0;
     this.sent = 0;
     /** @type {WebSocket | null} */
     this.ws = null;
     this.doc.on('update', (/** @type {Uint8Array} */ update, /** @type {unknown} */ origin) => {
-      if (origin === REMOTE || this.ws?.readyState !== WebSocket.OPEN) return;
+      if (origin === FROM_RELAY || this.ws?.readyState !== WebSocket.OPEN) return;
       this.sent++;
       this.ws.send(this.endpoint === 'stock' ? stockSyncFrame(UPDATE, update) : encodeMessage({ type: MessageType.Update, doc: this.docName, update }));
     });
@@ -60,9 +64,13 @@ export class HonestClient {
     this.ws = ws;
     this.synced = false;
     ws.on('error', () => undefined);
+    ws.on('close', (code, reason) => {
+      if (this.ws === ws) this.refusals.push(`closed ${code} ${reason.toString()}`);
+    });
     ws.on('message', (/** @type {Buffer} */ data) => this.#receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.endpoint} honest client: not synced after 15 s`)), 15_000);
+      // A ceiling for a condition, far above what a loaded machine needs, not a wait.
+      const timer = setTimeout(() => reject(new Error(`${this.endpoint} honest client: not synced after 90 s`)), 90_000);
       ws.once('close', (code) => reject(new Error(`${this.endpoint} honest client closed (${code}) before it synced`)));
       ws.once('open', () => {
         if (this.endpoint === 'stock') ws.send(stockSyncFrame(STEP1, Y.encodeStateVector(this.doc)));
@@ -93,7 +101,7 @@ export class HonestClient {
   /** @param {Uint8Array} update */
   #apply(update) {
     try {
-      Y.applyUpdate(this.doc, update, REMOTE);
+      Y.applyUpdate(this.doc, update, FROM_RELAY);
     } catch {
       this.receiveErrors++;
     }
@@ -122,6 +130,7 @@ export class HonestClient {
       this.#markSynced();
     } else if (message.type === MessageType.Update) this.#apply(message.update);
     else if (message.type === MessageType.Ack) this.acks++;
+    else if (message.type === MessageType.Error) this.refusals.push(`${message.code} ${message.message}`);
   }
 
   #markSynced() {

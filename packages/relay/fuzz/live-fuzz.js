@@ -1,9 +1,10 @@
 // @ts-check
 // The live relay fuzzer: the real relay process on 127.0.0.1 with authentication, hostile connections with a valid
 // read-write token on both endpoints sending mutated copies of real frames, and two honest people editing the same
-// document throughout. It checks that no honest edit is
-// lost or delayed past the end, that no honest receiver ever gets an update that throws, and that fresh clients (and a
-// relay restarted after kill -9) serve everything. Seeded: the same seed sends the same frames.
+// document throughout. It checks that no honest edit is refused, lost or delayed past the end, that everyone ends with
+// the same text, that no honest receiver ever gets an update that throws, and that fresh clients (and a relay restarted
+// after kill -9) serve everything. Seeded: the same seed makes the same edits and mutations; which forwarded updates
+// the attackers copy depends on delivery timing.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createToken } from '../dist/auth/tokens.js';
 import { encodeAwarenessUpdate } from '../dist/engine/awareness-states.js';
-import { freshReplica, HonestClient, stockSyncFrame } from './honest-client.js';
+import { freshReplica, FROM_RELAY, HonestClient, stockSyncFrame } from './honest-client.js';
 
 const RELAY_BIN = fileURLToPath(new URL('../bin/concord-relay.js', import.meta.url));
 const DOC = 'fuzz/target';
@@ -25,8 +26,12 @@ const SECRET = 'live-fuzz-secret-0123456789';
 /** @param {string} sub */
 const tokenFor = (sub) => createToken({ secret: SECRET, lists: ['fuzz'], mode: 'rw', ttlSeconds: 3_600, sub });
 const READY = /listening on (ws:\/\/[^\s/]+)/;
-/** Honest edits too recent for an attacker to have seen through the relay. */
-const RECENT = 4;
+/**
+ * Ceilings for conditions awaited (a relay listening, delivery settled), not waits: a machine running several copies of
+ * this at once took up to 30 s to start a relay. Reaching one fails the run with what was seen.
+ */
+const START_CEILING_MS = 90_000;
+const SETTLE_CEILING_MS = 90_000;
 
 
 /**
@@ -38,7 +43,7 @@ async function startRelay(args) {
   let output = '';
   /** @type {string} */
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start: ${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`relay did not start: ${output}`)), START_CEILING_MS);
     const onData = (/** @type {Buffer} */ chunk) => {
       output += chunk.toString();
       const match = READY.exec(output);
@@ -131,10 +136,10 @@ function hostileFrame(random, evil, honestUpdates, endpoint) {
     if (random() < 0.3 && text.length > 2) text.delete(pick(text.length - 1), 1 + pick(2));
     else text.insert(pick(text.length + 1), 'evil');
     update = Y.encodeStateAsUpdate(evil, before);
-  } else if (source < 0.95 && honestUpdates.length > RECENT) {
-    // Copies of what the honest people wrote, as anyone subscribed sees it: once the relay has forwarded it, so not
-    // the newest few (an attacker cannot see an edit before the relay stored it and bound its client id).
-    update = /** @type {Uint8Array} */ (honestUpdates[pick(honestUpdates.length - RECENT)]);
+  } else if (source < 0.95 && honestUpdates.length > 0) {
+    // Copies of what the relay forwarded to the honest people, as anyone subscribed sees it: after the relay stored it
+    // and bound its client ids to its writer.
+    update = /** @type {Uint8Array} */ (honestUpdates[pick(honestUpdates.length)]);
   } else update = Y.encodeStateAsUpdate(evil);
   const mutated = update.slice();
   const kind = random();
@@ -179,9 +184,19 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
     const ann = new HonestClient(relay.url, 'stock', DOC, 111, annToken);
     const bob = new HonestClient(relay.url, 'concord', DOC, 222, bobToken);
     await Promise.all([ann.connect(), bob.connect()]);
+    // What anyone subscribed sees: only what the relay sent the two people. An edit a person made is seen by no one
+    // else before the relay has stored it and bound its client id to its writer; an attacker holding it earlier could
+    // send it first, take the person's client id and have every later edit of theirs refused.
+    const relayView = new Y.Doc();
     /** @type {Uint8Array[]} */
     const honestUpdates = [];
-    for (const person of [ann, bob]) person.doc.on('update', (/** @type {Uint8Array} */ update) => honestUpdates.push(update));
+    for (const person of [ann, bob]) {
+      person.doc.on('update', (/** @type {Uint8Array} */ update, /** @type {unknown} */ origin) => {
+        if (origin !== FROM_RELAY) return;
+        honestUpdates.push(update);
+        Y.applyUpdate(relayView, update);
+      });
+    }
     let evil = new Y.Doc();
     /** @type {Map<string, number>} */
     const closes = new Map();
@@ -194,24 +209,34 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
       if (i % editEvery === 0) {
         const person = edits % 2 === 0 ? ann : bob;
         person.edit(Math.floor(random() * 1000), `${person.endpoint[0]}${edits++} `);
-        // The attacker's replica follows the honest document, so its edits reference real items.
-        Y.applyUpdate(evil, Y.encodeStateAsUpdate(person.doc, Y.encodeStateVector(evil)));
+        // The attacker's replica follows the document as the relay forwards it, so its edits reference real items.
+        Y.applyUpdate(evil, Y.encodeStateAsUpdate(relayView, Y.encodeStateVector(evil)));
       }
       if (honestUpdates.length > 200) honestUpdates.splice(0, 100);
       // A new attacker replica now and then: new client ids, and whole-document frames of a bounded size.
       if (i % 2_000 === 0) {
         evil = new Y.Doc();
-        Y.applyUpdate(evil, Y.encodeStateAsUpdate(ann.doc));
+        Y.applyUpdate(evil, Y.encodeStateAsUpdate(relayView));
       }
       if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
       if (i % 100_000 === 99_999) log(`fuzz: ${i + 1}/${frames} frames, ${Math.round(((i + 1) * 1000) / (performance.now() - started))} frames/s`);
     }
     const seconds = (performance.now() - started) / 1000;
     for (const { connection } of hostile) connection.close();
-    // Both people hold the same structs of everyone (the attackers' own edits that were admitted included).
-    const converged = () => Buffer.compare(Y.encodeStateVector(ann.doc), Y.encodeStateVector(bob.doc)) === 0;
-    const deadline = Date.now() + 30_000;
-    while (!converged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Delivery is over once both people and a new reader of the relay hold the same document: the same structs and the
+    // same deletions (a deletion changes no state vector, so equal state vectors alone can still render different text).
+    // Waited for as a condition, under a ceiling far above what a loaded machine needs: a run that reaches it reports
+    // that it did not settle instead of comparing a document still being delivered.
+    const settleStarted = performance.now();
+    let settled = false;
+    /** @type {Y.Doc} */
+    let reader;
+    do {
+      reader = (await freshReplica(relay.url, 'concord', DOC, readerToken)).doc;
+      settled = sameDocument(ann.doc, bob.doc) && sameDocument(ann.doc, reader);
+      if (!settled) await new Promise((resolve) => setTimeout(resolve, 25));
+    } while (!settled && performance.now() - settleStarted < SETTLE_CEILING_MS);
+    const settleSeconds = (performance.now() - settleStarted) / 1000;
     const lostLive = lost(ann, bob);
     const refused = await refusals(relay.url);
     const fresh = [await freshReplica(relay.url, 'stock', DOC, readerToken), await freshReplica(relay.url, 'concord', DOC, readerToken)];
@@ -229,13 +254,26 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
       seconds,
       framesPerSecond: frames / seconds,
       honestEdits: edits,
+      settled,
+      settleSeconds,
       honestClocksLostLive: lostLive,
-      texts: { ann: ann.doc.getText('t').toString().length, bob: bob.doc.getText('t').toString().length, equal: ann.doc.getText('t').toString() === bob.doc.getText('t').toString() },
+      honestRefusals: [...ann.refusals, ...bob.refusals],
+      // Lengths, and whether the people and the new reader of the relay (holding the same clocks and deletions once
+      // settled) show the same text: the same clocks with other content means the relay let one person's content differ.
+      texts: {
+        ann: textOf(ann.doc).length,
+        bob: textOf(bob.doc).length,
+        equal: textOf(ann.doc) === textOf(bob.doc),
+        readerEqual: textOf(reader) === textOf(ann.doc),
+      },
       receiverErrors: ann.receiveErrors + bob.receiveErrors,
       freshClocksMissing: fresh.map(missingIn),
       freshErrors: fresh.map((replica) => replica.receiveErrors),
       restartedClocksMissing: restarted.map(missingIn),
       restartedErrors: restarted.map((replica) => replica.receiveErrors),
+      // Everything the people held once delivery settled (everyone's admitted edits and deletions, not only theirs).
+      freshLacking: fresh.map((replica) => lacking(replica.doc, ann.doc)),
+      restartedLacking: restarted.map((replica) => lacking(replica.doc, ann.doc)),
       refusedByReason: refused,
       attackerCloses: Object.fromEntries(closes),
     };
@@ -244,6 +282,28 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
     await relay.exited;
     await rm(data, { recursive: true, force: true });
   }
+}
+
+/** @param {Y.Doc} doc */
+const textOf = (doc) => doc.getText('t').toString();
+
+/** The same structs and the same deletions: documents that render the same. @param {Y.Doc} a @param {Y.Doc} b */
+function sameDocument(a, b) {
+  return Y.equalSnapshots(Y.snapshot(a), Y.snapshot(b));
+}
+
+/**
+ * Clocks `reference` holds (of every client) and clocks it holds deleted that `replica` lacks.
+ * @param {Y.Doc} replica @param {Y.Doc} reference
+ */
+function lacking(replica, reference) {
+  let count = 0;
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(reference))) count += Math.max(0, clock - Y.getState(replica.store, client));
+  const deleted = Y.createDeleteSetFromStructStore(replica.store);
+  for (const [client, ranges] of Y.createDeleteSetFromStructStore(reference.store).clients) {
+    for (const { clock, len } of ranges) for (let at = clock; at < clock + len; at++) if (!Y.isDeleted(deleted, Y.createID(client, at))) count++;
+  }
+  return count;
 }
 
 /** Clocks of each honest person the other one lacks. @param {HonestClient} a @param {HonestClient} b */

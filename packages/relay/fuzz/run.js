@@ -17,8 +17,11 @@ console.error(`live fuzz: ${frames} frames, seed ${seed} (replay with --seed ${s
 const report = await runLiveFuzz({ frames, seed, attackers: Number(values.attackers), log: (line) => console.error(line) });
 console.log(JSON.stringify(report, null, 2));
 const failed =
+  !report.settled ||
+  report.honestRefusals.length > 0 ||
   report.honestClocksLostLive > 0 ||
   report.receiverErrors > 0 ||
   !report.texts.equal ||
-  [...report.freshClocksMissing, ...report.freshErrors, ...report.restartedClocksMissing, ...report.restartedErrors].some((n) => n > 0);
+  !report.texts.readerEqual ||
+  [...report.freshClocksMissing, ...report.freshErrors, ...report.freshLacking, ...report.restartedClocksMissing, ...report.restartedErrors, ...report.restartedLacking].some((n) => n > 0);
 process.exit(failed ? 1 : 0);
