@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export { ListDoc, type EntryMap, type EntryValue, type ListEntry } from './list-doc.js';
+export type { Membership } from './entry-index.js';
 export { TaskDoc, TASK_SCHEMA_VERSION, type FieldValue, type StoredTaskFields, type TaskFields, type TaskPatch } from './task-doc.js';
 export type { CompiledSchema } from './schema/define.js';
 export { readAllStored, type FieldProblem, type TextAccess } from './schema/task-fields.js';
