@@ -82,7 +82,10 @@ export class ListDoc {
     return this.current().get(id);
   }
 
-  /** The tasks whose entries changed since the last call; null: any may have. */
+  /**
+   * The tasks whose entries changed since the last call; null: any may have. One reader (the list's shown tasks).
+   * @internal
+   */
   takeChanged(): ReadonlySet<TaskId> | null {
     return this.current().takeChanged();
   }
@@ -92,7 +95,11 @@ export class ListDoc {
     return this.current().inTrash();
   }
 
-  /** The tasks whose entries appeared or went since the last call (`full`: compare every task). */
+  /**
+   * The tasks whose entries appeared or went since the last call (`full`: compare every task). One reader (the list's
+   * task slots).
+   * @internal
+   */
   takeMembership(): Membership {
     return this.current().takeMembership();
   }
