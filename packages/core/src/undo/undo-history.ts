@@ -72,7 +72,7 @@ export class UndoHistory {
   /**
    * Reads the stored stacks. Before any document of the list is applied: what they may bring back must not be collected.
    * A tab that opens the list while another tab of this browser has it open starts with empty stacks: the stored ones
-   * are that tab's, and a step on both tabs' stacks would be reversed twice (deleted text put back twice).
+   * are that tab's, and a step on both tabs' stacks could be reversed once in each.
    */
   async load(): Promise<void> {
     const holding = holdStack(`concord:undo:${this.host.userId}:${this.host.listId}`);
