@@ -43,6 +43,20 @@ describe('single-database persistence', () => {
     expect(reloaded.getText('t').toString()).toBe('0123456789012345678901234');
   });
 
+  it('flush resolves once the edits made before it are stored, though another edit arrives while it waits', async () => {
+    const adapter = new SingleDatabasePersistence({ databaseName: `flush-${++run}` });
+    const doc = new Y.Doc();
+    await adapter.bind('L', doc);
+    doc.getText('t').insert(0, 'a');
+    const flushed = adapter.flush();
+    // A few microtasks on: the write of 'a' is under way, and the next edit (another tab's arriving) waits for it.
+    for (let turn = 0; turn < 3; turn++) await Promise.resolve();
+    doc.getText('t').insert(1, 'b');
+    await expect(flushed).resolves.toBeUndefined();
+    await adapter.close();
+    expect(await countRecords(`flush-${run}`)).toBe(2);
+  });
+
   it('merges idle documents, and opens a whole list with one prefetch', async () => {
     const databaseName = `idle-${++run}`;
     const adapter = new SingleDatabasePersistence({ databaseName, idleCompactionDelay: 10 });

@@ -46,11 +46,18 @@ export class ListLifecycle<F extends FieldSpecs> {
     try {
       await undoHistory.load();
     } catch (error) {
+      undoHistory.release();
       void prefetching.then((prefetched) => prefetched.release(), () => undefined);
       throw error;
     }
     undoHistory.attach(id, this.host.listDoc);
-    const { rest } = await hydrator.load(prefetching);
+    let rest: Promise<void> | null;
+    try {
+      ({ rest } = await hydrator.load(prefetching));
+    } catch (error) {
+      undoHistory.release();
+      throw error;
+    }
     changes.loaded = true;
     this.host.feed.begin(this.host.slots.byId.keys());
     changes.queueAll();
@@ -75,7 +82,7 @@ export class ListLifecycle<F extends FieldSpecs> {
     context.persistence.off('error', this.host.forwardError);
     hydrator.release();
     this.host.stopVerifying();
-    await this.flush();
+    await Promise.all([context.persistence.flush(), this.host.undoHistory.close()]);
     await Promise.all([this.host.feed.flush(), this.host.verified.flush()]);
     // While the documents are still bound: the snapshot encodes them as they are.
     await context.persistence.snapshotList(id);

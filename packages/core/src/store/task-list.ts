@@ -139,6 +139,7 @@ export class TaskList<F extends FieldSpecs = NoFields> extends ObservableV2<Task
     this.undoHistory = new UndoHistory(
       {
         listId: id,
+        userId: context.userId,
         persistence: context.persistence,
         now: context.now,
         origin: this.origin,

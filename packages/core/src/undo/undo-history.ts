@@ -3,6 +3,7 @@ import type { TaskId } from '../model/ids.js';
 import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { DocUndo, extend, type AddedItem } from './doc-undo.js';
 import { RelayOrigin } from '../transport/relay-origin.js';
+import { holdStack, type StackHold } from './stack-hold.js';
 import { TypingOrigin } from './typing-origin.js';
 import { decodeStacks, encodeStacks, type ActionPart, type DeleteSet, type StackEntry } from './undo-codec.js';
 import { UNDO_DEFAULTS, type UndoAction, type UndoActionKind, type UndoOptions, type UndoResult, type UndoState } from './undo-types.js';
@@ -12,6 +13,8 @@ export const UNDO_META_KEY = 'concord:undo';
 
 export interface UndoHost {
   readonly listId: string;
+  /** The local user: tabs hold a list's stored stack per user (see `stack-hold.ts`). */
+  readonly userId: string;
   readonly persistence: PersistenceAdapter;
   readonly now: () => number;
   /** The origin of the list's own edits: what the user does through the list's methods. */
@@ -50,6 +53,9 @@ export class UndoHistory {
   private state: UndoState = { canUndo: false, canRedo: false, nextUndo: null, nextRedo: null };
   private saving: Promise<void> = Promise.resolve();
   private saveQueued = false;
+  private hold: StackHold | null = null;
+  /** Set once the stacks are this tab's to store at close: it took the stored ones, or changed its own. */
+  private ownsStored = false;
 
   constructor(
     private readonly host: UndoHost,
@@ -63,9 +69,22 @@ export class UndoHistory {
     this.tracked = new Set<unknown>([host.origin, TypingOrigin, RelayOrigin]);
   }
 
-  /** Reads the stored stacks. Before any document of the list is applied: what they may bring back must not be collected. */
+  /**
+   * Reads the stored stacks. Before any document of the list is applied: what they may bring back must not be collected.
+   * A tab that opens the list while another tab of this browser has it open starts with empty stacks: the stored ones
+   * are that tab's, and a step on both tabs' stacks could be reversed once in each.
+   */
   async load(): Promise<void> {
-    const stored = decodeStacks(await this.host.persistence.readMeta?.(this.host.listId, UNDO_META_KEY));
+    const holding = holdStack(`concord:undo:${this.host.userId}:${this.host.listId}`);
+    let value: Uint8Array | undefined;
+    try {
+      value = await this.host.persistence.readMeta?.(this.host.listId, UNDO_META_KEY);
+    } finally {
+      this.hold = await holding;
+    }
+    if (!this.hold.first) return;
+    this.ownsStored = true;
+    const stored = decodeStacks(value);
     this.undoStack = stored.undo;
     this.redoStack = stored.redo;
     const deletions = new Map<string, DeleteSet[]>();
@@ -135,6 +154,24 @@ export class UndoHistory {
   async flush(): Promise<void> {
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     await this.saving;
+  }
+
+  /**
+   * Stores the stacks once more, so that the stored ones are the last closed tab's (another tab may have written its
+   * own since), unless this tab neither took the stored stacks nor changed its own; then lets another tab hold them.
+   */
+  async close(): Promise<void> {
+    if (this.ownsStored) this.save();
+    try {
+      await this.flush();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Lets another tab hold the stored stacks (the list is closed, or failed to open). */
+  release(): void {
+    this.hold?.release();
   }
 
   private reverse(entry: StackEntry, from: 'undo' | 'redo'): UndoResult {
@@ -252,6 +289,7 @@ export class UndoHistory {
       nextRedo: top(this.redoStack),
     };
     const changed = Object.entries(next).some(([key, value]) => this.state[key as keyof UndoState] !== value);
+    this.ownsStored = true;
     if (changed) {
       this.state = next;
       this.host.changed(next);

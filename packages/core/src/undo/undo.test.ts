@@ -241,3 +241,60 @@ describe.each(storages)('the stack across reloads (%s)', (_label, newStorage) =>
     expect(list.get(id)?.title).toBe('b');
   });
 });
+
+/** Adapters two tabs of one browser share: each call is another tab's adapter over the same storage. */
+const sharedStorages: [string, () => () => PersistenceAdapter][] = [
+  ['memory', () => {
+    const store = new MemoryPersistenceStore();
+    return () => new MemoryPersistence(store);
+  }],
+  ['one IndexedDB database', () => {
+    const databaseName = `concord-undo-tabs-${Math.random().toString(36).slice(2)}`;
+    return () => new SingleDatabasePersistence({ databaseName });
+  }],
+];
+
+describe.each(sharedStorages)('the same list in two tabs (%s)', (_label, newStorage) => {
+  it('each tab has its own stack, a tab opened beside another starts empty, and the last tab closed stores its own', async () => {
+    const storage = newStorage();
+    const tab = () => openWith(storage(), { syncTabs: true });
+    const a = await tab();
+    cleanups.push(() => a.concord.close());
+    const milk = a.list.create({ title: 'Milk' });
+    a.list.update(milk, { title: 'Oat milk' });
+    await a.list.flush();
+
+    const b = await tab();
+    cleanups.push(() => b.concord.close());
+    await expect.poll(() => titles(b)).toEqual(['Oat milk']);
+    // Not a copy of tab a's steps: undoing one step in both tabs would put its deleted text back twice.
+    expect(b.list.undoState).toMatchObject({ canUndo: false, canRedo: false });
+    const eggs = b.list.create({ title: 'Eggs' });
+    expect(b.list.undo()).toMatchObject({ action: { kind: 'create', taskIds: [eggs] }, applied: true });
+    expect(b.list.redo()?.action.kind).toBe('create');
+    await b.list.flush();
+    // Tab a writes its stacks last...
+    a.list.update(milk, { completed: true });
+    await a.list.flush();
+    await expect.poll(() => b.list.get(milk)?.completed).toBe(true);
+    expect(a.list.undoState.nextUndo?.kind).toBe('complete');
+    await a.concord.close();
+
+    // ...while tab b is open, a third tab still finds the list held: it starts empty too, and closing it unchanged
+    // stores nothing...
+    const c = await tab();
+    expect(c.list.canUndo).toBe(false);
+    await c.concord.close();
+
+    // ...but tab b, unchanged since, closes last: the stored stack is its own.
+    await b.concord.close();
+
+    const reopened = await tab();
+    cleanups.push(() => reopened.concord.close());
+    expect(reopened.list.undoState).toMatchObject({ nextUndo: { kind: 'create', taskIds: [eggs] }, canRedo: false });
+    expect(reopened.list.undo()?.applied).toBe(true);
+    expect(reopened.list.canUndo).toBe(false);
+    expect(titles(reopened)).toEqual(['Oat milk']);
+    expect(reopened.list.get(milk)?.completed).toBe(true);
+  });
+});

@@ -20,6 +20,9 @@ export class WriteQueue {
   private queue: UpdateRecord[] = [];
   private writeQueued = false;
   private metaQueue: MetaWrite[] = [];
+  /** Records appended and committed so far: a flush waits for those appended before it, not for later ones. */
+  private appended = 0;
+  private committed = 0;
 
   constructor(
     private readonly context: SingleDatabaseContext,
@@ -31,6 +34,7 @@ export class WriteQueue {
 
   append(record: UpdateRecord): void {
     this.queue.push(record);
+    this.appended++;
     if (this.writeQueued) return;
     this.writeQueued = true;
     queueMicrotask(() => {
@@ -49,9 +53,14 @@ export class WriteQueue {
 
   /** Resolves once every record queued so far is committed; rejects if some could not be (and were reported). */
   async flush(): Promise<void> {
-    await new Promise<void>((resolve) => queueMicrotask(resolve));
-    await this.context.writes.settled;
-    if (this.queue.length > 0) throw new ConcordError(ConcordErrorCode.PersistenceFailed, 'local changes are not stored yet');
+    const target = this.appended;
+    // Records appended while waiting (another tab's edit arriving, say) get a write of their own, queued after the
+    // chain settled: one of them may be one this flush waits for, when a write that held it failed and is retried.
+    do {
+      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      await this.context.writes.settled;
+    } while (this.committed < target && this.writeQueued);
+    if (this.committed < target) throw new ConcordError(ConcordErrorCode.PersistenceFailed, 'local changes are not stored yet');
   }
 
   private async writeMeta(): Promise<void> {
@@ -83,6 +92,7 @@ export class WriteQueue {
       const added = records.map((record) => store.add(record));
       await transactionDone(transaction);
       added.forEach((request, i) => this.context.ownKeys.set(request.result, records[i]?.doc ?? ''));
+      this.committed += records.length;
     } catch (cause) {
       this.queue = [...records, ...this.queue];
       this.context.reportError(describeWriteFailure(cause), cause);
