@@ -62,6 +62,7 @@ export {
   SINGLE_DATABASE_PERSISTENCE_DEFAULTS,
   type SingleDatabasePersistenceOptions,
 } from './persistence/single-database-persistence.js';
+export { readListAhead, type ListReadAhead, type ListReadAheadSource } from './persistence/single-database/read-ahead.js';
 export { MemoryPersistence, MemoryPersistenceStore } from './persistence/memory-persistence.js';
 export {
   IndexedDbPersistence,

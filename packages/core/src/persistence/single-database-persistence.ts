@@ -10,6 +10,7 @@ import { BY_DOC, listOf, META, openOrAdopt, SNAPSHOTS, UPDATES, WriteChain } fro
 import { IdleScheduler } from './single-database/idle-scheduler.js';
 import { ListSnapshots } from './single-database/list-snapshots.js';
 import { Prefetcher } from './single-database/prefetch.js';
+import { ReadAhead, type ListReadAheadSource } from './single-database/read-ahead.js';
 import { WriteQueue } from './single-database/write-queue.js';
 
 /** Options of `SingleDatabasePersistence` (every document in one IndexedDB database). */
@@ -22,6 +23,12 @@ export interface SingleDatabasePersistenceOptions {
    * schema version, closed otherwise; null (or a rejection) means "open it here".
    */
   readonly opening?: PromiseLike<IDBDatabase | null>;
+  /**
+   * A read of one list made ahead, e.g. by the same inline script once its connection is open (reading a list after a
+   * browser restart waits on the browser's storage process): the first `prefetch` of that list uses it instead of
+   * reading again. What it resolves to is checked; null, a rejection or another shape means "read it here".
+   */
+  readonly readAhead?: ListReadAheadSource;
   /** Merge a document's records into one once it has this many. */
   readonly compactAfterRecords?: number;
   /** After this long without writes (ms), snapshot open lists that changed and merge other documents' records. */
@@ -36,7 +43,7 @@ export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
   compactAfterRecords: 100,
   idleCompactionDelay: 2_000,
   snapshotAfterChanges: 20,
-} as const satisfies Required<Omit<SingleDatabasePersistenceOptions, 'opening'>>;
+} as const satisfies Required<Omit<SingleDatabasePersistenceOptions, 'opening' | 'readAhead'>>;
 
 /**
  * Every document of the app in ONE IndexedDB database (layout: `single-database/database.ts`).
@@ -49,7 +56,7 @@ export const SINGLE_DATABASE_PERSISTENCE_DEFAULTS = {
  */
 export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> implements PersistenceAdapter {
   readonly kind = 'indexeddb-single';
-  readonly #options: Required<Omit<SingleDatabasePersistenceOptions, 'opening'>>;
+  readonly #options: Required<Omit<SingleDatabasePersistenceOptions, 'opening' | 'readAhead'>>;
   readonly #opening: PromiseLike<IDBDatabase | null> | undefined;
   #database: Promise<IDBDatabase> | null = null;
   readonly #context: SingleDatabaseContext;
@@ -61,7 +68,7 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
 
   constructor(options: SingleDatabasePersistenceOptions = {}) {
     super();
-    const { opening, ...rest } = options;
+    const { opening, readAhead, ...rest } = options;
     this.#options = { ...SINGLE_DATABASE_PERSISTENCE_DEFAULTS, ...rest };
     this.#opening = opening;
     if (this.#options.compactAfterRecords < 2) throw new TypeError('compactAfterRecords must be at least 2');
@@ -78,9 +85,14 @@ export class SingleDatabasePersistence extends ObservableV2<PersistenceEvents> i
     };
     this.#idle = new IdleScheduler(this.#options.idleCompactionDelay, () => this.#whenIdle());
     this.#snapshots = new ListSnapshots(this.#context, () => this.#idle.schedule());
-    this.#reads = new Prefetcher(this.#context, this.#snapshots, (listId) => {
-      if (this.#snapshots.dirtyLists().includes(listId)) this.#idle.schedule();
-    });
+    this.#reads = new Prefetcher(
+      this.#context,
+      this.#snapshots,
+      (listId) => {
+        if (this.#snapshots.dirtyLists().includes(listId)) this.#idle.schedule();
+      },
+      new ReadAhead(readAhead),
+    );
     this.#writes = new WriteQueue(this.#context, (records) => {
       for (const record of records) {
         this.#context.bound.get(record.doc)?.recordWritten();

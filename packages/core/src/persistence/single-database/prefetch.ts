@@ -4,6 +4,7 @@ import type { PrefetchedDocument, PrefetchedList } from '../persistence.js';
 import type { SingleDatabaseContext } from './context.js';
 import { BY_DOC, inList, listOf, listRange, META, metaByDocument, metaRange, SNAPSHOTS, UPDATES, type SnapshotRecord, type UpdateRecord } from './database.js';
 import type { ListSnapshots } from './list-snapshots.js';
+import { ReadAhead, readList } from './read-ahead.js';
 
 /** What one prefetch read of a list, served to binds until released (a document's parts are put together when bound). */
 interface PrefetchedScope {
@@ -38,6 +39,8 @@ export class Prefetcher {
     private readonly snapshots: ListSnapshots,
     /** A list's prefetch was released: its documents are all bound, so it may be snapshotted. */
     private readonly released: (listId: string) => void,
+    /** A read of a list made before the adapter existed, used by that list's first prefetch. */
+    private readonly readAhead: ReadAhead = new ReadAhead(undefined),
   ) {}
 
   isPrefetched(listId: string): boolean {
@@ -60,15 +63,7 @@ export class Prefetcher {
   }
 
   private async readList(listId: string): Promise<PrefetchedList> {
-    const db = await this.context.db();
-    const transaction = db.transaction([SNAPSHOTS, UPDATES, META], 'readonly');
-    const [snapshot, keys, records, metaKeys, metaValues] = await Promise.all([
-      requestResult(transaction.objectStore(SNAPSHOTS).get(listId)) as Promise<SnapshotRecord | undefined>,
-      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAllKeys(listRange(listId))),
-      requestResult(transaction.objectStore(UPDATES).index(BY_DOC).getAll(listRange(listId))) as Promise<UpdateRecord[]>,
-      requestResult(transaction.objectStore(META).getAllKeys(metaRange(listId))),
-      requestResult(transaction.objectStore(META).getAll(metaRange(listId))) as Promise<unknown[]>,
-    ]);
+    const { snapshot, keys, records, metaKeys, metaValues } = (await this.readAhead.take(listId)) ?? (await readList(await this.context.db(), listId));
     const entries = this.snapshots.decode(listId, snapshot) ?? NO_ENTRIES;
     const scope: PrefetchedScope = { snapshot: entries, records: new Map(), meta: metaByDocument(listId, metaKeys, metaValues) };
     const documents = new Map<string, PrefetchedDocument>();
