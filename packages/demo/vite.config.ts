@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import { readListAhead } from '@concord/core';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 // The relay serves dist/ at its root (`--static`), and the page talks to the relay on the same origin.
@@ -14,6 +15,7 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   plugins: [
+    readListAheadInline(),
     VitePWA({
       // Registered from src/service-worker.ts; generateSW precaches the app shell (HTML, JS, CSS, icon).
       injectRegister: false,
@@ -31,6 +33,8 @@ export default defineConfig({
         icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
       workbox: {
+        // The page and its assets race the network against the worker (public/sw-routes.js).
+        importScripts: ['sw-routes.js'],
         globPatterns: ['**/*.{html,js,css,svg,webmanifest}'],
         // Any navigation (?list=…&user=…) opens the cached shell; the relay's own endpoints are never the shell.
         navigateFallback: '/index.html',
@@ -42,3 +46,15 @@ export default defineConfig({
     }),
   ],
 });
+
+/** Puts the source of core's `readListAhead` in index.html's inline script (which reads the list before the app loads). */
+function readListAheadInline(): Plugin {
+  const marker = 'var readListAhead = null; /* concord:read-list-ahead */';
+  return {
+    name: 'concord-read-list-ahead',
+    transformIndexHtml(html) {
+      if (!html.includes(marker)) return html;
+      return html.replace(marker, () => `var readListAhead = ${String(readListAhead)};`);
+    },
+  };
+}

@@ -10,6 +10,10 @@ export class RovingRows {
   private activeId: string | null = null;
   /** The control last focused in a row, to find again when its row is rendered anew (completed, reopened). */
   private lastFocused: { element: HTMLElement; testId: string } | null = null;
+  /** The row whose controls are in the Tab order. */
+  private tabbed: HTMLElement | null = null;
+  /** Row controls no pass has given a `tabindex` yet. */
+  private readonly untabbed: string;
 
   constructor(
     private readonly root: HTMLElement,
@@ -17,6 +21,9 @@ export class RovingRows {
     /** Controls whose own Arrow Up/Down mean something else (a reorder handle). */
     private readonly ownArrows: string,
   ) {
+    this.untabbed = FOCUSABLE.split(', ')
+      .map((control) => `${rowSelector} ${control}:not([tabindex])`)
+      .join(', ');
     root.addEventListener('focusin', this.onFocusIn);
     root.addEventListener('keydown', this.onKeyDown);
   }
@@ -33,6 +40,8 @@ export class RovingRows {
   /**
    * After each render: the active row's controls in the Tab order, every other row's out of it; and focus back on
    * the same control when its row was rendered anew while it had focus (a task completed moves to another section).
+   * Only controls without a `tabindex` (new since the last pass) and the active row are touched: a pass over every
+   * control of a thousand rows after each render cost more than the render itself while a big list arrived.
    */
   apply(): void {
     const last = this.lastFocused;
@@ -41,14 +50,13 @@ export class RovingRows {
       const index = this.rows().findIndex((row) => row.dataset.taskId === this.activeId);
       if (index >= 0 && (document.activeElement === null || document.activeElement === document.body)) this.focusRow(index, last.testId);
     }
-    const rows = this.rows();
-    const active = rows.find((row) => row.dataset.taskId === this.activeId) ?? rows[0];
-    for (const row of rows) {
-      const tabIndex = row === active ? '0' : '-1';
-      for (const control of row.querySelectorAll<HTMLElement>(FOCUSABLE)) {
-        if (control.getAttribute('tabindex') !== tabIndex) control.setAttribute('tabindex', tabIndex);
-      }
-    }
+    for (const control of this.root.querySelectorAll<HTMLElement>(this.untabbed)) control.setAttribute('tabindex', '-1');
+    const active =
+      (this.activeId !== null && this.root.querySelector<HTMLElement>(`${this.rowSelector}[data-task-id="${CSS.escape(this.activeId)}"]`)) ||
+      this.root.querySelector<HTMLElement>(this.rowSelector);
+    if (this.tabbed && this.tabbed !== active) setTabIndex(this.tabbed, '-1');
+    this.tabbed = active;
+    if (active) setTabIndex(active, '0');
   }
 
   /** Focuses the control `testId` (or the title) of the row `index` (clamped); false when there is no row. */
@@ -90,6 +98,12 @@ export class RovingRows {
     event.preventDefault();
     this.focusRow(index, target.dataset.testid ?? 'task-title', target.dataset.testid === 'task-title');
   };
+}
+
+function setTabIndex(row: HTMLElement, tabIndex: '0' | '-1'): void {
+  for (const control of row.querySelectorAll<HTMLElement>(FOCUSABLE)) {
+    if (control.getAttribute('tabindex') !== tabIndex) control.setAttribute('tabindex', tabIndex);
+  }
 }
 
 /** Whether Arrow Up (or Down) would leave a text area: its caret is on its first (or last) line. */

@@ -20,6 +20,8 @@ export class ActivityPanel extends LitElement {
   /** The list had never been synced to this device when it opened: its first download is not news. */
   private downloading = false;
   private open = false;
+  /** The download's end is to be marked seen when the page is idle. */
+  private seenPending = false;
   private items: ActivityEvent[] = [];
   private readonly cleanups: Array<() => void> = [];
 
@@ -27,12 +29,15 @@ export class ActivityPanel extends LitElement {
     return this;
   }
 
-  /** Follows `list` for the user named `me` (whose own changes are never news to them). */
-  follow(list: TaskList, me: string): void {
+  /**
+   * Follows `list` for the user named `me` (whose own changes are never news to them). `downloading`: the list had
+   * never been synced to this device when the page opened it (by default, whether it has not been now).
+   */
+  follow(list: TaskList, me: string, downloading = list.status.firstSync): void {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.list = list;
     this.me = me;
-    this.downloading = list.status.firstSync;
+    this.downloading = downloading;
     const onChange = () => this.refresh();
     const onStatus = (status: ListSyncStatus) => this.statusChanged(status);
     list.on('change', onChange);
@@ -67,7 +72,13 @@ export class ActivityPanel extends LitElement {
       // for a big list, each rendered with its date) says nothing the list itself does not show.
       this.downloading = false;
       this.checked = true;
-      this.markSeen();
+      // Reading the cursor derives the feed of every task downloaded: when the page is idle, not in the sync's turn
+      // (what arrives until then is seen with the download).
+      this.seenPending = true;
+      whenIdle(() => {
+        this.seenPending = false;
+        this.markSeen();
+      });
     }
   }
 
@@ -86,6 +97,7 @@ export class ActivityPanel extends LitElement {
   }
 
   private refresh(): void {
+    if (this.seenPending) return;
     if (this.open) {
       this.items = this.news();
       this.requestUpdate();
@@ -127,6 +139,11 @@ export class ActivityPanel extends LitElement {
       ${actions(event, list)}
     </li>`;
   }
+}
+
+function whenIdle(callback: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(callback, { timeout: 2_000 });
+  else setTimeout(callback, 0);
 }
 
 /** The one-click action of a resolution, while it still applies. */

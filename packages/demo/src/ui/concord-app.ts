@@ -9,12 +9,11 @@ import { RovingRows } from '../keyboard/roving-rows.js';
 import { accessProblem, ListAccess, type AccessProblem } from '../lists/list-access.js';
 import { RecentLists } from '../lists/recent-lists.js';
 import type { Member } from '../members/member-source.js';
-import './activity-panel.js';
-import './history-view.js';
 import { badLinkNotice } from './bad-link.js';
 import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
 import { filteredView } from './filtered-view.js';
+import { loadLaterViews } from './later-views.js';
 import { NO_FILTER, type FilterState } from './filters.js';
 import { ListActions } from './list-actions.js';
 import { listHeader, type ShareState } from './list-header.js';
@@ -150,9 +149,19 @@ export class ConcordApp extends LitElement {
     this.peers = session.presence.peers();
     this.memberList = session.members.members();
     this.showName();
-    // After the render showName asked for: the panel is in the page then.
-    void this.updateComplete.then(() => this.querySelector('activity-panel')?.follow(list, config.identity.name));
-    void this.updateComplete.then(() => this.querySelector('history-view')?.follow(list));
+    // Once the list is painted (the panels are in the page then): whether the list had been downloaded is as it was
+    // when it opened.
+    const downloading = list.status.firstSync;
+    void this.updateComplete
+      .then(afterPaint)
+      .then(loadLaterViews)
+      .then(() => {
+        if (this.session !== session) return;
+        this.querySelector('activity-panel')?.follow(list, config.identity.name, downloading);
+        this.querySelector('history-view')?.follow(list);
+        // Open rows get their history.
+        if (this.expanded.size > 0) this.requestUpdate();
+      });
   }
 
   /** Tells others this window left (on pagehide), or is back (a page restored from the back/forward cache). */
@@ -204,6 +213,8 @@ export class ConcordApp extends LitElement {
   private readonly toggleExpanded = (id: TaskId): void => {
     if (!this.expanded.delete(id)) this.expanded.add(id);
     this.requestUpdate();
+    // An open row shows the task's history (the later views): at once when they are loaded, else once they are.
+    void loadLaterViews().then(() => this.requestUpdate());
     void this.updateComplete.then(() => this.querySelector<HTMLElement>(`#desc-${CSS.escape(id)}`)?.focus());
   };
 
@@ -341,6 +352,11 @@ export class ConcordApp extends LitElement {
   private announce(message: string): void {
     this.changed(() => (this.announcement = message));
   }
+}
+
+/** Resolves after the next frame is painted. */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 customElements.define('concord-app', ConcordApp);

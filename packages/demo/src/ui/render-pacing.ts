@@ -1,6 +1,13 @@
-/** Rows rendered in the first pass of a big list (more than a screen), then CHUNK more per task until all are in. */
-const FIRST_ROWS = 40;
+/**
+ * A big list renders the rows that can fit in the window first (a row is at least this tall, in CSS pixels), then
+ * CHUNK_ROWS more per task until all are in: each row rendered before the first paint delays it.
+ */
+const MIN_ROW_HEIGHT = 40;
 const CHUNK_ROWS = 250;
+
+function firstRows(): number {
+  return Math.max(10, Math.ceil((typeof innerHeight === 'number' ? innerHeight : 800) / MIN_ROW_HEIGHT));
+}
 
 /**
  * How often and how much the page renders. Changes render at the next animation frame, once however many arrive
@@ -13,7 +20,8 @@ export class RenderPacing {
   private chunkTimer: ReturnType<typeof setTimeout> | undefined;
   private chunkFrame: number | null = null;
   /** How many rows are in the page while a big list is still being rendered in chunks. */
-  private limit = FIRST_ROWS;
+  private readonly firstRows = firstRows();
+  private limit = this.firstRows;
   /** Called once every row of the loaded list is in the page. */
   onAllRows: (() => void) | null = null;
 
@@ -48,7 +56,7 @@ export class RenderPacing {
       };
       // The first screen is painted before more rows come: a task queued now would run before the next frame, and the
       // frame would then lay out and paint 250 more rows before showing anything.
-      if (this.limit === FIRST_ROWS) this.chunkFrame = requestAnimationFrame(addRows);
+      if (this.limit === this.firstRows) this.chunkFrame = requestAnimationFrame(addRows);
       else addRows();
     } else if (this.limit !== Infinity) {
       this.limit = Infinity;

@@ -2,8 +2,8 @@ import type { Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { initials } from '../config.js';
-import { taskHistory } from './activity-panel.js';
 import { bindText } from './bind-text.js';
+import { laterViews } from './later-views.js';
 import { isOverdue, taskFields, type FieldsContext } from './task-fields.js';
 
 /** What a row needs from the page around it. */
@@ -124,7 +124,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
             placeholder="Add details…"
             ${bindText(ctx.list, task.id, 'description', task.description)}
           ></textarea>
-          ${taskHistory(ctx.list, task.id)}
+          ${laterViews()?.taskHistory(ctx.list, task.id) ?? nothing}
         </div>`
       : nothing}
   </li>`;
