@@ -66,6 +66,25 @@ describe('sync status in the page', () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
+  it('a large list: every row gets its task fields, and the controls of one row only are in the Tab order', async () => {
+    const context = await newContext();
+    const page = await navigate(context, bigList);
+    await waitForState(page, 'synced', 30_000);
+    // Rows beyond the first screen get their fields when the page is idle: in the end every row has them.
+    await until(
+      () => page.evaluate((count) => document.querySelectorAll('[data-testid="task"] [data-testid="task-due"]').length === count, TASKS),
+      'every row to show its task fields',
+      30_000,
+    );
+    const tabbableRows = () =>
+      page.evaluate(() => {
+        const controls = document.querySelectorAll('[data-testid="task"] :is(button, input, textarea, select):not([tabindex="-1"])');
+        return new Set([...controls].map((control) => control.closest('[data-testid="task"]'))).size;
+      });
+    await until(async () => (await tabbableRows()) === 1, 'one row in the Tab order', 10_000);
+    expect(pageErrors(page)).toEqual([]);
+  });
+
   it('joining offline: says the list has not been downloaded yet, then loads it once online', async () => {
     const context = await newContext();
     await context.addInitScript(() => sessionStorage.setItem('concord:work-offline', '1'));

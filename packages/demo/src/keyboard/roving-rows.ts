@@ -1,3 +1,6 @@
+/** Renders within this long share one pass over the rows for controls rendered without a `tabindex`. */
+const SWEEP_DELAY_MS = 200;
+
 /**
  * The task rows as one composite widget (roving tabindex): only the active row's controls are in the Tab order, so
  * Tab enters the list once and leaves it after that row; Arrow Up/Down move to the same control of the previous or
@@ -12,7 +15,7 @@ export class RovingRows {
   private lastFocused: { element: HTMLElement; testId: string } | null = null;
   /** The row whose controls are in the Tab order. */
   private tabbed: HTMLElement | null = null;
-  /** Row controls no pass has given a `tabindex` yet. */
+  /** Row controls rendered without a `tabindex`. */
   private readonly untabbed: string;
 
   constructor(
@@ -29,6 +32,7 @@ export class RovingRows {
   }
 
   destroy(): void {
+    clearTimeout(this.sweepTimer);
     this.root.removeEventListener('focusin', this.onFocusIn);
     this.root.removeEventListener('keydown', this.onKeyDown);
   }
@@ -40,8 +44,10 @@ export class RovingRows {
   /**
    * After each render: the active row's controls in the Tab order, every other row's out of it; and focus back on
    * the same control when its row was rendered anew while it had focus (a task completed moves to another section).
-   * Only controls without a `tabindex` (new since the last pass) and the active row are touched: a pass over every
-   * control of a thousand rows after each render cost more than the render itself while a big list arrived.
+   * Rows render their controls with `tabindex="-1"`, so a render only needs the active row's put back in the Tab order:
+   * a pass over every control of a thousand rows after each render cost more than the render itself while a big list
+   * arrived. Controls a row renders without a `tabindex` (a task's versions, rendered by their own element) are taken
+   * out of the Tab order a moment later, by one pass over the rows however many renders happened meanwhile.
    */
   apply(): void {
     const last = this.lastFocused;
@@ -50,13 +56,25 @@ export class RovingRows {
       const index = this.rows().findIndex((row) => row.dataset.taskId === this.activeId);
       if (index >= 0 && (document.activeElement === null || document.activeElement === document.body)) this.focusRow(index, last.testId);
     }
-    for (const control of this.root.querySelectorAll<HTMLElement>(this.untabbed)) control.setAttribute('tabindex', '-1');
     const active =
       (this.activeId !== null && this.root.querySelector<HTMLElement>(`${this.rowSelector}[data-task-id="${CSS.escape(this.activeId)}"]`)) ||
       this.root.querySelector<HTMLElement>(this.rowSelector);
     if (this.tabbed && this.tabbed !== active) setTabIndex(this.tabbed, '-1');
     this.tabbed = active;
     if (active) setTabIndex(active, '0');
+    this.sweepSoon();
+  }
+
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private sweepSoon(): void {
+    if (this.sweepTimer !== undefined) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      for (const control of this.root.querySelectorAll<HTMLElement>(this.untabbed)) {
+        control.setAttribute('tabindex', control.closest(this.rowSelector) === this.tabbed ? '0' : '-1');
+      }
+    }, SWEEP_DELAY_MS);
   }
 
   /** Focuses the control `testId` (or the title) of the row `index` (clamped); false when there is no row. */

@@ -107,7 +107,7 @@ export class ConcordApp extends LitElement {
       },
       announce: (message) => this.announce(message),
       error: (message) => this.showError(message),
-    });
+    }, this.recent.all().find((entry) => entry.id === list.id)?.name);
     this.session = session;
     if (config.newListName && !session.name.value) session.name.set(config.newListName);
     const wrote = () => session.wrote();
@@ -293,6 +293,7 @@ export class ConcordApp extends LitElement {
             completed,
             status: this.status.status,
             visible: (tasks) => this.pacing.visible(tasks),
+            fieldsShown: (position) => this.pacing.fieldsShown(position),
             completedOpen: this.completedOpen,
             setCompletedOpen: (value) => this.setCompletedOpen(value),
             create: (title) => actions.create(title),

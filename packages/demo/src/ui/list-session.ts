@@ -37,13 +37,15 @@ export class ListSession {
     user: string,
     root: HTMLElement,
     listener: SessionListener,
+    /** The list's name as this device last saw it, shown until the list document is read. */
+    rememberedName = '',
   ) {
     this.presence = new Presence(list.awareness);
     this.presence.setUser(identity);
     this.presence.setEditing(null);
     const members = new AttributedMembers(list, identity, user, localStorage);
     this.members = members;
-    this.name = new ListName(list);
+    this.name = new ListName(list, rememberedName);
     this.statusDisplay = new StatusDisplay(list.status, (shown) => {
       members.setOnline(shown.status.state !== 'offline');
       listener.status(shown);
@@ -64,6 +66,7 @@ export class ListSession {
       }),
       members.onChange(() => listener.members(members.members())),
       this.name.onChange((name) => listener.name(name)),
+      () => this.name.destroy(),
       trackEditing(root, this.presence),
       () => list.off('status', onStatus),
       () => list.off('error', onError),

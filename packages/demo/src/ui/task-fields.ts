@@ -46,6 +46,7 @@ export function taskFields(plain: Task, ctx: FieldsContext): TemplateResult {
     <label class="field ${overdue ? 'is-overdue' : ''}">
       <span class="field-name">Due${overdue ? html` <strong class="overdue-badge">overdue</strong>` : nothing}</span>
       <input
+        tabindex="-1"
         type="date"
         data-testid="task-due"
         data-overdue=${overdue ? 'true' : 'false'}
@@ -57,6 +58,7 @@ export function taskFields(plain: Task, ctx: FieldsContext): TemplateResult {
     <label class="field">
       <span class="field-name">Assignee</span>
       <select
+        tabindex="-1"
         data-testid="task-assignee"
         aria-label="Assignee"
         @change=${(event: Event) => change({ assignee: (event.target as HTMLSelectElement).value || null })}
@@ -68,6 +70,7 @@ export function taskFields(plain: Task, ctx: FieldsContext): TemplateResult {
     <label class="field">
       <span class="field-name">Priority</span>
       <select
+        tabindex="-1"
         data-testid="task-priority"
         data-priority=${task.priority ?? ''}
         aria-label="Priority"
@@ -83,11 +86,12 @@ export function taskFields(plain: Task, ctx: FieldsContext): TemplateResult {
         ${task.tags.map(
           (tag) => html`<li class="tag" data-testid="task-tag" data-tag=${tag}>
             <span>${tag}</span>
-            <button type="button" class="tag-remove" aria-label="Remove tag ${tag}" @click=${() => change({ tags: { remove: [tag] } })}>×</button>
+            <button tabindex="-1" type="button" class="tag-remove" aria-label="Remove tag ${tag}" @click=${() => change({ tags: { remove: [tag] } })}>×</button>
           </li>`,
         )}
         <li class="tag-add">
           <input
+            tabindex="-1"
             data-testid="task-tag-input"
             aria-label="Add a tag"
             placeholder="+ tag"

@@ -30,9 +30,10 @@ export function label(task: Pick<Task, 'title'>): string {
 
 /**
  * One task: handle, checkbox, collaborative title (a text area that wraps long titles), editors, details and delete;
- * the description when expanded. The page keeps only the active row's controls in the Tab order (roving-rows.ts).
+ * the description when expanded; the task fields unless `withFields` is false (a big list adds them when idle). The
+ * page keeps only the active row's controls in the Tab order (roving-rows.ts): they render out of it.
  */
-export function taskRow(task: Task, index: number, count: number, ctx: RowContext): TemplateResult {
+export function taskRow(task: Task, index: number, count: number, ctx: RowContext, withFields = true): TemplateResult {
   const name = label(task);
   const expanded = ctx.expanded.has(task.id);
   const editors = ctx.editors.get(task.id) ?? [];
@@ -53,6 +54,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
   >
     <div class="task-main">
       <button
+        tabindex="-1"
         type="button"
         class="icon-button handle"
         data-testid="task-handle"
@@ -62,6 +64,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         <span class="icon icon-grip" aria-hidden="true"></span>
       </button>
       <input
+        tabindex="-1"
         type="checkbox"
         class="toggle"
         data-testid="task-toggle"
@@ -70,6 +73,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         @change=${(event: Event) => ctx.list.update(task.id, { completed: (event.target as HTMLInputElement).checked })}
       />
       <textarea
+        tabindex="-1"
         class="title"
         data-testid="task-title"
         rows="1"
@@ -91,6 +95,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
           </span>`
         : nothing}
       <button
+        tabindex="-1"
         type="button"
         class="icon-button expand ${task.description ? 'has-notes' : ''}"
         data-testid="task-expand"
@@ -103,6 +108,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         <span class="icon icon-notes" aria-hidden="true"></span>
       </button>
       <button
+        tabindex="-1"
         type="button"
         class="icon-button delete"
         data-testid="task-delete"
@@ -113,11 +119,12 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         <span class="icon icon-trash" aria-hidden="true"></span>
       </button>
     </div>
-    ${ctx.fields ? taskFields(task, ctx.fields) : nothing}
+    ${ctx.fields && withFields ? taskFields(task, ctx.fields) : nothing}
     ${expanded
       ? html`<div class="task-details" id=${detailsId}>
           <label class="field-label" for="desc-${task.id}">Description</label>
           <textarea
+            tabindex="-1"
             id="desc-${task.id}"
             data-testid="task-description"
             rows="3"

@@ -26,6 +26,8 @@ export interface SectionContext {
   readonly status: ListSyncStatus;
   /** The rows to render of a list (a big list renders in chunks). */
   visible(tasks: readonly Task[]): readonly Task[];
+  /** Whether the row at `position` in the page (open rows, then completed ones) shows its task fields yet. */
+  fieldsShown(position: number): boolean;
   readonly completedOpen: boolean;
   setCompletedOpen(open: boolean): void;
   /** Adds a task titled `title` at the end. */
@@ -60,7 +62,7 @@ export function taskSection(section: SectionContext, rows: RowContext): Template
       <button type="submit" class="button button--primary">Add</button>
     </form>
     <ul class="tasks" aria-label="Open tasks" data-testid="task-list">
-      ${repeat(visibleOpen, (task) => task.id, (task, index) => taskRow(task, index, open.length, rows))}
+      ${repeat(visibleOpen, (task) => task.id, (task, index) => taskRow(task, index, open.length, rows, section.fieldsShown(index)))}
     </ul>
     ${total === 0 ? emptyList(section.status) : open.length === 0 && completed.length > 0 ? html`<p class="empty muted" data-testid="all-done">All done.</p>` : nothing}
     ${completed.length > 0
@@ -77,7 +79,9 @@ export function taskSection(section: SectionContext, rows: RowContext): Template
             </button>
           </div>
           <ul class="tasks tasks--done" aria-label="Completed tasks">
-            ${repeat(visibleDone, (task) => task.id, (task, index) => taskRow(task, index, completed.length, rows))}
+            ${repeat(visibleDone, (task) => task.id, (task, index) =>
+              taskRow(task, index, completed.length, rows, section.fieldsShown(visibleOpen.length + index)),
+            )}
           </ul>
         </details>`
       : nothing}
