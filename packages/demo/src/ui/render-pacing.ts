@@ -6,8 +6,11 @@ const MIN_ROW_HEIGHT = 40;
 const CHUNK_ROWS = 250;
 /** Rows given their task fields per idle period: a short task, so what arrives meanwhile is not kept waiting. */
 const FIELDS_CHUNK_ROWS = 100;
-/** At most this many rows more than have their fields (tasks created here) get them in the next render. */
-const FEW_ROWS = 10;
+/**
+ * At most this many rows more than have their fields (tasks created here, a small list's rows) get them in the next
+ * render: fields added later make rows taller, and would move a row that was just scrolled into view out of it.
+ */
+const FEW_ROWS = 100;
 
 function firstRows(): number {
   return Math.max(10, Math.ceil((typeof innerHeight === 'number' ? innerHeight : 800) / MIN_ROW_HEIGHT));
@@ -84,7 +87,7 @@ export class RenderPacing {
 
   private scheduleFields(count: number): void {
     if (this.fieldRows >= count || this.fieldsIdle !== null) return;
-    // A few rows more (tasks created here): their fields at once, in the next render.
+    // A few rows more: their fields at once, in the next render.
     if (count - this.fieldRows <= FEW_ROWS) {
       this.fieldRows = count;
       this.requestUpdate();
