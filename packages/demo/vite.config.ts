@@ -1,5 +1,4 @@
-import { readListAhead } from '@concord/core';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 // The relay serves dist/ at its root (`--static`), and the page talks to the relay on the same origin.
@@ -15,7 +14,6 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   plugins: [
-    readListAheadInline(),
     VitePWA({
       // Registered from src/service-worker.ts; generateSW precaches the app shell (HTML, JS, CSS, icon).
       injectRegister: false,
@@ -47,14 +45,3 @@ export default defineConfig({
   ],
 });
 
-/** Puts the source of core's `readListAhead` in index.html's inline script (which reads the list before the app loads). */
-function readListAheadInline(): Plugin {
-  const marker = 'var readListAhead = null; /* concord:read-list-ahead */';
-  return {
-    name: 'concord-read-list-ahead',
-    transformIndexHtml(html) {
-      if (!html.includes(marker)) return html;
-      return html.replace(marker, () => `var readListAhead = ${String(readListAhead)};`);
-    },
-  };
-}

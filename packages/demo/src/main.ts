@@ -1,5 +1,5 @@
 import './styles.css';
-import { Concord, IndexedDbPersistence, SingleDatabasePersistence, type ListReadAheadSource, type PersistenceAdapter } from '@concord/core';
+import { Concord, IndexedDbPersistence, SingleDatabasePersistence, type PersistenceAdapter } from '@concord/core';
 import { canonicalSearch, readConfig, writerId, type PageConfig, type StorageChoice } from './config.js';
 import { registerServiceWorker } from './service-worker.js';
 import { showStorageUsage } from './storage-usage.js';
@@ -13,8 +13,6 @@ declare global {
     concordDemo?: { concord: Concord; list: import('@concord/core').TaskList | null };
     /** The IndexedDB connection index.html's inline script started opening before this script loaded. */
     concordEarlyDatabase?: Promise<IDBDatabase | null>;
-    /** The read of the list named in the address that the same script started once the connection was open. */
-    concordReadAhead?: ListReadAheadSource;
   }
 }
 
@@ -81,9 +79,8 @@ function createPersistence(choice: StorageChoice): PersistenceAdapter {
     void early.then((db) => db?.close());
     return new IndexedDbPersistence();
   }
-  // Core's default adapter (and its database), with the connection opened and the list read ahead.
-  const readAhead = window.concordReadAhead;
-  return new SingleDatabasePersistence({ opening: early, ...(readAhead && { readAhead }) });
+  // Core's default adapter (and its database), with the connection opened ahead.
+  return new SingleDatabasePersistence({ opening: early });
 }
 
 function describe(reason: unknown): string {
