@@ -1,4 +1,5 @@
 // @ts-check
+// Over 300 lines: one seeded scenario read top to bottom (start, frames, settle, kill -9, restart, compare); its parts share the run's state.
 // The live relay fuzzer: the real relay process on 127.0.0.1 with authentication, hostile connections with a valid
 // read-write token on both endpoints sending mutated copies of real frames, and two honest people editing the same
 // document throughout. It checks that no honest edit is refused, lost or delayed past the end, that everyone ends with

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { TaskId } from '../model/ids.js';
-import type { PersistenceAdapter } from '../persistence/persistence.js';
 import { DocUndo, extend, type AddedItem } from './doc-undo.js';
+import type { UndoHost } from './undo-host.js';
 import { RelayOrigin } from '../transport/relay-origin.js';
 import { holdStack, type StackHold } from './stack-hold.js';
 import { TypingOrigin } from './typing-origin.js';
@@ -10,28 +10,6 @@ import { UNDO_DEFAULTS, type UndoAction, type UndoActionKind, type UndoOptions, 
 
 /** The metadata key the stacks are stored under, beside the list document. */
 export const UNDO_META_KEY = 'concord:undo';
-
-export interface UndoHost {
-  readonly listId: string;
-  /** The local user: tabs hold a list's stored stack per user (see `stack-hold.ts`). */
-  readonly userId: string;
-  readonly persistence: PersistenceAdapter;
-  readonly now: () => number;
-  /** The origin of the list's own edits: what the user does through the list's methods. */
-  readonly origin: object;
-  /** The document of that name, applied from storage if it was not yet; null when the list no longer has it. */
-  docOf(name: string): Y.Doc | null;
-  /** Moves a live task to the trash in a transaction with `origin`; false when it is not live. */
-  softDelete(id: TaskId, origin: unknown): boolean;
-  /**
-   * What a person sees of the list document (its tasks' places and trash marks), comparable with `===`: a step that
-   * reversed only bookkeeping kept beside them (each replica's last move, kept to name superseded moves) changed nothing
-   * a person sees.
-   */
-  listShown(): string;
-  changed(state: UndoState): void;
-  failed(error: unknown): void;
-}
 
 /**
  * The list's undo and redo stacks. An action (create, delete, move, a burst of typing, …) is one step however many
