@@ -29,10 +29,7 @@ describe('keyboard only', () => {
     await page.keyboard.type('Task 1');
     await page.keyboard.press('Enter');
     await until(async () => (await order(page)).join() === 'Task 1', 'the first task');
-    // Into the list: Add, then the one row's controls (handle, checkbox, title).
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    expect((await active(page)).testId).toBe('task-handle');
+    // Into the list: Add, then the list's one Tab stop, the active row's title.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     expect((await active(page)).testId).toBe('task-title');
@@ -46,11 +43,11 @@ describe('keyboard only', () => {
     }
     await until(async () => (await order(page)).join() === 'Task 1,Task 2,Task 3,Task 4,Task 5', 'five tasks in order');
 
-    // Only the active row is in the Tab order: the others' controls are not.
-    const tabbable = await page.evaluate(
-      () => [...document.querySelectorAll('[data-testid="task"]')].map((row) => row.querySelectorAll('button:not([tabindex="-1"]), input:not([tabindex="-1"]), textarea:not([tabindex="-1"])').length),
+    // One control of the whole list is in the Tab order: the active row's title.
+    const tabbable = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="task"] :is(a[href], button, input, textarea, select)')].filter((control) => control.tabIndex >= 0).map((control) => control.dataset.testid),
     );
-    expect(tabbable.filter((count) => count > 0)).toHaveLength(1);
+    expect(tabbable).toEqual(['task-title']);
 
     // Arrow keys move between rows; edit Task 3.
     await page.keyboard.press('ArrowUp');
@@ -63,14 +60,21 @@ describe('keyboard only', () => {
     await page.keyboard.type(' edited');
     await until(async () => (await order(page))[2] === 'Task 3 edited', 'the edit again');
 
-    // Complete it from its checkbox (Shift+Tab back to it, Space).
-    await page.keyboard.press('Shift+Tab');
+    // Complete it from its checkbox (caret to the start, Arrow Left onto the checkbox, Space).
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
     expect((await active(page)).testId).toBe('task-toggle');
     await page.keyboard.press('Space');
     await until(async () => (await readList(page)).live.find((row) => row.title === 'Task 3 edited')?.completed === true, 'the completion');
 
-    // Empty Task 5's title and Backspace once more: it is deleted, focus at the end of Task 4; Ctrl+Z brings it back.
-    await page.locator('[data-testid="task-list"] [data-testid="task"]').last().locator('[data-testid="task-title"]').focus();
+    // The completed task's checkbox keeps focus in the Completed section; Escape goes to its title, Arrow Up to the
+    // last open task's title (Task 5). Empty it and Backspace once more: it is deleted, focus at the end of Task 4;
+    // Ctrl+Z brings it back.
+    await until(async () => (await active(page)).testId === 'task-toggle', 'focus kept on the completed checkbox');
+    await page.keyboard.press('Escape');
+    expect((await active(page)).testId).toBe('task-title');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).value)).toBe('Task 5');
     await page.keyboard.press('Control+a');
     await page.keyboard.press('Delete');
     await page.keyboard.press('Backspace');
@@ -81,21 +85,104 @@ describe('keyboard only', () => {
     await page.keyboard.press('Control+z');
     await until(async () => (await readList(page)).live.length === 5, 'the delete undone');
 
-    // Alt+Arrow moves the focused task; focus stays with it.
-    await page.locator('[data-testid="task-list"] [data-testid="task"]').first().locator('[data-testid="task-title"]').focus();
+    // Ctrl+Home goes to the first task; Alt+Arrow moves the focused task; focus stays with it.
+    await page.keyboard.press('Control+Home');
+    expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).value)).toBe('Task 1');
     await page.keyboard.press('Alt+ArrowDown');
     await until(async () => (await order(page)).slice(0, 2).join() === 'Task 2,Task 1', 'Task 1 moved down');
     expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).value)).toBe('Task 1');
 
-    // Delete with the row's button (Enter on it): focus goes to the next row's Delete button, not into a title.
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    // Delete with the row's button (Arrow Right from the end of the title, past Description; Enter on it): focus goes
+    // to the next row's Delete button, not into a title.
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight');
+    expect((await active(page)).testId).toBe('task-expand');
+    await page.keyboard.press('ArrowRight');
     expect((await active(page)).testId).toBe('task-delete');
     await page.keyboard.press('Enter');
     await until(async () => !(await order(page)).includes('Task 1'), 'Task 1 deleted');
     await until(async () => (await active(page)).testId === 'task-delete', 'focus on the next Delete button');
     await page.keyboard.press('Control+z');
     await until(async () => (await order(page)).includes('Task 1'), 'Task 1 back');
+  });
+
+  it('makes a 6-task list one Tab stop, with arrow keys inside it', async () => {
+    await page.evaluate(() => {
+      for (let i = 1; i <= 6; i++) window.concordDemo!.list!.create({ title: `Task ${i}` });
+    });
+    await until(async () => (await order(page)).length === 6, 'six tasks');
+    await page.getByTestId('task-tag-input').first().waitFor();
+    const inList = () => page.evaluate(() => document.activeElement?.closest('[data-testid="task-list"]') !== null);
+
+    // Tab from the add field: the Add button, the list once (the first row's title), then out of the list.
+    await page.getByTestId('new-task-input').focus();
+    const stops: Array<{ testId: string | null; inList: boolean }> = [];
+    for (let tab = 0; tab < 30; tab++) {
+      await page.keyboard.press('Tab');
+      const here = { testId: (await active(page)).testId, inList: await inList() };
+      stops.push(here);
+      if (!here.inList && stops.some((stop) => stop.inList)) break;
+    }
+    const listStops = stops.filter((stop) => stop.inList);
+    expect(listStops.length, JSON.stringify(stops)).toBeLessThanOrEqual(2);
+    expect(listStops.map((stop) => stop.testId)).toEqual(['task-title']);
+    expect(stops.length, 'Tabs from the add field until focus is past the list').toBeLessThanOrEqual(3);
+    // Shift+Tab comes back to the same row's title.
+    await page.keyboard.press('Shift+Tab');
+    expect((await active(page)).testId).toBe('task-title');
+    const first = (await readList(page)).live[0]!.id;
+    expect((await active(page)).task).toBe(first);
+
+    // Arrow Left/Right reach every control of the row, in order; Escape goes back to the title.
+    const walk = async (key: string) => {
+      const seen: string[] = [];
+      for (let step = 0; step < 20; step++) {
+        const before = await active(page);
+        await page.keyboard.press(key);
+        const after = await active(page);
+        if (after.testId === before.testId && after.tag === before.tag) break;
+        expect(after.task).toBe(first);
+        seen.push(after.testId ?? after.tag);
+      }
+      return seen;
+    };
+    // (In the title, once the caret is at its start or end.)
+    await page.keyboard.press('Home');
+    expect(await walk('ArrowLeft')).toEqual(['task-toggle', 'task-handle']);
+    await page.keyboard.press('Escape');
+    expect((await active(page)).testId).toBe('task-title');
+    await page.keyboard.press('End');
+    const right = await walk('ArrowRight');
+    expect(right.slice(0, 2)).toEqual(['task-expand', 'task-delete']);
+    for (const control of ['task-due', 'task-assignee', 'task-priority', 'task-tag-input']) expect(right).toContain(control);
+    // Arrow Down from a control goes to the same control of the next row; Tab leaves the list from there too.
+    await page.keyboard.press('ArrowDown');
+    expect(await active(page)).toMatchObject({ testId: right.at(-1), task: (await readList(page)).live[1]!.id });
+    await page.keyboard.press('Escape');
+    expect(await active(page)).toMatchObject({ testId: 'task-title', task: (await readList(page)).live[1]!.id });
+    await page.keyboard.press('Tab');
+    expect(await inList()).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    expect(await active(page)).toMatchObject({ testId: 'task-title', task: (await readList(page)).live[1]!.id });
+
+    // Ctrl+End and Ctrl+Home: the last and the first task; Home/End on a button do the same.
+    await page.keyboard.press('Control+End');
+    expect((await active(page)).task).toBe((await readList(page)).live[5]!.id);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Home');
+    expect(await active(page)).toMatchObject({ testId: 'task-expand', task: first });
+    await page.keyboard.press('Control+Home');
+    expect(await active(page)).toMatchObject({ testId: 'task-expand', task: first });
+
+    // The keys are told to screen readers in a visually hidden hint each title refers to.
+    const hint = await page.evaluate(() => {
+      const element = document.querySelector<HTMLElement>('[data-testid="task-keys-hint"]')!;
+      const title = document.querySelector<HTMLElement>('[data-testid="task-title"]')!;
+      return { text: element.textContent ?? '', width: element.getBoundingClientRect().width, describedBy: title.getAttribute('aria-describedby'), id: element.id };
+    });
+    expect(hint.text).toContain('Arrow Up and Down');
+    expect(hint.width).toBeLessThanOrEqual(1);
+    expect(hint.describedBy).toBe(hint.id);
   });
 
   it('scrolls a new task into view and highlights it', async () => {

@@ -103,6 +103,9 @@ describe('on a phone (390 x 844, touch)', () => {
   it('shows no keyboard hints', async () => {
     const text = await page.locator('body').innerText();
     for (const hint of ['Alt+', 'Ctrl+', '⌘', '↑/↓', 'Esc ']) expect(text, hint).not.toContain(hint);
+    // Nor the screen readers' description of the list's keys (a touch screen reader moves by swipes, not arrows).
+    expect(await page.getByTestId('task-keys-hint').count()).toBe(0);
+    expect(await page.getByTestId('task-title').first().getAttribute('aria-describedby')).toBeNull();
     await page.getByTestId('task-delete').first().tap();
     expect(await page.getByTestId('toast').innerText()).not.toContain('Ctrl');
     const handleLabel = await page.getByTestId('task-handle').first().getAttribute('aria-label');

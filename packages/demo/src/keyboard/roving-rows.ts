@@ -2,18 +2,25 @@
 const SWEEP_DELAY_MS = 200;
 
 /**
- * The task rows as one composite widget (roving tabindex): only the active row's controls are in the Tab order, so
- * Tab enters the list once and leaves it after that row; Arrow Up/Down move to the same control of the previous or
- * next row (a title's caret moves between its own lines first). The active row is the one last focused. Rows are
- * the elements matching `rowSelector` under the root, in document order; controls are told apart by `data-testid`.
+ * The task rows as one composite widget (roving tabindex, after the WAI-ARIA grid pattern): the whole list is one Tab
+ * stop, the active row's title, so Tab enters the list there and the next Tab leaves it. Inside: Arrow Up/Down move to
+ * the same control of the previous or next row (a title's caret moves between its own lines first); Arrow Left/Right
+ * move between the controls of a row (in a text field once the caret is at its start or end); Ctrl+Home/End (and
+ * Home/End on a button or checkbox) go to the first or last row; Escape on a row's control goes back to its title.
+ * The active row is the one last focused. Rows are the elements matching `rowSelector` under the root, in document
+ * order; controls are told apart by `data-testid`.
  */
 const FOCUSABLE = 'a[href], button, input, textarea, select, [contenteditable]';
+/** The id of the visually hidden text that tells the list's keys; each title refers to it (none on touch screens). */
+export const KEYS_HINT_ID = 'task-keys';
+/** The one control of the active row in the Tab order. */
+const ENTRY = 'task-title';
 
 export class RovingRows {
   private activeId: string | null = null;
   /** The control last focused in a row, to find again when its row is rendered anew (completed, reopened). */
   private lastFocused: { element: HTMLElement; testId: string } | null = null;
-  /** The row whose controls are in the Tab order. */
+  /** The row whose title is in the Tab order. */
   private tabbed: HTMLElement | null = null;
   /** Row controls rendered without a `tabindex`. */
   private readonly untabbed: string;
@@ -42,9 +49,9 @@ export class RovingRows {
   }
 
   /**
-   * After each render: the active row's controls in the Tab order, every other row's out of it; and focus back on
-   * the same control when its row was rendered anew while it had focus (a task completed moves to another section).
-   * Rows render their controls with `tabindex="-1"`, so a render only needs the active row's put back in the Tab order:
+   * After each render: the active row's title in the Tab order, every other control of every row out of it; and focus
+   * back on the same control when its row was rendered anew while it had focus (a task completed moves to another
+   * section). Rows render their controls with `tabindex="-1"`, so a render only needs the active row's title put back:
    * a pass over every control of a thousand rows after each render cost more than the render itself while a big list
    * arrived. Controls a row renders without a `tabindex` (a task's versions, rendered by their own element) are taken
    * out of the Tab order a moment later, by one pass over the rows however many renders happened meanwhile.
@@ -59,9 +66,9 @@ export class RovingRows {
     const active =
       (this.activeId !== null && this.root.querySelector<HTMLElement>(`${this.rowSelector}[data-task-id="${CSS.escape(this.activeId)}"]`)) ||
       this.root.querySelector<HTMLElement>(this.rowSelector);
-    if (this.tabbed && this.tabbed !== active) setTabIndex(this.tabbed, '-1');
+    if (this.tabbed && this.tabbed !== active) setEntryTabIndex(this.tabbed, '-1');
     this.tabbed = active;
-    if (active) setTabIndex(active, '0');
+    if (active) setEntryTabIndex(active, '0');
     this.sweepSoon();
   }
 
@@ -72,7 +79,7 @@ export class RovingRows {
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = undefined;
       for (const control of this.root.querySelectorAll<HTMLElement>(this.untabbed)) {
-        control.setAttribute('tabindex', control.closest(this.rowSelector) === this.tabbed ? '0' : '-1');
+        control.setAttribute('tabindex', control.closest(this.rowSelector) === this.tabbed && control.dataset.testid === ENTRY ? '0' : '-1');
       }
     }, SWEEP_DELAY_MS);
   }
@@ -82,14 +89,12 @@ export class RovingRows {
     const rows = this.rows();
     const row = rows[Math.max(0, Math.min(index, rows.length - 1))];
     if (!row) return false;
-    const control = row.querySelector<HTMLElement>(`[data-testid="${testId}"]`) ?? row.querySelector<HTMLElement>('[data-testid="task-title"]');
+    const control = row.querySelector<HTMLElement>(`[data-testid="${testId}"]`) ?? row.querySelector<HTMLElement>(`[data-testid="${ENTRY}"]`);
     if (!control) return false;
     this.activeId = row.dataset.taskId ?? null;
     this.apply();
     control.focus();
-    if (caretAtEnd && (control instanceof HTMLTextAreaElement || control instanceof HTMLInputElement)) {
-      control.setSelectionRange(control.value.length, control.value.length);
-    }
+    if (caretAtEnd && isTextField(control)) control.setSelectionRange(control.value.length, control.value.length);
     return true;
   }
 
@@ -103,25 +108,60 @@ export class RovingRows {
   };
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing || event.defaultPrevented) return;
+    if (event.altKey || event.metaKey || event.shiftKey || event.isComposing || event.defaultPrevented) return;
     const target = event.target as HTMLElement;
     const row = target.closest<HTMLElement>(this.rowSelector);
-    if (!row || target.matches(this.ownArrows)) return;
-    const up = event.key === 'ArrowUp';
-    if (target instanceof HTMLTextAreaElement && !caretAtEdge(target, up)) return;
+    if (!row) return;
+    const ctrl = event.ctrlKey;
+    const testId = target.dataset.testid ?? ENTRY;
     const rows = this.rows();
-    const index = rows.indexOf(row) + (up ? -1 : 1);
-    if (index < 0 || index >= rows.length) return;
-    event.preventDefault();
-    this.focusRow(index, target.dataset.testid ?? 'task-title', target.dataset.testid === 'task-title');
+    let moved = false;
+    if (!ctrl && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      const up = event.key === 'ArrowUp';
+      if (target.matches(this.ownArrows) || (target instanceof HTMLTextAreaElement && !caretAtEdge(target, up))) return;
+      const index = rows.indexOf(row) + (up ? -1 : 1);
+      if (index < 0 || index >= rows.length) return;
+      moved = this.focusRow(index, testId, testId === ENTRY);
+    } else if (!ctrl && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+      const back = event.key === 'ArrowLeft';
+      if (isTextField(target) && !caretAtEnd(target, back)) return;
+      const controls = [...row.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((control) => !control.matches(':disabled') && control.getClientRects().length > 0);
+      const next = controls[controls.indexOf(target) + (back ? -1 : 1)];
+      if (!next) return;
+      next.focus();
+      if (isTextField(next)) next.setSelectionRange(back ? next.value.length : 0, back ? next.value.length : 0);
+      moved = true;
+    } else if ((event.key === 'Home' || event.key === 'End') && (ctrl || isButtonLike(target))) {
+      moved = this.focusRow(event.key === 'Home' ? 0 : rows.length - 1, testId, testId === ENTRY);
+    } else if (!ctrl && event.key === 'Escape' && testId !== ENTRY) {
+      moved = this.focusRow(rows.indexOf(row), ENTRY, true);
+    }
+    if (moved) event.preventDefault();
   };
 }
 
-function setTabIndex(row: HTMLElement, tabIndex: '0' | '-1'): void {
-  for (const control of row.querySelectorAll<HTMLElement>(FOCUSABLE)) {
-    if (control.getAttribute('tabindex') !== tabIndex) control.setAttribute('tabindex', tabIndex);
-  }
+function setEntryTabIndex(row: HTMLElement, tabIndex: '0' | '-1'): void {
+  const entry = row.querySelector<HTMLElement>(`[data-testid="${ENTRY}"]`);
+  if (entry && entry.getAttribute('tabindex') !== tabIndex) entry.setAttribute('tabindex', tabIndex);
+}
+
+type TextField = HTMLTextAreaElement | HTMLInputElement;
+
+/** A field whose Arrow Left/Right move a caret (a date or a checkbox has none). */
+function isTextField(element: Element): element is TextField {
+  if (element instanceof HTMLTextAreaElement) return true;
+  return element instanceof HTMLInputElement && ['text', 'search', 'url', 'email', 'tel', ''].includes(element.getAttribute('type') ?? '');
+}
+
+/** Controls whose Home/End mean nothing of their own. */
+function isButtonLike(element: Element): boolean {
+  return element instanceof HTMLButtonElement || (element instanceof HTMLInputElement && element.type === 'checkbox');
+}
+
+/** Whether Arrow Left (or Right) would leave a text field: its caret, with nothing selected, is at its start (or end). */
+function caretAtEnd(field: TextField, back: boolean): boolean {
+  if (field.selectionStart !== field.selectionEnd) return false;
+  return back ? field.selectionStart === 0 : field.selectionEnd === field.value.length;
 }
 
 /** Whether Arrow Up (or Down) would leave a text area: its caret is on its first (or last) line. */

@@ -2,6 +2,7 @@ import type { Peer, Task, TaskId, TaskList } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { initials } from '../config.js';
+import { KEYS_HINT_ID } from '../keyboard/roving-rows.js';
 import { bindText } from './bind-text.js';
 import { laterViews } from './later-views.js';
 import { isOverdue, taskFields, type FieldsContext } from './task-fields.js';
@@ -31,7 +32,7 @@ export function label(task: Pick<Task, 'title'>): string {
 /**
  * One task: handle, checkbox, collaborative title (a text area that wraps long titles), editors, details and delete;
  * the description when expanded; the task fields unless `withFields` is false (a big list adds them when idle). The
- * page keeps only the active row's controls in the Tab order (roving-rows.ts): they render out of it.
+ * page keeps only the active row's title in the Tab order (roving-rows.ts): every control renders out of it.
  */
 export function taskRow(task: Task, index: number, count: number, ctx: RowContext, withFields = true): TemplateResult {
   const name = label(task);
@@ -78,6 +79,7 @@ export function taskRow(task: Task, index: number, count: number, ctx: RowContex
         data-testid="task-title"
         rows="1"
         aria-label="Title of task ${index + 1}"
+        aria-describedby=${ctx.touch ? nothing : KEYS_HINT_ID}
         placeholder="Untitled task"
         autocomplete="off"
         spellcheck="false"

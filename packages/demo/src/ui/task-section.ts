@@ -1,6 +1,7 @@
 import type { ListSyncStatus, Task } from '@concord/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { KEYS_HINT_ID } from '../keyboard/roving-rows.js';
 import { emptyList } from './panels.js';
 import { taskRow, type RowContext } from './task-row.js';
 
@@ -85,6 +86,16 @@ export function taskSection(section: SectionContext, rows: RowContext): Template
           </ul>
         </details>`
       : nothing}
-    ${rows.touch ? nothing : html`<p class="hint muted">↑/↓ move between tasks · Enter adds a task below · Alt+↑/↓ moves the task · Esc leaves a title.</p>`}
+    ${rows.touch
+      ? nothing
+      : html`<p class="hint muted" aria-hidden="true">
+            Tab enters and leaves the list · ↑/↓ move between tasks · ←/→ move between a task's controls · Esc back to the title ·
+            Enter adds a task below · Alt+↑/↓ moves the task
+          </p>
+          <p class="visually-hidden" id=${KEYS_HINT_ID} data-testid="task-keys-hint">
+            The tasks are one Tab stop: Tab leaves the list. Arrow Up and Down move between tasks, Arrow Left and Right
+            between a task's controls, Control Home and End to the first and last task, Escape back to the title. Enter
+            in a title adds a task below it, Backspace in an empty title deletes it, Alt with Arrow Up or Down moves it.
+          </p>`}
   </main>`;
 }
