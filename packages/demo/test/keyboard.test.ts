@@ -174,6 +174,22 @@ describe('keyboard only', () => {
     await page.keyboard.press('Control+Home');
     expect(await active(page)).toMatchObject({ testId: 'task-expand', task: first });
 
+    // Delete the first task from its Delete button: the toast's Undo is a few Tabs away (past the list in one stop).
+    await page.keyboard.press('ArrowRight');
+    expect((await active(page)).testId).toBe('task-delete');
+    await page.keyboard.press('Enter');
+    await until(async () => (await order(page)).length === 5, 'the task deleted');
+    await page.getByTestId('undo-delete').waitFor();
+    let tabs = 0;
+    while ((await active(page)).testId !== 'undo-delete' && tabs < 40) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    // Measured: 3 (the list is one stop, so the next Tab is past it).
+    expect(tabs, "Tabs from the next row's Delete button to the toast's Undo").toBeLessThanOrEqual(4);
+    await page.keyboard.press('Enter');
+    await until(async () => (await order(page)).length === 6, 'the delete undone from the toast');
+
     // The keys are told to screen readers in a visually hidden hint each title refers to.
     const hint = await page.evaluate(() => {
       const element = document.querySelector<HTMLElement>('[data-testid="task-keys-hint"]')!;
