@@ -36,10 +36,11 @@ export interface TaskFields {
   readonly alternatives?: TaskAlternatives;
 }
 
-/** The alternatives of each built-in text field that has some, latest first. */
+/** The alternatives of each text field that has some (built-in or declared with type `text`), latest first. */
 export interface TaskAlternatives {
   readonly title?: readonly TextAlternative[];
   readonly description?: readonly TextAlternative[];
+  readonly [declaredTextField: string]: readonly TextAlternative[] | undefined;
 }
 
 /** The built-in text fields of a task. */
@@ -157,10 +158,15 @@ export class TaskDoc {
       updatedAt = record.time;
       updatedBy = authorOf(this.doc, record.client, this.verify);
     }
-    const alternatives = {
+    const alternatives: Record<string, readonly TextAlternative[]> = {
       ...(title.alternatives.length > 0 && { title: title.alternatives }),
       ...(description.alternatives.length > 0 && { description: description.alternatives }),
     };
+    for (const [field, spec] of this.schema.fields) {
+      if (spec.type !== 'text') continue;
+      const declared = this.resolveText(field, records);
+      if (declared.alternatives.length > 0) alternatives[field] = declared.alternatives;
+    }
     const read: StoredTaskFields = {
       ...values,
       title: title.text,

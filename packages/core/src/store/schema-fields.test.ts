@@ -152,6 +152,26 @@ describe('declared fields merge by their type on two replicas', () => {
     expect(listA.text(id, 'notes').toString()).toBe('Please call mum today');
   });
 
+  it('text: colliding rewrites of a declared text field show the later one and keep the other as an alternative to pick', async () => {
+    const { relay, a, b, clock, listA, listB } = await twoReplicas();
+    const id = listA.create({ title: 't', notes: 'Cheese' });
+    await offlineThenBack(relay, [a, b], () => {
+      clock.a = 2_000;
+      clock.b = 5_000;
+      listA.update(id, { notes: 'Gouda' });
+      listB.update(id, { notes: 'Brie' });
+    });
+    for (const list of [listA, listB]) {
+      expect(list.get(id)?.notes).toBe('Brie');
+      expect(list.get(id)?.alternatives?.['notes']?.map((alternative) => alternative.text)).toEqual(['Gouda']);
+    }
+    const gouda = listA.get(id)!.alternatives!['notes']![0]!;
+    listA.pickAlternative(id, 'notes', gouda.id);
+    await settle(relay);
+    expect(listA.get(id)?.notes).toBe('Gouda');
+    expect(listB.get(id)?.notes).toBe('Gouda');
+  });
+
   it('undo takes back a change of declared fields as one edit, whatever their types', async () => {
     const { listA } = await twoReplicas();
     const id = listA.create({ title: 't', due: '2026-12-01', tags: ['a'], votes: 1 });
