@@ -35,7 +35,8 @@ export function checkTarball(tarball, work) {
   for (const file of files.filter((file) => /^(dist|bin)\/.*\.[cm]?js$/.test(file))) {
     // Comments are dropped first: their examples import packages (the package itself, say) the code does not.
     const code = readFileSync(join(dir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-    for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"./][^'"]*)['"]/g)) {
+    // A keyword inside a string (`['from', 'to']`) is no import: the keyword must not follow a quote.
+    for (const match of code.matchAll(/(?<!['"])(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"./][^'"]*)['"]/g)) {
       const specifier = match[1] ?? '';
       if (!BUILTINS.test(specifier)) imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
     }
