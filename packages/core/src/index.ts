@@ -30,7 +30,7 @@ export {
 } from './undo/undo-types.js';
 export { TypingOrigin } from './undo/typing-origin.js';
 export { ConcordError, ConcordErrorCode, InvalidFieldError, type ConcordErrorCodeValue } from './errors/concord-error.js';
-export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
+export { asListId, asTaskId, isValidId, newListId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './model/ids.js';
 export { TASK_SCHEMA_VERSION, type TaskFields, type BaseTaskPatch } from './model/task-doc.js';
 export type { Author } from './attribution/authors.js';
 export type { ListAuthor } from './members/list-authors.js';

@@ -1,8 +1,7 @@
 /** Reads what the page is about from its URL and this browser's storage: the list, who you are, how to sync. */
-import { isValidId } from '@concord/core';
+import { isValidId, newListId } from '@concord/core';
 import { loadIdentity, type Identity } from './identity/identity.js';
 import { ListAccess, tokenSubject } from './lists/list-access.js';
-import { newListId } from './lists/list-name.js';
 import { RecentLists } from './lists/recent-lists.js';
 
 export { initials } from './identity/identity.js';

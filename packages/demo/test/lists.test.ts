@@ -47,7 +47,7 @@ describe('lists and sharing', () => {
     await addTask(ada, 'Home task');
     await createList(ada, 'Weekend trip');
     const tripId = new URL(ada.url()).searchParams.get('list')!;
-    expect(tripId).toMatch(/^weekend-trip-[a-z0-9]{6}$/);
+    expect(tripId).toMatch(/^weekend-trip-[a-z2-9]{12}$/);
     expect(await titles(ada)).toEqual([]);
     await addTask(ada, 'Pack the tent');
 
@@ -86,7 +86,7 @@ describe('lists and sharing', () => {
     try {
       const page = await openUrl(fresh, fixture.baseUrl);
       const first = new URL(page.url()).searchParams.get('list');
-      expect(first).toMatch(/^my-tasks-[a-z0-9]{6}$/);
+      expect(first).toMatch(/^my-tasks-[a-z2-9]{12}$/);
       expect(await listName(page)).toBe('My tasks');
       await page.getByTestId('welcome').waitFor();
       await addTask(page, 'First thing');

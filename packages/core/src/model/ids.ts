@@ -39,6 +39,26 @@ export function newTaskId(): TaskId {
   return id as TaskId;
 }
 
+const SUFFIX_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * A new list id from a person's name for it: a readable slug (lowercase letters, digits and `-`, at most 40) and 12
+ * random characters (60 bits). Two lists of one name never share an id, and an id cannot be guessed from the name
+ * (a relay that mints a token for a new list relies on that). The name itself belongs in the list document.
+ */
+export function newListId(name = ''): ListId {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => SUFFIX_ALPHABET[byte % 32]).join('');
+  return `${slug || 'list'}-${suffix}` as ListId;
+}
+
 /** The Yjs document name of a list. */
 export function listDocName(listId: ListId): string {
   return listId;

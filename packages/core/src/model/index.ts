@@ -15,5 +15,5 @@ export { setText } from './text.js';
 export { editText, resolveText, spliceText, EDITS_KEY, type ResolvedText, type TextAlternative, type TextEditAuthor, type TextSplice } from '../text-merge/index.js';
 export { readRecords, type EditRecord, type IdRange } from '../text-merge/index.js';
 export { compareOrdered, keyAtEnd, keysForMove, type Ordered } from './order.js';
-export { asListId, asTaskId, isValidId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './ids.js';
+export { asListId, asTaskId, isValidId, newListId, newTaskId, listDocName, taskDocName, type ListId, type TaskId } from './ids.js';
 export { claimAuthorship } from '../attribution/authors.js';

@@ -80,16 +80,3 @@ export class ListName {
   }
 }
 
-/** A new list id from a human name: a readable slug and a random suffix, so two "Groceries" lists never collide. */
-export function newListId(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => 'abcdefghijkmnpqrstuvwxyz23456789'[byte % 32]).join('');
-  return slug ? `${slug}-${suffix}` : `list-${suffix}`;
-}

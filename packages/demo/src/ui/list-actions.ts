@@ -1,6 +1,6 @@
-import type { Concord, TaskList } from '@concord/core';
+import { newListId, type Concord, type TaskList } from '@concord/core';
 import { createOwnList, listLink, shareLink, type ListAccess, type ShareMode } from '../lists/list-access.js';
-import { ListName, newListId } from '../lists/list-name.js';
+import { ListName } from '../lists/list-name.js';
 import type { RecentLists } from '../lists/recent-lists.js';
 import type { ShareState } from './list-header.js';
 

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { MAX_SHARE_TTL_SECONDS, ShareError } from './share-links.js';
-import { createToken, TokenError, verifyToken, type TokenClaims } from './tokens.js';
+import { newListId } from '@concord/core/model';
+import { MAX_SHARE_TTL_SECONDS, ShareError, verifyBearer } from './share-links.js';
+import { createToken } from './tokens.js';
 
 /** The longest `name` a new list's id is made from (its slug keeps the first 40 characters). */
 export const MAX_LIST_NAME_LENGTH = 200;
@@ -16,25 +16,6 @@ export interface ListGrant {
   readonly sub: string;
 }
 
-const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
-
-/**
- * A new list id: a readable slug of `name` (lowercase letters, digits and `-`, at most 40) and 12 random characters
- * (60 bits), so ids are never guessed and two lists of one name never collide.
- */
-export function newListId(name = ''): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  const suffix = Array.from(randomBytes(12), (byte) => ALPHABET[byte % 32]).join('');
-  return `${slug || 'list'}-${suffix}`;
-}
-
 /**
  * Creates a list for the holder of `bearer`: any valid read-write token (for whatever lists) may create lists of its
  * own. The relay picks the id, so a token is never minted for a list that someone else already uses; the new token
@@ -48,13 +29,7 @@ export async function mintOwnList(
   request: { readonly name?: unknown; readonly ttlSeconds?: unknown },
   now: number = Date.now(),
 ): Promise<ListGrant> {
-  if (!bearer) throw new ShareError(401, 'ERR_UNAUTHORIZED', 'an Authorization: Bearer <token> header is required');
-  let claims: TokenClaims;
-  try {
-    claims = await verifyToken(secret, bearer, now);
-  } catch (error) {
-    throw new ShareError(401, 'ERR_UNAUTHORIZED', error instanceof TokenError ? error.message : 'invalid token');
-  }
+  const claims = await verifyBearer(secret, bearer, now);
   if (claims.mode !== 'rw') throw new ShareError(403, 'ERR_FORBIDDEN', 'a read-only token cannot create lists');
   const { name = '', ttlSeconds = MAX_SHARE_TTL_SECONDS } = request;
   if (typeof name !== 'string' || name.length > MAX_LIST_NAME_LENGTH) {

@@ -36,6 +36,16 @@ export function newShareSub(): string {
   return `share-${randomBytes(6).toString('hex')}`;
 }
 
+/** The claims of the caller's `Authorization: Bearer` token; throws ShareError 401 when it is missing or invalid. */
+export async function verifyBearer(secret: string, bearer: string | null, now: number): Promise<TokenClaims> {
+  if (!bearer) throw new ShareError(401, 'ERR_UNAUTHORIZED', 'an Authorization: Bearer <token> header is required');
+  try {
+    return await verifyToken(secret, bearer, now);
+  } catch (error) {
+    throw new ShareError(401, 'ERR_UNAUTHORIZED', error instanceof TokenError ? error.message : 'invalid token');
+  }
+}
+
 /**
  * Mints a token for `list` on behalf of the holder of `bearer`: scoped to that one list, read-write only when the
  * sharer may write it, and expiring after `ttlSeconds` (default a week, at most 30 days), never after the sharer's own
@@ -47,13 +57,7 @@ export async function mintShareToken(
   request: { readonly list?: unknown; readonly mode?: unknown; readonly ttlSeconds?: unknown },
   now: number = Date.now(),
 ): Promise<ShareGrant> {
-  if (!bearer) throw new ShareError(401, 'ERR_UNAUTHORIZED', 'an Authorization: Bearer <token> header is required');
-  let claims: TokenClaims;
-  try {
-    claims = await verifyToken(secret, bearer, now);
-  } catch (error) {
-    throw new ShareError(401, 'ERR_UNAUTHORIZED', error instanceof TokenError ? error.message : 'invalid token');
-  }
+  const claims = await verifyBearer(secret, bearer, now);
   const { list, mode = 'rw', ttlSeconds = DEFAULT_SHARE_TTL_SECONDS } = request;
   if (typeof list !== 'string' || !LIST_ID.test(list) || listIdOf(list) !== list) {
     throw new ShareError(400, 'ERR_BAD_REQUEST', '"list" must be a list id (1-128 of A-Z a-z 0-9 _ -)');
