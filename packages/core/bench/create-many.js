@@ -4,22 +4,15 @@
 // Needs the built package: `npx -y pnpm@10.34.9 exec tsc -b packages/core`, then
 // `node packages/core/bench/create-many.js [--tasks 1000,10000] [--skip burst,turn,remote]` (see bench/README.md).
 import * as Y from 'yjs';
-import { Concord, MemoryPersistence, defineSchema } from '../dist/index.js';
+import { Concord, MemoryPersistence } from '../dist/index.js';
+import { fiveFields } from './five-fields.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--tasks');
 const sizes = (at < 0 ? '1000,10000' : String(args[at + 1])).split(',').map(Number);
 // `--skip turn` leaves out the creates made one per turn (the slowest part before the entries were kept sorted).
 const skip = args.includes('--skip') ? String(args[args.indexOf('--skip') + 1]).split(',') : [];
-const schema = defineSchema({
-  fields: {
-    due: { type: 'date' },
-    assignee: { type: 'user' },
-    tags: { type: 'set' },
-    priority: { type: 'enum', values: ['low', 'medium', 'high'] },
-    estimate: { type: 'number' },
-  },
-});
+const schema = fiveFields;
 /** @param {number} i */
 const fields = (i) => ({ title: `Task ${i}`, due: '2026-12-24', assignee: 'ann', tags: ['a', 'b'], priority: 'medium', estimate: i % 13 });
 const turn = () => new Promise((resolve) => setImmediate(resolve));

@@ -2,22 +2,15 @@
 // with five declared fields (see "Queries" in packages/core/README.md).
 // Needs the built package: `npx -y pnpm@10.34.9 exec tsc -b packages/core`, then
 // `node packages/core/bench/query-10000.js [--tasks 10000] [--runs 30]` (see bench/README.md).
-import { Concord, MemoryPersistence, defineSchema } from '../dist/index.js';
+import { Concord, MemoryPersistence } from '../dist/index.js';
+import { fiveFields } from './five-fields.js';
 
 const args = process.argv.slice(2);
 /** @param {string} name @param {number} fallback */
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const tasks = option('--tasks', 10_000);
 const runs = option('--runs', 30);
-const schema = defineSchema({
-  fields: {
-    due: { type: 'date' },
-    assignee: { type: 'user' },
-    tags: { type: 'set' },
-    priority: { type: 'enum', values: ['low', 'medium', 'high'] },
-    estimate: { type: 'number' },
-  },
-});
+const schema = fiveFields;
 const people = ['ann', 'bob', 'cy', 'di'];
 const priorities = /** @type {const} */ (['low', 'medium', 'high']);
 /** @param {number} i */
