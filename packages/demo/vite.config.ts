@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 // The relay serves dist/ at its root (`--static`), and the page talks to the relay on the same origin.
@@ -14,6 +14,7 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   plugins: [
+    preloadApp(),
     VitePWA({
       // Registered from src/service-worker.ts; generateSW precaches the app shell (HTML, JS, CSS, icon).
       injectRegister: false,
@@ -45,3 +46,22 @@ export default defineConfig({
   ],
 });
 
+/**
+ * The page's entry (src/main.ts) imports the app (src/app-start.ts) only after its first frame: the app's chunk is
+ * fetched and compiled from the start all the same (`modulepreload` does not evaluate it), so the import waits for
+ * nothing but evaluation.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'concord-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const app = Object.values(context.bundle ?? {}).find((chunk) => chunk.type === 'chunk' && chunk.isDynamicEntry && chunk.name === 'app-start');
+        if (!app) return html;
+        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${app.fileName}` }, injectTo: 'head' }];
+      },
+    },
+  };
+}

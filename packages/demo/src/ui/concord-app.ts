@@ -13,6 +13,7 @@ import { badLinkNotice } from './bad-link.js';
 import { errorList, footer, toastView } from './chrome.js';
 import { DragReorder } from './drag-reorder.js';
 import { filteredView } from './filtered-view.js';
+import { captureFirstScreen, FirstScreenCopy } from '../first-screen/first-screen-copy.js';
 import { loadLaterViews } from './later-views.js';
 import { NO_FILTER, type FilterState } from './filters.js';
 import { ListActions } from './list-actions.js';
@@ -20,7 +21,7 @@ import { listHeader, type ShareState } from './list-header.js';
 import { ListSession } from './list-session.js';
 import { membersPanel } from './members-panel.js';
 import { presenceBar, statusSection, trashPanel } from './panels.js';
-import { RenderPacing } from './render-pacing.js';
+import { firstRows, RenderPacing } from './render-pacing.js';
 import type { DisplayedStatus } from './status-display.js';
 import { TaskActions } from './task-actions.js';
 import type { RowContext } from './task-row.js';
@@ -70,6 +71,9 @@ export class ConcordApp extends LitElement {
   private announcement = '';
   private drag: DragReorder | null = null;
   private readonly cleanups: Array<() => void> = [];
+  /** index.html's copy of the list as this device last showed it, until the app renders the list itself. */
+  private prepainted: Element | null = null;
+  private firstScreen: FirstScreenCopy | null = null;
   /** Called after the first render that shows the loaded list (for the render benchmark). */
   onListRendered: (() => void) | null = null;
 
@@ -80,6 +84,11 @@ export class ConcordApp extends LitElement {
 
   protected override createRenderRoot(): HTMLElement {
     return this;
+  }
+
+  override connectedCallback(): void {
+    this.prepainted ??= this.querySelector(':scope > [data-first-screen]');
+    super.connectedCallback();
   }
 
   /** Shows a list: follows its tasks, name, status, presence and members (list-session.ts). */
@@ -109,6 +118,11 @@ export class ConcordApp extends LitElement {
       error: (message) => this.showError(message),
     }, this.recent.all().find((entry) => entry.id === list.id)?.name);
     this.session = session;
+    const firstScreen = new FirstScreenCopy(localStorage, list.id, () => captureFirstScreen(this, firstRows()));
+    this.firstScreen = firstScreen;
+    // A hidden page may never come back: its copy is saved as it was last seen.
+    const onHidden = () => document.visibilityState === 'hidden' && firstScreen.saveNow();
+    document.addEventListener('visibilitychange', onHidden);
     if (config.newListName && !session.name.value) session.name.set(config.newListName);
     const wrote = () => session.wrote();
     this.actions = new TaskActions({
@@ -141,6 +155,8 @@ export class ConcordApp extends LitElement {
     this.cleanups.push(
       () => session.destroy(),
       () => list.off('newerSchema', onNewer),
+      () => document.removeEventListener('visibilitychange', onHidden),
+      () => firstScreen.destroy(),
       // The toast's Undo first (a delete, a whole clear), else the list's undo stack (undo-keys.ts).
       bindToastUndo(window, this.toast),
       installUndoKeys(window, () => list, (result, redone) => this.toast.show({ message: describeStep(result, redone) })),
@@ -198,12 +214,18 @@ export class ConcordApp extends LitElement {
   }
 
   protected override updated(): void {
+    // The app's own page replaces the copy in the task that rendered it: no frame shows both, or neither.
+    if (this.prepainted && (this.session || this.errors.length > 0)) {
+      this.prepainted.remove();
+      this.prepainted = null;
+    }
     const container = this.querySelector<HTMLElement>('ul.tasks');
     if (container && !this.drag) {
       this.drag = new DragReorder(container, '.handle', (id, afterId) => this.actions?.move(id as TaskId, afterId as TaskId | null));
     }
     if (!this.session) return;
     this.rows.apply();
+    this.firstScreen?.changed();
     const done = this.onListRendered;
     this.onListRendered = null;
     done?.();
@@ -232,13 +254,17 @@ export class ConcordApp extends LitElement {
       sharing: this.sharing,
       rename: (name) => listActions?.rename(name),
       create: (name) => void listActions?.create(name),
-      leave: () => listActions?.leave(),
+      leave: () => {
+        this.firstScreen?.forget();
+        listActions?.leave();
+      },
       share: (mode) => void listActions?.share(mode),
       closeShare: () => this.changed(() => (this.sharing = null)),
       setWorkOffline: (value) => this.setWorkOffline(value),
     });
     const status = statusSection(this.status, this.concord !== null && !this.concord.transport, this.workOffline, this.access);
     if (!list || !config || !actions) {
+      if (this.prepainted && this.errors.length === 0) return nothing;
       return html`<div class="scroller">
           ${header} ${status} ${errorList(this.errors, (message) => this.dismissError(message))}
           <main class="card"><p class="muted" data-testid="loading">${this.errors.length ? 'Could not open the list.' : 'Opening the list…'}</p></main>

@@ -46,7 +46,8 @@ export const s5Browser = {
       metrics: [
         metric('s5c.freshTitles', `S5 Chromium: fresh device, navigation → every one of ${tasks} titles shown`, m.freshTitlesMs),
         metric('s5c.freshSynced', 'S5 Chromium: fresh device, navigation → status synced (every task held)', m.freshSyncedMs),
-        metric('s5c.warmPainted', 'S5 Chromium: after a browser restart, navigation → first screen painted', m.warmPaintedMs),
+        metric('s5c.warmCopyPainted', 'S5 Chromium: after a browser restart, navigation → first screen painted (from the local copy)', m.warmCopyPaintedMs),
+        metric('s5c.warmPainted', 'S5 Chromium: after a browser restart, navigation → first screen painted by the app (open, editable)', m.warmPaintedMs),
         metric('s5c.warmSynced', 'S5 Chromium: after a browser restart, navigation → status synced', m.warmSyncedMs),
       ],
     };
