@@ -78,6 +78,24 @@ describe('a list\u2019s sync status', () => {
 
   });
 
+  it('withdraws a synced claim in the turn the connection drops, even right after announcing it', async () => {
+    const relay = new InMemoryRelay();
+    const a = await openReplica(relay, 'a');
+    const seen: ListSyncStatus[] = [];
+    a.list.on('status', (status) => {
+      seen.push(status);
+      // The connection drops in the very turn the list was announced synced.
+      if (status.state === 'synced') a.transport.disconnect();
+    });
+    a.transport.connect();
+    await settle(relay);
+    expect(seen.some((status) => status.state === 'synced')).toBe(true);
+    // Only microtasks since: no later task may run while the last event still says synced.
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(a.list.status.state).not.toBe('synced');
+    expect(seen.at(-1)?.state).toBe(a.list.status.state);
+  });
+
   it('counts a task once however many of its parts changed', async () => {
     const relay = new InMemoryRelay();
     const a = await openReplica(relay, 'a');

@@ -52,8 +52,6 @@ export class SyncCoordinator {
   private emitted: ListSyncStatus | null = null;
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private recheckQueued = false;
-  /** An event went out in this turn (cleared by a timer): a re-check waits for the deferred emission. */
-  private emittedThisTurn = false;
   private readonly deletions = new UnconfirmedDeletions();
   private deletionsSaveQueued = false;
 
@@ -110,9 +108,11 @@ export class SyncCoordinator {
   }
 
   /**
-   * Something the status derives from may have changed: emits the status once this turn ends, if it differs. A list
-   * last reported `synced` is re-checked as soon as the change is complete (a microtask later: the transport has seen
-   * the update by then), so a claim of `synced` is withdrawn in the same turn; still at most one event per turn.
+   * Something the status derives from may have changed: emits the status once this turn ends, if it differs (at most
+   * one event per turn). A list last reported `synced` is re-checked as soon as the change is complete (a microtask
+   * later: the transport has seen the update by then), and a claim of `synced` that no longer holds is withdrawn then,
+   * even in a turn that already emitted one: until the event, a page showing the last event would say synced while
+   * the list is not.
    */
   readonly changed = (): void => {
     if (this.host.isClosed()) return;
@@ -120,7 +120,7 @@ export class SyncCoordinator {
       this.recheckQueued = true;
       queueMicrotask(() => {
         this.recheckQueued = false;
-        if (this.emittedThisTurn || this.host.isClosed() || this.status.state === 'synced') return;
+        if (this.emitted?.state !== 'synced' || this.host.isClosed() || this.status.state === 'synced') return;
         this.emit();
       });
     }
@@ -135,8 +135,6 @@ export class SyncCoordinator {
     const status = this.status;
     if (this.emitted !== null && sameStatus(this.emitted, status)) return;
     this.emitted = status;
-    this.emittedThisTurn = true;
-    setTimeout(() => void (this.emittedThisTurn = false), 0);
     this.host.emitStatus(status);
   }
 

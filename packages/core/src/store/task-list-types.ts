@@ -60,7 +60,7 @@ export interface TaskListEvents<F extends FieldSpecs = NoFields> {
   invalidField: (report: InvalidFieldReport) => void;
   /** The list was written by a newer version of the app (`schema` tells which); fires once. */
   newerSchema: (info: ListSchemaInfo) => void;
-  /** The list's sync status changed; at most once per event-loop turn. */
+  /** The list's sync status changed; at most once per event-loop turn, except that a `synced` no longer true is withdrawn at once. */
   status: (status: ListSyncStatus) => void;
   /** A failure that loses nothing already made but needs attention (local storage full, an update refused). */
   error: (error: Error) => void;
