@@ -107,6 +107,17 @@ describe('first screen from the local copy', () => {
     await page.close();
   });
 
+  it('is saved as the page was when it closed', async () => {
+    const list = uniqueList('copy-close');
+    const page = await openDemo(fixture.contexts[0]!, fixture.baseUrl, list, 'Ada');
+    await addTask(page, 'Written just before closing');
+    await page.close();
+    const check = await fixture.contexts[0]!.newPage();
+    await check.goto(`${fixture.baseUrl}/icon.svg`);
+    expect(await savedCopy(check, list)).toContain('Written just before closing');
+    await check.close();
+  });
+
   it('is dropped when this device leaves the list', async () => {
     const list = uniqueList('copy-leave');
     const page = await openDemo(fixture.contexts[0]!, fixture.baseUrl, list, 'Ada');

@@ -14,7 +14,7 @@ const INDEX_KEY = 'concord:first-screens';
 /** Copies of more lists than this are dropped, least recently saved first. */
 const MAX_LISTS = 8;
 /** A copy is saved at most this often while the list changes, and at once when the page is hidden. */
-const SAVE_INTERVAL_MS = 1_000;
+const SAVE_INTERVAL_MS = 500;
 
 /** What is stored per list; `v` changes when index.html's inline script would read it differently. */
 interface StoredCopy {

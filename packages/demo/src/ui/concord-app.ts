@@ -120,9 +120,11 @@ export class ConcordApp extends LitElement {
     this.session = session;
     const firstScreen = new FirstScreenCopy(localStorage, list.id, () => captureFirstScreen(this, firstRows()));
     this.firstScreen = firstScreen;
-    // A hidden page may never come back: its copy is saved as it was last seen.
+    // A hidden or closing page may never come back: its copy is saved as it was last seen.
     const onHidden = () => document.visibilityState === 'hidden' && firstScreen.saveNow();
+    const onPageHide = () => firstScreen.saveNow();
     document.addEventListener('visibilitychange', onHidden);
+    window.addEventListener('pagehide', onPageHide);
     if (config.newListName && !session.name.value) session.name.set(config.newListName);
     const wrote = () => session.wrote();
     this.actions = new TaskActions({
@@ -156,6 +158,7 @@ export class ConcordApp extends LitElement {
       () => session.destroy(),
       () => list.off('newerSchema', onNewer),
       () => document.removeEventListener('visibilitychange', onHidden),
+      () => window.removeEventListener('pagehide', onPageHide),
       () => firstScreen.destroy(),
       // The toast's Undo first (a delete, a whole clear), else the list's undo stack (undo-keys.ts).
       bindToastUndo(window, this.toast),
