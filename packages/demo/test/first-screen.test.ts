@@ -105,6 +105,14 @@ describe('first screen from the local copy', () => {
     expect(fromCopy.filter((frame) => !frame.titles.includes('Book the venue'))).toEqual([]);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
+
+    // The bare address opens the most recent list: painted from its copy too.
+    const bare = await fixture.contexts[0]!.newPage();
+    const releaseBare = await holdApp(bare);
+    await bare.goto(`${fixture.baseUrl}/`);
+    await until(() => bare.evaluate(() => document.querySelectorAll('[data-first-screen] [data-testid="task"]').length === 2), 'the copy of the most recent list');
+    releaseBare();
+    await bare.close();
   });
 
   it('is saved as the page was when it closed', async () => {
