@@ -2,7 +2,7 @@
  * The first screen of a list as this device last showed it, kept in localStorage so index.html's inline script can
  * paint it before the app's script has loaded. After a browser restart, reading a list back from IndexedDB and
  * rendering it takes several hundred milliseconds (opening the database alone takes about 100 ms in headless
- * Chromium); a synchronous read of a few kilobytes of markup takes about one. The copy is the page's own rendering
+ * Chromium); a synchronous read of a few tens of kilobytes of markup takes a millisecond or two. The copy is the page's own rendering
  * (its header and the rows that fit in the window), made inert: fields read-only, controls disabled, no status but
  * "opening". The app replaces it in the same task as it renders the list itself.
  */
@@ -44,7 +44,7 @@ export function captureFirstScreen(root: Element, rows: number): string | null {
   for (const child of main.children) {
     if (child === list) {
       const listCopy = list.cloneNode(false) as HTMLElement;
-      for (const row of [...list.children].slice(0, rows)) listCopy.append(inertClone(row));
+      for (let row = list.firstElementChild, count = 0; row && count < rows; row = row.nextElementSibling, count++) listCopy.append(inertClone(row));
       mainCopy.append(listCopy);
     } else if (child.matches('h2, form')) {
       mainCopy.append(inertClone(child));

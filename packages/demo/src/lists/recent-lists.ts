@@ -7,6 +7,7 @@ export interface RecentList {
   readonly openedAt: number;
 }
 
+/** Also read by index.html's inline script, which paints the most recent list's first screen on the bare address. */
 const KEY = 'concord:recent-lists';
 const MAX_RECENT = 20;
 
