@@ -26,11 +26,13 @@ interface StoredCopy {
 }
 
 /**
- * Serialises the first `rows` rows of `root`'s page (a rendered `concord-app`) with their current values, inert.
+ * Serialises `root`'s page (a rendered `concord-app`) with its current values, inert: the rows that start within
+ * `height` pixels of the list's top (the window's height: what the first screen can show; each row costs the first
+ * frame its style and layout).
  * Only the header and the tasks region are kept: notices, panels and the toast describe a moment, not the list, and the
  * sync status would be stale (a copy saying "synced" while the page has not synced would lie).
  */
-export function captureFirstScreen(root: Element, rows: number): string | null {
+export function captureFirstScreen(root: Element, height: number): string | null {
   const scroller = root.querySelector(':scope > .scroller');
   const header = scroller?.querySelector(':scope > header.topbar');
   const main = scroller?.querySelector(':scope > main.card');
@@ -44,7 +46,8 @@ export function captureFirstScreen(root: Element, rows: number): string | null {
   for (const child of main.children) {
     if (child === list) {
       const listCopy = list.cloneNode(false) as HTMLElement;
-      for (let row = list.firstElementChild, count = 0; row && count < rows; row = row.nextElementSibling, count++) listCopy.append(inertClone(row));
+      const top = list.getBoundingClientRect().top;
+      for (let row = list.firstElementChild; row && row.getBoundingClientRect().top - top < height; row = row.nextElementSibling) listCopy.append(inertClone(row));
       mainCopy.append(listCopy);
     } else if (child.matches('h2, form')) {
       mainCopy.append(inertClone(child));

@@ -21,7 +21,7 @@ import { listHeader, type ShareState } from './list-header.js';
 import { ListSession } from './list-session.js';
 import { membersPanel } from './members-panel.js';
 import { presenceBar, statusSection, trashPanel } from './panels.js';
-import { firstRows, RenderPacing } from './render-pacing.js';
+import { RenderPacing } from './render-pacing.js';
 import type { DisplayedStatus } from './status-display.js';
 import { TaskActions } from './task-actions.js';
 import type { RowContext } from './task-row.js';
@@ -118,7 +118,7 @@ export class ConcordApp extends LitElement {
       error: (message) => this.showError(message),
     }, this.recent.all().find((entry) => entry.id === list.id)?.name);
     this.session = session;
-    const firstScreen = new FirstScreenCopy(localStorage, list.id, () => captureFirstScreen(this, firstRows()));
+    const firstScreen = new FirstScreenCopy(localStorage, list.id, () => captureFirstScreen(this, innerHeight));
     this.firstScreen = firstScreen;
     // A hidden or closing page may never come back: its copy is saved as it was last seen.
     const onHidden = () => document.visibilityState === 'hidden' && firstScreen.saveNow();

@@ -12,8 +12,7 @@ const FIELDS_CHUNK_ROWS = 100;
  */
 const FEW_ROWS = 100;
 
-/** How many rows fill the window: the first chunk of a big list. */
-export function firstRows(): number {
+function firstRows(): number {
   return Math.max(10, Math.ceil((typeof innerHeight === 'number' ? innerHeight : 800) / MIN_ROW_HEIGHT));
 }
 
