@@ -11,6 +11,11 @@ export interface RoomMember {
    */
   readonly receiveUpdates?: ((entries: readonly { readonly doc: string; readonly update: Uint8Array }[]) => void) | undefined;
   /**
+   * Several updates of `doc`, in order, that became durable together: a member that has it sends them in one write
+   * instead of one per update. Members without it get `receiveUpdate` per update.
+   */
+  receiveUpdateList?(doc: string, updates: readonly Uint8Array[]): void;
+  /**
    * The connection this member writes for (a restore a connection asked for): that connection is not forwarded these
    * writes, which reach it in the answer to its request instead.
    */

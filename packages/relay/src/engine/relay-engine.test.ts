@@ -7,7 +7,7 @@ import { FakeMember } from '../../test/support/fake-member.js';
 import { textReplica } from '../../test/support/text-replica.js';
 import { nextTurn, waitFor } from '../../test/support/wait.js';
 import { encodeAwarenessUpdate } from './awareness-states.js';
-import { RelayEngine } from './relay-engine.js';
+import { MERGE_FROM, RelayEngine } from './relay-engine.js';
 
 const engines: RelayEngine[] = [];
 function createEngine(storage = new ControlledStorage(), idleUnloadMs = 60_000, compactThreshold = 500) {
@@ -64,18 +64,42 @@ describe('RelayEngine: the update path', () => {
     expect(a.updates).toHaveLength(0);
   });
 
-  it('forwards the updates of one write batch as one merged update to members that accept it, each update to the others', async () => {
+  it('forwards a write batch of MERGE_FROM updates as one merged update to members that accept it, each update to the others', async () => {
     const { engine } = createEngine();
     const merging = Object.assign(new FakeMember(), { acceptsMergedUpdates: true });
     const [plain, writerA, writerB] = [new FakeMember(), new FakeMember(), new FakeMember()];
     for (const member of [merging, plain, writerA, writerB]) await engine.join('d', member);
-    const [fromA, fromB] = [client(1).edit('a'), client(2).edit('b')];
-    await Promise.all([engine.submitUpdate('d', writerA, fromA), engine.submitUpdate('d', writerB, fromB)]);
+    const [a, b] = [client(1), client(2)];
+    const sent = Array.from({ length: MERGE_FROM }, (_, i) => (i % 2 ? b.edit('b') : a.edit('a')));
+    const writerOf = (i: number) => (i % 2 ? writerB : writerA);
+    await Promise.all(sent.map((update, i) => engine.submitUpdate('d', writerOf(i), update)));
     expect(merging.updates).toHaveLength(1);
-    expect(textOf(merging.updates.map((u) => u.update)).split('').sort()).toEqual(['a', 'b']);
-    expect(plain.updates.map((u) => u.update)).toEqual([fromA, fromB]);
-    expect(writerA.updates.map((u) => u.update)).toEqual([fromB]);
-    expect(writerB.updates.map((u) => u.update)).toEqual([fromA]);
+    expect(textOf(merging.updates.map((u) => u.update)).split('').sort().join('')).toBe('a'.repeat(MERGE_FROM / 2) + 'b'.repeat(MERGE_FROM / 2));
+    expect(plain.updates.map((u) => u.update)).toEqual(sent);
+    expect(writerA.updates.map((u) => u.update)).toEqual(sent.filter((_, i) => writerOf(i) === writerB));
+    expect(writerB.updates.map((u) => u.update)).toEqual(sent.filter((_, i) => writerOf(i) === writerA));
+  });
+
+  it('forwards a smaller write batch unmerged, as one list per member that takes lists, without its own updates', async () => {
+    const { engine } = createEngine();
+    class ListingMember extends FakeMember {
+      readonly acceptsMergedUpdates = true;
+      readonly lists: Uint8Array[][] = [];
+      receiveUpdateList(_doc: string, updates: readonly Uint8Array[]): void {
+        this.lists.push([...updates]);
+      }
+    }
+    const [reader, writerA, writerB] = [new ListingMember(), new ListingMember(), new ListingMember()];
+    for (const member of [reader, writerA, writerB]) await engine.join('d', member);
+    const [a, b] = [client(1), client(2)];
+    const sent = [a.edit('a'), b.edit('b'), a.edit('c')];
+    await Promise.all(sent.map((update, i) => engine.submitUpdate('d', i === 1 ? writerB : writerA, update)));
+    expect(reader.lists).toEqual([sent]);
+    expect(reader.updates).toHaveLength(0);
+    // One update left for writer B: as a single update, not a list of one.
+    expect(writerB.lists).toEqual([[sent[0], sent[2]]]);
+    expect(writerA.updates.map((u) => u.update)).toEqual([sent[1]]);
+    expect(writerA.lists).toEqual([]);
   });
 
   it('sends a member that wrote every update of the batch nothing back, even merged', async () => {
@@ -85,11 +109,11 @@ describe('RelayEngine: the update path', () => {
     await engine.join('d', writer);
     await engine.join('d', other);
     const replica = client(4);
-    const sent = [replica.edit('x'), replica.edit('y')];
+    const sent = Array.from({ length: MERGE_FROM }, (_, i) => replica.edit(String.fromCharCode(97 + i)));
     await Promise.all(sent.map((update) => engine.submitUpdate('d', writer, update)));
     expect(writer.updates).toHaveLength(0);
     expect(other.updates).toHaveLength(1);
-    expect(textOf(other.updates.map((u) => u.update))).toBe('xy');
+    expect(textOf(other.updates.map((u) => u.update))).toBe('abcdefgh'.slice(0, MERGE_FROM));
   });
 
   it('resolves without clocks for unacknowledged submissions, after forwarding', async () => {

@@ -29,6 +29,12 @@ import { RoomAdmission } from './room-admission.js';
 import type { GateRefusal, GateWrite } from './write-gate.js';
 import type { Replication } from './replication.js';
 
+/**
+ * Fewer updates of one room durable together are forwarded as they are, not merged: a member that takes them gets them
+ * in one write to its socket all the same (`receiveUpdateList`).
+ */
+export const MERGE_FROM = 8;
+
 /** The author of updates and awareness that came from another relay: never a room member, never republished. */
 const PEER: RoomMember = { receiveUpdate: () => undefined, receiveAwareness: () => undefined };
 
@@ -380,10 +386,12 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
    */
   #forward(room: Room, writes: readonly PendingWrite<WriteContext>[], batches: Map<RoomMember, { doc: string; update: Uint8Array }[]> | null): void {
     let merged: Uint8Array | null = null;
-    try {
-      merged = mergeUpdatesTree(writes.map((write) => write.update));
-    } catch {
-      // A decodable update Yjs cannot merge: forward each as it is, as a single write would be.
+    if (writes.length >= MERGE_FROM) {
+      try {
+        merged = mergeUpdatesTree(writes.map((write) => write.update));
+      } catch {
+        // A decodable update Yjs cannot merge: forward each as it is, as a single write would be.
+      }
     }
     const first = (writes[0] as PendingWrite<WriteContext>).context.from;
     // A member that wrote every one of these updates gets nothing back, merged or not.
@@ -397,7 +405,14 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
         for (const update of updates) entries.push({ doc, update });
         batches.set(member, entries);
       } else if (merged !== null && member.acceptsMergedUpdates === true) member.receiveUpdate(doc, merged);
-      else for (const { update, context } of writes) if (!wroteFor(context.from, member)) member.receiveUpdate(doc, update);
+      else if (member.receiveUpdateList === undefined) {
+        for (const { update, context } of writes) if (!wroteFor(context.from, member)) member.receiveUpdate(doc, update);
+      } else {
+        const updates: Uint8Array[] = [];
+        for (const { update, context } of writes) if (!wroteFor(context.from, member)) updates.push(update);
+        if (updates.length === 1) member.receiveUpdate(doc, updates[0] as Uint8Array);
+        else if (updates.length > 1) member.receiveUpdateList(doc, updates);
+      }
     });
   }
 

@@ -5,7 +5,7 @@ import { craftUpdate } from '../../test/support/crafted-updates.js';
 import { FakeMember } from '../../test/support/fake-member.js';
 import { textReplica } from '../../test/support/text-replica.js';
 import { waitFor } from '../../test/support/wait.js';
-import { RelayEngine } from './relay-engine.js';
+import { MERGE_FROM, RelayEngine } from './relay-engine.js';
 import { decodeExact } from './update-screen.js';
 import { HELD_TIMEOUT_MS, WriteGate, type GateRefusal } from './write-gate.js';
 
@@ -63,13 +63,14 @@ describe('WriteGate in the engine: what is refused', () => {
     const { engine } = await room(writer, attacker, merged);
     const honest = person(7);
     const corrupt = craftUpdate({ deletes: [{ client: 7, ranges: [[0, 0]] }] });
+    const words = Array.from({ length: MERGE_FROM }, (_, i) => ` w${i}`);
     await Promise.allSettled([
-      engine.submitUpdate('d', writer, honest.edit('one')),
+      engine.submitUpdate('d', writer, honest.edit(words[0]!)),
       engine.submitUpdate('d', attacker, corrupt),
-      engine.submitUpdate('d', writer, honest.edit(' two')),
+      ...words.slice(1).map((word) => engine.submitUpdate('d', writer, honest.edit(word))),
     ]);
     expect(merged.updates).toHaveLength(1);
-    expect(received(merged.updates.map((u) => u.update))).toBe('one two');
+    expect(received(merged.updates.map((u) => u.update))).toBe(words.join(''));
   });
 });
 

@@ -217,14 +217,14 @@ export class HttpHost {
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       // ws handles the socket's errors from now on; ours would stay registered (an array of listeners) for its lifetime.
       socket.removeListener('error', this.#onUpgradeError);
-      this.#open(ws, doc, access, expiresAt);
+      this.#open(ws, socket, doc, access, expiresAt);
     });
   }
 
-  #open(ws: WebSocket, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
+  #open(ws: WebSocket, network: Duplex, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
     const { metrics, rateLimit } = this.options;
     const label = protocolLabel(ws);
-    const wire = wireSocket(ws, this.#wireOptions);
+    const wire = wireSocket(ws, this.#wireOptions, network);
     const context: SessionContext = access === ALLOW_ALL ? this.#context : { ...this.#context, access };
     const session: Session = isConcordProtocol(ws.protocol) ? new ConcordSession(context, wire, ws.protocol) : new StockSession(context, wire, doc ?? '');
     const connection = new Connection(ws, session, rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : null, label);

@@ -19,27 +19,103 @@ const CLOSE_GRACE_MS = 2_000;
  * send buffer grows past its bound is closed (4503) instead of buffering without limit. `options` may be shared by many
  * sockets.
  */
-export function wireSocket(socket: WebSocket, options: WireSocketOptions = { maxBufferedBytes: Number.POSITIVE_INFINITY }): WireSocket {
-  return new WsWire(socket, options);
+export function wireSocket(
+  socket: WebSocket,
+  options: WireSocketOptions = { maxBufferedBytes: Number.POSITIVE_INFINITY },
+  network: Corkable | null = null,
+): WireSocket {
+  return new WsWire(socket, options, network);
+}
+
+/**
+ * The network stream under a WebSocket (what the HTTP server's upgrade handed over): frames encoded once for many
+ * sockets are written to it directly, and its writes can be held and sent together.
+ */
+export interface Corkable {
+  write(data: Uint8Array): boolean;
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * The WebSocket encoding (an unmasked binary frame, as a server sends it) of shared frames, made once for every socket
+ * they go to and freed with them.
+ */
+const wireFrames = new WeakMap<Uint8Array, Buffer>();
+
+/** `payload` as one unmasked, final, binary WebSocket frame (RFC 6455, section 5.2). */
+function binaryFrame(payload: Uint8Array): Buffer {
+  const length = payload.byteLength;
+  const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerBytes + length);
+  frame[0] = 0x82;
+  if (headerBytes === 2) frame[1] = length;
+  else if (headerBytes === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  frame.set(payload, headerBytes);
+  return frame;
 }
 
 /** A class rather than closures: one small object per connection (heap per connection counts with thousands of idle connections). */
 class WsWire implements WireSocket {
+  /**
+   * The network stream shared frames are written to directly: `ws` queues nothing of its own on a socket without
+   * compression (it writes every frame at once), so these writes keep their order with its own (pings, the close).
+   */
+  readonly #direct: Corkable | null;
+
   constructor(
     private readonly socket: WebSocket,
     private readonly options: WireSocketOptions,
-  ) {}
+    private readonly network: Corkable | null,
+  ) {
+    this.#direct = network !== null && socket.extensions === '' ? network : null;
+  }
 
   send(data: Uint8Array): void {
+    if (this.#mayWrite()) {
+      this.socket.send(data, { binary: true });
+      this.options.onSent?.(data.byteLength);
+    }
+  }
+
+  /** Each recipient of a forwarded update costs one write of the same bytes, not a frame encoded for it. */
+  sendShared(frame: Uint8Array): void {
+    const direct = this.#direct;
+    if (direct === null) return this.send(frame);
+    if (!this.#mayWrite()) return;
+    let encoded = wireFrames.get(frame);
+    if (encoded === undefined) wireFrames.set(frame, (encoded = binaryFrame(frame)));
+    direct.write(encoded);
+    this.options.onSent?.(frame.byteLength);
+  }
+
+  /** With the network stream corked around them, the frames leave in one system call. */
+  sendAll(frames: readonly Uint8Array[]): void {
+    const network = this.network;
+    network?.cork();
+    try {
+      for (const frame of frames) this.sendShared(frame);
+    } finally {
+      network?.uncork();
+    }
+  }
+
+  /** Open, and its send buffer within bound (checked before sending, so one large frame, a big catch-up, still goes out). */
+  #mayWrite(): boolean {
     const socket = this.socket;
-    if (socket.readyState !== WebSocket.OPEN) return;
-    // Checked before sending, so one large frame (a big catch-up) still goes out to a client that reads.
+    if (socket.readyState !== WebSocket.OPEN) return false;
     if (socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, 'slow consumer: send buffer full');
-      return;
+      return false;
     }
-    socket.send(data, { binary: true });
-    this.options.onSent?.(data.byteLength);
+    return true;
   }
 
   close(code: number, reason: string): void {

@@ -4,11 +4,7 @@ import type { RelayMetrics } from './relay-metrics.js';
 
 /** Feeds the engine's typed events into the metrics. */
 export function observeEngine(engine: RelayEngine, metrics: RelayMetrics): void {
-  engine.on('updatePersisted', (_doc, bytes, forwardedTo) => {
-    metrics.updatesIn.inc();
-    metrics.bytesIn.inc(bytes);
-    if (forwardedTo > 0) metrics.updatesOut.inc(forwardedTo);
-  });
+  engine.on('updatePersisted', (_doc, bytes, forwardedTo) => metrics.persisted(bytes, forwardedTo));
   engine.on('compacted', (_doc, result) => {
     if (result.replaced === 0) return;
     metrics.compactions.inc();

@@ -16,7 +16,7 @@ import {
 } from '@concord/core/protocol';
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
-import { frameCache } from './frame-cache.js';
+import { frameCache, sendShared } from './frame-cache.js';
 import { serveHistory } from './history-requests.js';
 import { encodeSyncReplies, encodeUpdateBatches } from './sync-reply-frames.js';
 import type { Session, SessionContext, WireSocket } from './wire-socket.js';
@@ -102,7 +102,7 @@ export class ConcordSession implements Session, RoomMember {
 
   receiveUpdate(doc: string, update: Uint8Array): void {
     // While joining, the SyncReply (computed after every load of the batch) will include this update.
-    if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) this.socket.send(fanOutFrame(`u${doc}`, update));
+    if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) sendShared(this.socket, fanOutFrame(`u${doc}`, update));
   }
 
   #receiveBatch(entries: readonly UpdateBatchEntry[]): void {
@@ -112,7 +112,7 @@ export class ConcordSession implements Session, RoomMember {
   }
 
   receiveAwareness(doc: string, update: Uint8Array): void {
-    if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) this.socket.send(fanOutFrame(`a${doc}`, update));
+    if (this.#docs.get(doc)?.phase === 'active' && !this.#closed) sendShared(this.socket, fanOutFrame(`a${doc}`, update));
   }
 
   receiveBindings(doc: string, bindings: ReadonlyMap<number, string>): void {

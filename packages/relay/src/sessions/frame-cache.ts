@@ -1,3 +1,5 @@
+import type { WireSocket } from './wire-socket.js';
+
 /**
  * Encodes a fan-out frame once per payload instead of once per recipient: the engine hands the same Uint8Array to every
  * member of a room, so a WeakMap keyed by it lets N connections share one encoded frame (and frees it with the payload).
@@ -13,4 +15,16 @@ export function frameCache<K extends string>(encode: (key: K, payload: Uint8Arra
     frames.set(payload, { key, frame });
     return frame;
   };
+}
+
+/** Sends a frame from a frame cache (the same bytes to every recipient), shared where the socket can share it. */
+export function sendShared(socket: WireSocket, frame: Uint8Array): void {
+  if (socket.sendShared !== undefined) socket.sendShared(frame);
+  else socket.send(frame);
+}
+
+/** Sends several frames from a frame cache, in one write where the socket can. */
+export function sendAllShared(socket: WireSocket, frames: readonly Uint8Array[]): void {
+  if (socket.sendAll !== undefined) socket.sendAll(frames);
+  else for (const frame of frames) sendShared(socket, frame);
 }

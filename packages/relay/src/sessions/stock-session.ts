@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
-import { frameCache } from './frame-cache.js';
+import { frameCache, sendAllShared, sendShared } from './frame-cache.js';
 import type { Session, SessionContext, WireSocket } from './wire-socket.js';
 
 // y-protocols message tags, as the stock y-websocket provider speaks them.
@@ -93,11 +93,19 @@ export class StockSession implements Session, RoomMember {
 
   receiveUpdate(_doc: string, update: Uint8Array): void {
     // While joining, the catch-up answering the client's sync step 1 will include this update.
-    if (this.#phase === 'active') this.socket.send(fanOutFrame('update', update));
+    if (this.#phase === 'active') sendShared(this.socket, fanOutFrame('update', update));
+  }
+
+  receiveUpdateList(_doc: string, updates: readonly Uint8Array[]): void {
+    if (this.#phase !== 'active') return;
+    sendAllShared(
+      this.socket,
+      updates.map((update) => fanOutFrame('update', update)),
+    );
   }
 
   receiveAwareness(_doc: string, update: Uint8Array): void {
-    if (this.#phase === 'active') this.socket.send(fanOutFrame('awareness', update));
+    if (this.#phase === 'active') sendShared(this.socket, fanOutFrame('awareness', update));
   }
 
   #joined(view: RoomView): void {

@@ -10,6 +10,13 @@ import type { HistoryService } from '../history/history-service.js';
 export interface WireSocket {
   /** Queues one binary frame. */
   send(data: Uint8Array): void;
+  /**
+   * Queues a frame that goes unchanged to many sockets (a forwarded update): the socket may keep what it derives from
+   * the bytes (their encoding on the wire) for the other sockets, as long as the frame lives. Without it, `send`.
+   */
+  sendShared?(frame: Uint8Array): void;
+  /** Queues several such frames to leave in one write to the network. Without it, `sendShared` or `send` each. */
+  sendAll?(frames: readonly Uint8Array[]): void;
   /** Closes the socket with a WebSocket close code and reason. */
   close(code: number, reason: string): void;
 }
