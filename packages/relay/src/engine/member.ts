@@ -30,7 +30,8 @@ export interface RoomMember {
   /**
    * True if, when several updates of `doc` became durable together, the member may get them as ONE merged update that
    * can include its own: Yjs applies structs it already holds as a no-op (the y-websocket server echoes every update to
-   * its sender too). The engine then sends it one message per write batch instead of one per update.
+   * its sender too). The engine then sends it one message per write batch of `MERGE_FROM` updates or more instead of
+   * one per update (smaller batches go out unmerged, through `receiveUpdateList` where the member has it).
    */
   readonly acceptsMergedUpdates?: boolean;
   /**
