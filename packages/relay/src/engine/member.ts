@@ -61,6 +61,11 @@ export interface RoomView {
 export interface MemberEngine {
   /** Loads the document if needed and adds the member. Rejects with LoadFailedError or EngineClosedError. */
   join(doc: string, member: RoomMember): Promise<RoomView>;
+  /**
+   * Adds the member at once if the document is already loaded and returns its view, else null (then `join`). Optional:
+   * an engine without it is always joined through `join`.
+   */
+  joinLoaded?(doc: string, member: RoomMember): RoomView | null;
   /** The bindings of `doc`'s client ids to users (authentication on); the member must have joined it. */
   clientBindings(doc: string): Promise<ReadonlyMap<number, string>>;
   /** Removes the member from the document's room; the room unloads once idle. */

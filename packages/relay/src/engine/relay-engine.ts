@@ -143,6 +143,11 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     return this.#rooms.acquire(doc, (room) => room.members.add(member));
   }
 
+  /** Adds the member if the document is loaded (no storage read) and returns its view; null if it is not loaded. */
+  joinLoaded(doc: string, member: RoomMember): RoomView | null {
+    return this.#rooms.enterReady(doc, (room) => room.members.add(member));
+  }
+
   /** The bindings of a loaded document's client ids to users: the room's, or read from storage until it has them. */
   async clientBindings(doc: string): Promise<ReadonlyMap<number, string>> {
     const room = this.#readyRoom(doc);

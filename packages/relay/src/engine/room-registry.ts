@@ -83,6 +83,18 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * If `doc`'s room is ready, runs `enter` with it at once and returns it; otherwise null (the caller then uses
+   * `acquire`). A connection to a loaded document then joins and is answered in the same turn of the event loop.
+   */
+  enterReady(doc: string, enter: (room: Room) => void): Room | null {
+    const room = this.#closed ? null : this.ready(doc);
+    if (room === null) return null;
+    this.#cancelIdle(room);
+    enter(room);
+    return room;
+  }
+
   /** Starts the idle countdown if the room has no members and no writes in flight. */
   scheduleIdle(room: Room): void {
     if (!room.idle || room.idleTimer !== null || this.#closed) return;

@@ -17,6 +17,19 @@ describe('endpoint selection', () => {
     expect(stockDocumentName('/')).toBeNull();
     expect(stockDocumentName('/%E0%A4%A')).toBeNull();
   });
+
+  it('names a document as URL parsing does, whatever the path (plain paths skip the parse)', () => {
+    const parsed = (url: string): string | null => {
+      try {
+        const name = decodeURIComponent(new URL(url, 'http://relay').pathname.slice(1));
+        return name.length > 0 ? name : null;
+      } catch {
+        return null;
+      }
+    };
+    const paths = ['/s7-12', '/a/b_c~d', '/a/../b', '/./a', '/a/.', '//host/doc', '/a//b', '/a/', '/a?x=1', '/a#b', '/A%2fB', '/a\\b', '/a b', '/ä', '/-', '/_/~'];
+    for (const url of paths) expect(stockDocumentName(url), url).toBe(parsed(url));
+  });
 });
 
 describe('withDefaults', () => {

@@ -214,11 +214,18 @@ export class HttpHost {
 
   #accept(request: IncomingMessage, socket: Duplex, head: Buffer, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      // ws handles the socket's errors from now on; ours would stay registered (an array of listeners) for its lifetime.
-      socket.removeListener('error', this.#onUpgradeError);
-      this.#open(ws, socket, doc, access, expiresAt);
-    });
+    // The upgrade's response and what the session sends at once (the relay's sync step 1 on a loaded document) leave in
+    // one write instead of one each: ws completes the upgrade and calls back synchronously.
+    socket.cork();
+    try {
+      this.#wss.handleUpgrade(request, socket, head, (ws) => {
+        // ws handles the socket's errors from now on; ours would stay registered (an array of listeners) for its lifetime.
+        socket.removeListener('error', this.#onUpgradeError);
+        this.#open(ws, socket, doc, access, expiresAt);
+      });
+    } finally {
+      socket.uncork();
+    }
   }
 
   #open(ws: WebSocket, network: Duplex, doc: string | null, access: DocumentAccess, expiresAt: number | null): void {
@@ -230,8 +237,7 @@ export class HttpHost {
     const connection = new Connection(ws, session, rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : null, label);
     this.#sockets.set(ws, connection);
     this.#heartbeat?.add(connection);
-    metrics?.connections.inc({ protocol: label });
-    metrics?.connectionsTotal.inc({ protocol: label });
+    metrics?.opened(label);
     if (expiresAt !== null) connection.cancelExpiry = fireAt(expiresAt, () => wire.close(CloseCode.Unauthorized, 'token expired'));
     ws.on('message', this.#onMessage);
     ws.on('pong', this.#onPong);
@@ -281,7 +287,7 @@ export class HttpHost {
     connection.cancelExpiry?.();
     if (connection.draining !== null) clearTimeout(connection.draining);
     connection.held = null;
-    this.options.metrics?.connections.dec({ protocol: connection.protocolLabel });
+    this.options.metrics?.closed(connection.protocolLabel);
     connection.session.handleClose();
   }
 }

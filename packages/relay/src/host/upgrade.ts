@@ -9,8 +9,13 @@ export function pickProtocol(offered: ReadonlySet<string>): string | false {
   return SUPPORTED_PROTOCOLS.find((protocol) => offered.has(protocol)) ?? false;
 }
 
+const PLAIN_PATH = /^\/[\w~-]+(?:\/[\w~-]+)*$/;
+
 /** The stock endpoint's document: the whole URL path, URL-decoded, without the leading slash; query ignored. */
 export function stockDocumentName(url: string | undefined): string | null {
+  // A plain path (no dot segments, escapes, query or anything URL parsing would change) is its own name: parsing a URL
+  // cost each of thousands of connecting clients a few microseconds.
+  if (url !== undefined && PLAIN_PATH.test(url)) return url.slice(1);
   try {
     const name = decodeURIComponent(new URL(url ?? '/', 'http://relay').pathname.slice(1));
     return name.length > 0 ? name : null;

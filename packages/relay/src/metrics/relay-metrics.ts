@@ -27,8 +27,31 @@ export type RefusalReason =
  */
 export class RelayMetrics {
   readonly registry = new Registry();
-  readonly connections = new Gauge({ name: 'concord_relay_connections', help: 'Open WebSocket connections', labelNames: ['protocol'] as const, registers: [this.registry] });
-  readonly connectionsTotal = new Counter({ name: 'concord_relay_connections_total', help: 'WebSocket connections accepted', labelNames: ['protocol'] as const, registers: [this.registry] });
+  /**
+   * Open and accepted connections by protocol, as plain numbers read at each scrape: a labelled `inc` per connection
+   * hashed its labels each time, a cost every one of thousands of connecting clients paid.
+   */
+  readonly #open = new Map<string, number>();
+  readonly #accepted = new Map<string, number>();
+  readonly connections: Gauge<'protocol'> = new Gauge({
+    name: 'concord_relay_connections',
+    help: 'Open WebSocket connections',
+    labelNames: ['protocol'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [protocol, open] of this.#open) this.connections.set({ protocol }, open);
+    },
+  });
+  readonly connectionsTotal: Counter<'protocol'> = new Counter({
+    name: 'concord_relay_connections_total',
+    help: 'WebSocket connections accepted',
+    labelNames: ['protocol'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [protocol, accepted] of this.#accepted) if (accepted > 0) this.connectionsTotal.inc({ protocol }, accepted);
+      this.#accepted.clear();
+    },
+  });
   readonly documentsLoaded = new Gauge({ name: 'concord_relay_documents_loaded', help: 'Documents loaded in memory', registers: [this.registry] });
   /** Persisted updates since the last scrape, folded into the three counters below when one of them is read. */
   readonly #persistedPending = { updates: 0, bytes: 0, forwarded: 0 };
@@ -91,6 +114,17 @@ export class RelayMetrics {
   /** Stops watching the event loop (its timer and observers). */
   close(): void {
     this.#eventLoop.stop();
+  }
+
+  /** Counts a connection accepted and now open under `protocol`. */
+  opened(protocol: string): void {
+    this.#open.set(protocol, (this.#open.get(protocol) ?? 0) + 1);
+    this.#accepted.set(protocol, (this.#accepted.get(protocol) ?? 0) + 1);
+  }
+
+  /** Counts a connection of `protocol` closed. */
+  closed(protocol: string): void {
+    this.#open.set(protocol, (this.#open.get(protocol) ?? 0) - 1);
   }
 
   /** Counts `bytes` sent (cheap: folded into `bytesOut` when it is read). */

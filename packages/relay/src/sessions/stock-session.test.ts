@@ -31,6 +31,14 @@ function parse(frame: Uint8Array): { type: number; step: number; payload: Uint8A
 }
 
 describe('StockSession', () => {
+  it('joins a loaded document in the same turn: its sync step 1 is sent before the constructor returns', async () => {
+    const { open } = setup();
+    const first = open('d');
+    await waitFor(() => first.socket.sent.length >= 1, 'first member joined');
+    const { socket } = open('d');
+    expect(socket.sent.map(parse)).toMatchObject([{ type: 0, step: 0 }]);
+  });
+
   it('answers sync step 1 only once the stored state is loaded, with the content, and sends its own step 1', async () => {
     const { storage, open } = setup();
     const source = new Y.Doc();

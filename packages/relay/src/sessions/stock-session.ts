@@ -64,10 +64,14 @@ export class StockSession implements Session, RoomMember {
     private readonly socket: WireSocket,
     readonly doc: string,
   ) {
-    void context.engine.join(doc, this).then(
-      (view) => this.#joined(view),
-      (error: unknown) => this.#fail(error),
-    );
+    // A loaded document is joined in this turn, so the relay's sync step 1 leaves with the upgrade's response.
+    const view = context.engine.joinLoaded?.(doc, this) ?? null;
+    if (view !== null) this.#joined(view);
+    else
+      void context.engine.join(doc, this).then(
+        (joined) => this.#joined(joined),
+        (error: unknown) => this.#fail(error),
+      );
   }
 
   /** Handles one inbound y-websocket frame (sync or awareness). */
