@@ -35,7 +35,7 @@ describe('HeartbeatWheel', () => {
   it('pings every peer exactly once per period, and no tick pings more than its share of them', () => {
     const { heartbeat, tick } = wheel(30_000);
     expect(heartbeat.slotCount).toBe(MAX_HEARTBEAT_SLOTS);
-    expect(heartbeat.tickMs).toBe(100);
+    expect(heartbeat.tickMs).toBe(20);
     // All at once, as after a restart when every client reconnects in the same second.
     const peers = Array.from({ length: 10_000 }, (_, id) => new Peer(id));
     for (const peer of peers) heartbeat.add(peer);
@@ -73,6 +73,44 @@ describe('HeartbeatWheel', () => {
       }
     }
     expect(heartbeat.size).toBe(live.size);
+  });
+
+  it('adds each peer to a least-filled slot, whatever the adds, deletes and expiries before it', () => {
+    const { heartbeat, tick } = wheel(1_000);
+    const sizes = new Array<number>(heartbeat.slotCount).fill(0);
+    const live: Peer[] = [];
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let step = 0; step < 5_000; step++) {
+      const choice = random(10);
+      if (choice < 6 || live.length === 0) {
+        const peer = new Peer(step);
+        const least = Math.min(...sizes);
+        heartbeat.add(peer);
+        expect(sizes[peer.heartbeatSlot]).toBe(least);
+        sizes[peer.heartbeatSlot]!++;
+        live.push(peer);
+      } else if (choice < 9) {
+        const [peer] = live.splice(random(live.length), 1);
+        sizes[peer!.heartbeatSlot]!--;
+        heartbeat.delete(peer!);
+      } else {
+        // A tick expires the silent peers of its slot.
+        const slotOf = new Map(live.map((peer) => [peer, peer.heartbeatSlot]));
+        tick();
+        for (let i = live.length - 1; i >= 0; i--) {
+          const peer = live[i]!;
+          if (!peer.expired) continue;
+          sizes[slotOf.get(peer)!]!--;
+          live.splice(i, 1);
+        }
+        for (const peer of live) if (random(4) > 0) peer.alive = true;
+      }
+    }
+    expect(heartbeat.size).toBe(live.length);
   });
 
   it('expires a peer that showed no life since its previous ping, at its own slot, and only that one', () => {
