@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { compactUpdates, EMPTY_STATE_VECTOR, mergeUpdatesTree, squashUpdate } from './merge-tree.js';
 import { compactionResult } from './room-registry.js';
+import { ClockTable } from './clock-table.js';
 import { PRECOMPUTE_AFTER_UPDATES, SETTLE_MS, TAIL_SHARE_BEFORE_MERGE, UpdateLog } from './update-log.js';
 
 afterEach(() => {
@@ -227,6 +228,22 @@ describe('UpdateLog', () => {
     expect(log.stateVectorReady).toBe(true);
     expect(log.pendingEntries).toBe(4); // the base and three raw updates: no full merge
     expect(Y.decodeStateVector(log.stateVector())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES * 3 + 3))));
+  });
+
+  it('with the clocks kept by the appends, a settled write encodes no state vector until one is asked for', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 2);
+    const log = new UpdateLog(updates.slice(0, PRECOMPUTE_AFTER_UPDATES));
+    log.precompute();
+    const encode = vi.spyOn(ClockTable.prototype, 'encode');
+    for (const update of updates.slice(PRECOMPUTE_AFTER_UPDATES, PRECOMPUTE_AFTER_UPDATES + 3)) {
+      log.append(update);
+      vi.advanceTimersByTime(SETTLE_MS);
+    }
+    expect(encode).not.toHaveBeenCalled();
+    expect(Y.decodeStateVector(log.stateVector())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 3))));
+    expect(encode).toHaveBeenCalledTimes(1);
+    encode.mockRestore();
   });
 
   it('folds a tail of a few large updates into the base once it holds an eighth of its bytes, when writes settle', () => {

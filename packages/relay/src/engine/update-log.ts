@@ -224,7 +224,9 @@ export class UpdateLog {
     if (due && (this.#asked || this.#base === null)) {
       this.#asked = false;
       this.precompute();
-    } else if (this.#base?.gapFree() === true) this.stateVector();
+    } else if (this.#clocks === null && this.#base?.gapFree() === true) this.stateVector();
+    // With the clocks kept by the appends, the state vector is one small encoding when a client asks: encoding it after
+    // every settled write (a timer per written document) was most of what a stream of lone writes allocated there.
   }
 
   #scheduleSettle(): void {
