@@ -51,7 +51,10 @@ export class ServerProcess {
     this.output = [];
     // BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of every server process there (to see where a figure comes from).
     const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-    this.child = spawn(process.execPath, [...profile, '--expose-gc', `--import=${PROBE}`, script, ...args], {
+    // BENCH_SERVER_NODE_FLAGS='--min-semi-space-size=32' starts every server, Concord and the peers alike, with these
+    // Node flags (V8's heap flags take effect only on the command line, not from inside a running process).
+    const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+    this.child = spawn(process.execPath, [...profile, ...flags, '--expose-gc', `--import=${PROBE}`, script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
