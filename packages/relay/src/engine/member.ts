@@ -12,7 +12,8 @@ export interface RoomMember {
   readonly receiveUpdates?: ((entries: readonly { readonly doc: string; readonly update: Uint8Array }[]) => void) | undefined;
   /**
    * Several updates of `doc`, in order, that became durable together: a member that has it sends them in one write
-   * instead of one per update. Members without it get `receiveUpdate` per update.
+   * instead of one per update. Members without it get `receiveUpdate` per update. Every member that wrote none of them
+   * is handed the same array, so what a member derives from it (its frames on the wire) may be kept for the others.
    */
   receiveUpdateList?(doc: string, updates: readonly Uint8Array[]): void;
   /**

@@ -7,36 +7,23 @@
  */
 
 /** What a pause is charged to; `gc` and `other` (a late timer with no call above the threshold) come from the monitor. */
-export type PauseCause =
-  | 'message'
-  | 'connect'
-  | 'heartbeat'
-  | 'persist'
-  | 'forward'
-  | 'load'
-  | 'compaction'
-  | 'merge'
-  | 'squash'
-  | 'metrics'
-  | 'gc'
-  | 'other';
+const CAUSES = ['message', 'connect', 'heartbeat', 'persist', 'forward', 'load', 'compaction', 'merge', 'squash', 'metrics', 'gc', 'other'] as const;
+export type PauseCause = (typeof CAUSES)[number];
+const CAUSE_INDEX = new Map<PauseCause, number>(CAUSES.map((cause, index) => [cause, index]));
 
 /** A call holding the event loop this long (ms) or longer is a pause. */
 export const PAUSE_MS = 5;
 
 export type PauseListener = (cause: PauseCause, ms: number, endedAt: number) => void;
 
-interface Frame {
-  readonly cause: PauseCause;
-  readonly start: number;
-  /** Time spent in nested calls, which their own causes are charged with. */
-  childMs: number;
-}
-
 const listeners = new Set<PauseListener>();
-const stack: Frame[] = [];
-/** Self time per cause within the current top-level call. */
-const selfMs = new Map<PauseCause, number>();
+// The calls in progress, innermost last, as parallel arrays: this runs for every message the relay receives, and an
+// object per call plus a Map of self times were most of its cost.
+const startedAt: number[] = [];
+/** Time spent in nested calls of each call in progress, which their own causes are charged with. */
+const nestedMs: number[] = [];
+/** Self time per cause (by index in CAUSES) within the current top-level call. */
+const selfMs = new Float64Array(CAUSES.length);
 
 export function addPauseListener(listener: PauseListener): () => void {
   listeners.add(listener);
@@ -46,24 +33,25 @@ export function addPauseListener(listener: PauseListener): () => void {
 /** Runs `fn` (its synchronous part) as work of `cause`. */
 export function timed<T>(cause: PauseCause, fn: () => T): T {
   if (listeners.size === 0) return fn();
-  const frame: Frame = { cause, start: performance.now(), childMs: 0 };
-  stack.push(frame);
+  const depth = startedAt.length;
+  startedAt.push(performance.now());
+  nestedMs.push(0);
   try {
     return fn();
   } finally {
     const end = performance.now();
-    stack.pop();
-    const ms = end - frame.start;
-    selfMs.set(cause, (selfMs.get(cause) ?? 0) + ms - frame.childMs);
-    const parent = stack.at(-1);
-    if (parent !== undefined) parent.childMs += ms;
+    const ms = end - (startedAt.pop() as number);
+    const nested = nestedMs.pop() as number;
+    const index = CAUSE_INDEX.get(cause) as number;
+    selfMs[index] = (selfMs[index] as number) + ms - nested;
+    if (depth > 0) nestedMs[depth - 1] = (nestedMs[depth - 1] as number) + ms;
     else {
       if (ms >= PAUSE_MS) {
-        let top: PauseCause = cause;
-        for (const [candidate, spent] of selfMs) if (spent > (selfMs.get(top) ?? 0)) top = candidate;
-        for (const listener of listeners) listener(top, ms, end);
+        let top = 0;
+        for (let index = 1; index < selfMs.length; index++) if ((selfMs[index] as number) > (selfMs[top] as number)) top = index;
+        for (const listener of listeners) listener(CAUSES[top] as PauseCause, ms, end);
       }
-      selfMs.clear();
+      selfMs.fill(0);
     }
   }
 }

@@ -385,15 +385,16 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
 
   /**
    * Several updates of one room became durable together (a burst): members that accept it get them as one merged
-   * update, one message each instead of one per update (under a burst of writes to one document, the sends were most of the
-   * relay's CPU); the others get
-   * every update but their own, one by one.
+   * update, one message each instead of one per update (under a burst of writes to one document, the sends were most of
+   * the relay's CPU); the others get every update but their own, in one write where the member can.
    */
   #forward(room: Room, writes: readonly PendingWrite<WriteContext>[], batches: Map<RoomMember, { doc: string; update: Uint8Array }[]> | null): void {
+    /** Every update, for the members that wrote none of them: one array they all share. */
+    const everyUpdate = writes.map((write) => write.update);
     let merged: Uint8Array | null = null;
     if (writes.length >= MERGE_FROM) {
       try {
-        merged = mergeUpdatesTree(writes.map((write) => write.update));
+        merged = mergeUpdatesTree(everyUpdate);
       } catch {
         // A decodable update Yjs cannot merge: forward each as it is, as a single write would be.
       }
@@ -402,19 +403,23 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     // A member that wrote every one of these updates gets nothing back, merged or not.
     const soleWriter = writes.every((write) => write.context.from === first) ? first : null;
     const doc = room.doc;
+    const updatesFor = (member: RoomMember): readonly Uint8Array[] => {
+      for (const write of writes) {
+        if (wroteFor(write.context.from, member)) return writes.filter(({ context }) => !wroteFor(context.from, member)).map(({ update }) => update);
+      }
+      return everyUpdate;
+    };
     this.#broadcast(room, soleWriter, (member) => {
       if (batches !== null && member.receiveUpdates !== undefined) {
-        const own = writes.some((write) => wroteFor(write.context.from, member));
-        const updates = merged !== null && !own ? [merged] : writes.filter((write) => !wroteFor(write.context.from, member)).map((write) => write.update);
+        const updates = updatesFor(member);
         const entries = batches.get(member) ?? [];
-        for (const update of updates) entries.push({ doc, update });
+        for (const update of merged !== null && updates === everyUpdate ? [merged] : updates) entries.push({ doc, update });
         batches.set(member, entries);
       } else if (merged !== null && member.acceptsMergedUpdates === true) member.receiveUpdate(doc, merged);
       else if (member.receiveUpdateList === undefined) {
-        for (const { update, context } of writes) if (!wroteFor(context.from, member)) member.receiveUpdate(doc, update);
+        for (const update of updatesFor(member)) member.receiveUpdate(doc, update);
       } else {
-        const updates: Uint8Array[] = [];
-        for (const { update, context } of writes) if (!wroteFor(context.from, member)) updates.push(update);
+        const updates = updatesFor(member);
         if (updates.length === 1) member.receiveUpdate(doc, updates[0] as Uint8Array);
         else if (updates.length > 1) member.receiveUpdateList(doc, updates);
       }

@@ -49,9 +49,11 @@ export function decodeExact(update: Uint8Array): DecodedUpdate | null {
 
 export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screening {
   const reach = new Map<number, number>();
-  const needs = new Map<number, number>();
-  const gaps = new Set<number>();
+  // Made only for an update that needs something: almost every update needs nothing.
+  let needs: Map<number, number> | null = null;
+  let gaps: Set<number> | null = null;
   const need = (client: number, clock: number): void => {
+    needs ??= new Map();
     if (clock > (needs.get(client) ?? 0)) needs.set(client, clock);
   };
   // Pass 1: how far each client's structs extend the room's clocks without a gap.
@@ -70,7 +72,7 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
     const held = reach.get(client) as number;
     if (struct.id.clock > held) {
       need(client, struct.id.clock);
-      gaps.add(client);
+      (gaps ??= new Set()).add(client);
       gap = true;
     } else {
       if (struct.id.clock < held) repeats = true;
@@ -96,7 +98,7 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
       if (range.clock + range.len > available(of)) need(of, range.clock + range.len);
     }
   }
-  if (needs.size > 0) return { verdict: 'hold', needs, gaps };
+  if (needs !== null) return { verdict: 'hold', needs, gaps: gaps ?? new Set() };
   const advances = new Map<number, number>();
   for (const [of, clock] of reach) if (clock > (clocks.get(of) ?? 0)) advances.set(of, clock);
   return { verdict: 'accept', advances, repeats };

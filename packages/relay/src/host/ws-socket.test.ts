@@ -69,6 +69,23 @@ describe('the WebSocket adapter', () => {
     client.close();
   });
 
+  it('writes a list of shared frames in one write, the same bytes to every socket it goes to', async () => {
+    const first = await connected();
+    const second = await connected();
+    const frames = [bytes(10, 1), bytes(300, 2), bytes(70_000, 3)];
+    const before = [first.written.length, second.written.length];
+    first.wire.sendAll!(frames);
+    second.wire.sendAll!(frames);
+    expect(first.written.slice(before[0])).toHaveLength(1);
+    expect(second.written.slice(before[1])).toHaveLength(1);
+    expect(second.written.at(-1)).toBe(first.written.at(-1));
+    for (const { received } of [first, second]) await waitFor(() => received.length === 3, 'the list read');
+    for (const { received, client } of [first, second]) {
+      expect(received.map((message) => new Uint8Array(message))).toEqual(frames);
+      client.close();
+    }
+  });
+
   it('drops shared frames once the socket is closing, as it drops ordinary ones', async () => {
     const { wire, client, received, written } = await connected();
     const closed = new Promise((resolve) => client.once('close', resolve));

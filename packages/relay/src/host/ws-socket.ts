@@ -42,6 +42,8 @@ export interface Corkable {
  * they go to and freed with them.
  */
 const wireFrames = new WeakMap<Uint8Array, Buffer>();
+/** The same for lists of shared frames: their frames one after the other, one buffer written to every socket. */
+const wireLists = new WeakMap<readonly Uint8Array[], Buffer>();
 
 /** `payload` as one unmasked, final, binary WebSocket frame (RFC 6455, section 5.2). */
 function binaryFrame(payload: Uint8Array): Buffer {
@@ -96,8 +98,20 @@ class WsWire implements WireSocket {
     this.options.onSent?.(frame.byteLength);
   }
 
-  /** With the network stream corked around them, the frames leave in one system call. */
+  /**
+   * The frames leave in one write: one buffer encoded once for every socket they go to (corking the stream instead
+   * cost every recipient a list of chunks and a vectored write).
+   */
   sendAll(frames: readonly Uint8Array[]): void {
+    const direct = this.#direct;
+    if (direct !== null) {
+      if (!this.#mayWrite()) return;
+      let encoded = wireLists.get(frames);
+      if (encoded === undefined) wireLists.set(frames, (encoded = Buffer.concat(frames.map((frame) => wireFrames.get(frame) ?? binaryFrame(frame)))));
+      direct.write(encoded);
+      for (const frame of frames) this.options.onSent?.(frame.byteLength);
+      return;
+    }
     const network = this.network;
     network?.cork();
     try {

@@ -17,13 +17,23 @@ export function frameCache<K extends string>(encode: (key: K, payload: Uint8Arra
   };
 }
 
+/** Derives a list of frames once per list of payloads: the engine hands one array to every member it concerns. */
+export function frameListCache(encode: (payloads: readonly Uint8Array[]) => readonly Uint8Array[]): (payloads: readonly Uint8Array[]) => readonly Uint8Array[] {
+  const lists = new WeakMap<readonly Uint8Array[], readonly Uint8Array[]>();
+  return (payloads) => {
+    let frames = lists.get(payloads);
+    if (frames === undefined) lists.set(payloads, (frames = encode(payloads)));
+    return frames;
+  };
+}
+
 /** Sends a frame from a frame cache (the same bytes to every recipient), shared where the socket can share it. */
 export function sendShared(socket: WireSocket, frame: Uint8Array): void {
   if (socket.sendShared !== undefined) socket.sendShared(frame);
   else socket.send(frame);
 }
 
-/** Sends several frames from a frame cache, in one write where the socket can. */
+/** Sends several frames from a frame cache, in one write where the socket can (a list from a frame list cache may be shared too). */
 export function sendAllShared(socket: WireSocket, frames: readonly Uint8Array[]): void {
   if (socket.sendAll !== undefined) socket.sendAll(frames);
   else for (const frame of frames) sendShared(socket, frame);

@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
-import { frameCache, sendAllShared, sendShared } from './frame-cache.js';
+import { frameCache, frameListCache, sendAllShared, sendShared } from './frame-cache.js';
 import type { Session, SessionContext, WireSocket } from './wire-socket.js';
 
 // y-protocols message tags, as the stock y-websocket provider speaks them.
@@ -38,6 +38,8 @@ const awarenessFrame = (update: Uint8Array): Uint8Array =>
 const fanOutFrame = frameCache<'update' | 'awareness'>((kind, payload) =>
   kind === 'update' ? syncFrame(SYNC_UPDATE, payload) : awarenessFrame(payload),
 );
+// The engine hands every member that wrote none of a batch's updates the same array: their frames, listed once.
+const fanOutFrames = frameListCache((updates) => updates.map((update) => fanOutFrame('update', update)));
 
 /**
  * The y-websocket protocol for one document per socket, so the unmodified `y-websocket` provider works.
@@ -101,11 +103,7 @@ export class StockSession implements Session, RoomMember {
   }
 
   receiveUpdateList(_doc: string, updates: readonly Uint8Array[]): void {
-    if (this.#phase !== 'active') return;
-    sendAllShared(
-      this.socket,
-      updates.map((update) => fanOutFrame('update', update)),
-    );
+    if (this.#phase === 'active') sendAllShared(this.socket, fanOutFrames(updates));
   }
 
   receiveAwareness(_doc: string, update: Uint8Array): void {

@@ -15,7 +15,10 @@ export interface WireSocket {
    * the bytes (their encoding on the wire) for the other sockets, as long as the frame lives. Without it, `send`.
    */
   sendShared?(frame: Uint8Array): void;
-  /** Queues several such frames to leave in one write to the network. Without it, `sendShared` or `send` each. */
+  /**
+   * Queues several such frames to leave in one write to the network; the same list may go to many sockets, which may
+   * keep what they derive from it as `sendShared` does. Without it, `sendShared` or `send` each.
+   */
   sendAll?(frames: readonly Uint8Array[]): void;
   /** Closes the socket with a WebSocket close code and reason. */
   close(code: number, reason: string): void;
