@@ -44,8 +44,9 @@ export class ServerProcess {
    * @param {string} script path of the server's entry module
    * @param {string[]} args
    * @param {string} label for error messages
+   * @param {string[]} [nodeFlags] Node flags this server starts with (Concord's executable names its own)
    */
-  constructor(script, args, label) {
+  constructor(script, args, label, nodeFlags = []) {
     this.label = label;
     /** @type {string[]} */
     this.output = [];
@@ -53,7 +54,8 @@ export class ServerProcess {
     const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
     // BENCH_SERVER_NODE_FLAGS='--min-semi-space-size=32' starts every server, Concord and the peers alike, with these
     // Node flags (V8's heap flags take effect only on the command line, not from inside a running process).
-    const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+    const extra = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+    const flags = [...nodeFlags, ...extra.filter((flag) => !nodeFlags.includes(flag))];
     this.child = spawn(process.execPath, [...profile, ...flags, '--expose-gc', `--import=${PROBE}`, script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },

@@ -1,7 +1,7 @@
 // @ts-check
 // Every relay the bench compares, and how to start one on loopback, port 0, with a data directory of its own.
 import process from 'node:process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,17 @@ export const CONCORD_DIST = path.join(relayRoot, 'dist/cli.js');
 const CONCORD_BIN = path.join(relayRoot, 'bin/concord-relay.js');
 
 /**
+ * The Node flags the relay's executable starts Node with: what its `#!/usr/bin/env -S node …` line names, so Concord
+ * is measured as `concord-relay`, `pnpm start` and the README run it. The peers run on plain `node`, as their own
+ * documentation runs them; `BENCH_SERVER_NODE_FLAGS` adds flags to every server.
+ * @returns {string[]}
+ */
+function concordNodeFlags() {
+  const shebang = existsSync(CONCORD_BIN) ? readFileSync(CONCORD_BIN, 'utf8').split('\n', 1)[0] ?? '' : '';
+  return /^#!\S*env -S node\b(.*)$/.exec(shebang)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
+/**
  * @typedef {'yws' | 'hocuspocus' | 'raw'} Protocol
  * @typedef {object} Target
  * @property {string} id
@@ -22,7 +33,7 @@ const CONCORD_BIN = path.join(relayRoot, 'bin/concord-relay.js');
  * @property {Protocol} protocol how light clients frame messages for it
  * @property {boolean} persistent whether it keeps documents across a restart (S3's cold path, S4)
  * @property {boolean} peer false only for Concord, the subject of the comparison
- * @property {(dataDir: string) => { script: string, args: string[] }} command
+ * @property {(dataDir: string) => { script: string, args: string[], nodeFlags?: string[] }} command
  * @property {() => string | null} unavailable a reason to skip, or null
  */
 
@@ -42,7 +53,7 @@ export const TARGETS = [
     protocol: 'yws',
     persistent: true,
     peer: false,
-    command: (dir) => ({ script: CONCORD_BIN, args: ['--host', '127.0.0.1', '--port', '0', '--data', dir] }),
+    command: (dir) => ({ script: CONCORD_BIN, args: ['--host', '127.0.0.1', '--port', '0', '--data', dir], nodeFlags: concordNodeFlags() }),
     unavailable: () =>
       existsSync(CONCORD_DIST) && existsSync(CONCORD_BIN)
         ? null
@@ -110,8 +121,8 @@ export function freshDataDir() {
  * @param {string} [dataDir]
  */
 export async function startServer(target, dataDir = freshDataDir()) {
-  const { script, args } = target.command(dataDir);
-  const server = new ServerProcess(script, args, target.label);
+  const { script, args, nodeFlags = [] } = target.command(dataDir);
+  const server = new ServerProcess(script, args, target.label, nodeFlags);
   try {
     const url = await server.ready();
     return { server, url, dataDir };

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { DELAY_BUCKETS, EventLoopMonitor } from './event-loop-monitor.js';
+import { histogramMetric, PlainHistogram } from './plain-histogram.js';
 import type { PauseCause } from '../engine/pauses.js';
 
 /** Why the relay refused a frame, a connection or a write: the `reason` label of `concord_relay_refused_total`. */
@@ -81,12 +82,8 @@ export class RelayMetrics {
     registers: [this.registry],
     collect: () => this.#flushBytesOut(),
   });
-  readonly persistSeconds = new Histogram({
-    name: 'concord_relay_persist_seconds',
-    help: 'Latency of one storage write batch',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  /** Latency of one storage write batch: observed once per batch, so plain additions (see PlainHistogram). */
+  readonly persistSeconds = new PlainHistogram([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   readonly storageFailures = new Counter({ name: 'concord_relay_storage_failures_total', help: 'Storage write batches that failed', registers: [this.registry] });
   readonly refused = new Counter({ name: 'concord_relay_refused_total', help: 'Frames, writes or connections refused, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly quarantined = new Counter({
@@ -108,6 +105,7 @@ export class RelayMetrics {
   readonly #eventLoop = new EventLoopMonitor((cause: PauseCause, seconds: number) => this.eventLoopPauses.observe({ cause }, seconds));
 
   constructor() {
+    this.registry.registerMetric(this.persistSeconds.metric('concord_relay_persist_seconds', 'Latency of one storage write batch') as unknown as Metric);
     this.registry.registerMetric(eventLoopDelayMetric(this.#eventLoop) as unknown as Metric);
   }
 
@@ -204,27 +202,8 @@ export function reasonOfCloseCode(code: number, reason = ''): RefusalReason | nu
  * (prom-client's Histogram takes one observation at a time; the monitor hands over a whole distribution).
  */
 function eventLoopDelayMetric(monitor: EventLoopMonitor) {
-  const name = 'concord_relay_event_loop_delay_seconds';
-  return {
-    name,
-    help: 'Event-loop delay: how late a 10 ms timer fired (perf_hooks.monitorEventLoopDelay)',
-    type: 'histogram',
-    aggregator: 'sum',
-    get: () => {
-      const { buckets, sumSeconds } = monitor.delay();
-      const total = buckets.at(-1) ?? 0;
-      return {
-        name,
-        help: 'Event-loop delay',
-        type: 'histogram',
-        aggregator: 'sum',
-        values: [
-          ...DELAY_BUCKETS.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le }, value: buckets[i] ?? 0 })),
-          { metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: total },
-          { metricName: `${name}_sum`, labels: {}, value: sumSeconds },
-          { metricName: `${name}_count`, labels: {}, value: total },
-        ],
-      };
-    },
-  };
+  return histogramMetric('concord_relay_event_loop_delay_seconds', 'Event-loop delay: how late a 10 ms timer fired (perf_hooks.monitorEventLoopDelay)', () => {
+    const { buckets, sumSeconds } = monitor.delay();
+    return { bounds: DELAY_BUCKETS, counts: buckets, sum: sumSeconds, count: buckets.at(-1) ?? 0 };
+  });
 }

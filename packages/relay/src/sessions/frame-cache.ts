@@ -11,7 +11,7 @@ export function frameCache<K extends string>(encode: (key: K, payload: Uint8Arra
     if (cached !== undefined && cached.key === key) return cached.frame;
     // As a Buffer: `ws` wraps any other Uint8Array in a new Buffer on every send, once per recipient.
     const encoded = encode(key, payload);
-    const frame = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    const frame = Buffer.isBuffer(encoded) ? encoded : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     frames.set(payload, { key, frame });
     return frame;
   };

@@ -1,6 +1,6 @@
 import { CloseCode } from '@concord/core/protocol';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import { taggedMessage } from '../bytes/var-uint.js';
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
 import { frameCache, frameListCache, sendAllShared, sendShared } from './frame-cache.js';
@@ -15,24 +15,8 @@ const SYNC_STEP_1 = 0;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 
-function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
-
-const syncFrame = (step: number, payload: Uint8Array): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    encoding.writeVarUint(e, step);
-    encoding.writeVarUint8Array(e, payload);
-  });
-
-const awarenessFrame = (update: Uint8Array): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(e, update);
-  });
+const syncFrame = (step: number, payload: Uint8Array): Uint8Array => taggedMessage([MESSAGE_SYNC, step], payload);
+const awarenessFrame = (update: Uint8Array): Uint8Array => taggedMessage([MESSAGE_AWARENESS], update);
 
 // Forwarded updates and awareness are encoded once for every recipient. The key is the message kind.
 const fanOutFrame = frameCache<'update' | 'awareness'>((kind, payload) =>

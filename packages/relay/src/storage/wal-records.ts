@@ -1,6 +1,7 @@
 import { isDecodableUpdate } from '@concord/core/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { varUintBytes, writeVarUint } from '../bytes/var-uint.js';
 import type { AppendEntry } from './document-storage.js';
 
 // The write-ahead log's record format (PROTOCOL.md, "Write-ahead log"): encoding appends and checkpoints, and reading
@@ -59,23 +60,6 @@ export function checkpointRecord(offset: number): Uint8Array {
   record.writeUInt32LE(payloadBytes, 0);
   writeVarUint(record, writeVarUint(record, 4, 0), offset);
   return record;
-}
-
-function varUintBytes(value: number): number {
-  let bytes = 1;
-  for (let rest = value; rest > 0x7f; rest = Math.floor(rest / 0x80)) bytes++;
-  return bytes;
-}
-
-/** Writes `value` as a lib0 var-uint at `offset`; returns the offset after it. */
-function writeVarUint(target: Uint8Array, offset: number, value: number): number {
-  let rest = value;
-  while (rest > 0x7f) {
-    target[offset++] = 0x80 | (rest & 0x7f);
-    rest = Math.floor(rest / 0x80);
-  }
-  target[offset++] = rest;
-  return offset;
 }
 
 /**
