@@ -99,9 +99,9 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
     }
   }
   if (needs !== null) return { verdict: 'hold', needs, gaps: gaps ?? new Set() };
-  const advances = new Map<number, number>();
-  for (const [of, clock] of reach) if (clock > (clocks.get(of) ?? 0)) advances.set(of, clock);
-  return { verdict: 'accept', advances, repeats };
+  // What the room reaches, less the clients it does not extend (one Map per update, not two).
+  for (const [of, clock] of reach) if (clock <= (clocks.get(of) ?? 0)) reach.delete(of);
+  return { verdict: 'accept', advances: reach, repeats };
 }
 
 function refuse(reason: CorruptReason): Screening {

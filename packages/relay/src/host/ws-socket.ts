@@ -1,5 +1,6 @@
 import { CloseCode } from '@concord/core/protocol';
 import { WebSocket } from 'ws';
+import { lastOf } from '../sessions/frame-cache.js';
 import type { WireSocket } from '../sessions/wire-socket.js';
 
 export interface WireSocketOptions {
@@ -38,12 +39,12 @@ export interface Corkable {
 }
 
 /**
- * The WebSocket encoding (an unmasked binary frame, as a server sends it) of shared frames, made once for every socket
- * they go to and freed with them.
+ * The WebSocket encoding (an unmasked binary frame, as a server sends it) of a shared frame, made once for every socket
+ * it goes to (one fan-out after another, see `lastOf`).
  */
-const wireFrames = new WeakMap<Uint8Array, Buffer>();
-/** The same for lists of shared frames: their frames one after the other, one buffer written to every socket. */
-const wireLists = new WeakMap<readonly Uint8Array[], Buffer>();
+const wireFrame = lastOf((frame: Uint8Array) => binaryFrame(frame));
+/** The same for a list of shared frames: their frames one after the other, one buffer written to every socket. */
+const wireList = lastOf((frames: readonly Uint8Array[]) => Buffer.concat(frames.map((frame) => binaryFrame(frame))));
 
 /** `payload` as one unmasked, final, binary WebSocket frame (RFC 6455, section 5.2). */
 function binaryFrame(payload: Uint8Array): Buffer {
@@ -92,9 +93,7 @@ class WsWire implements WireSocket {
     const direct = this.#direct;
     if (direct === null) return this.send(frame);
     if (!this.#mayWrite()) return;
-    let encoded = wireFrames.get(frame);
-    if (encoded === undefined) wireFrames.set(frame, (encoded = binaryFrame(frame)));
-    direct.write(encoded);
+    direct.write(wireFrame(frame));
     this.options.onSent?.(frame.byteLength);
   }
 
@@ -106,9 +105,7 @@ class WsWire implements WireSocket {
     const direct = this.#direct;
     if (direct !== null) {
       if (!this.#mayWrite()) return;
-      let encoded = wireLists.get(frames);
-      if (encoded === undefined) wireLists.set(frames, (encoded = Buffer.concat(frames.map((frame) => wireFrames.get(frame) ?? binaryFrame(frame)))));
-      direct.write(encoded);
+      direct.write(wireList(frames));
       for (const frame of frames) this.options.onSent?.(frame.byteLength);
       return;
     }

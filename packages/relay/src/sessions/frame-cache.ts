@@ -1,29 +1,33 @@
 import type { WireSocket } from './wire-socket.js';
 
 /**
- * Encodes a fan-out frame once per payload instead of once per recipient: the engine hands the same Uint8Array to every
- * member of a room, so a WeakMap keyed by it lets N connections share one encoded frame (and frees it with the payload).
+ * Derives a value once per run of calls with the same key: remembers the last key only. The engine hands every member
+ * of a room the same payload (or the same list of payloads) one member after another, so one entry serves a whole
+ * fan-out, and what it derived is dropped at the next fan-out. Keyed by the payload in a WeakMap, the frames lived as
+ * long as the update, which the room's log keeps: the young-generation collector then copied and promoted two buffers
+ * per update, and its pauses grew with them.
  */
-export function frameCache<K extends string>(encode: (key: K, payload: Uint8Array) => Uint8Array): (key: K, payload: Uint8Array) => Uint8Array {
-  const frames = new WeakMap<Uint8Array, { key: K; frame: Uint8Array }>();
-  return (key, payload) => {
-    const cached = frames.get(payload);
-    if (cached !== undefined && cached.key === key) return cached.frame;
-    // As a Buffer: `ws` wraps any other Uint8Array in a new Buffer on every send, once per recipient.
-    const encoded = encode(key, payload);
-    const frame = Buffer.isBuffer(encoded) ? encoded : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    frames.set(payload, { key, frame });
-    return frame;
+export function lastOf<Key, Value>(derive: (key: Key) => Value): (key: Key) => Value {
+  let last: { readonly key: Key; readonly value: Value } | null = null;
+  return (key) => {
+    if (last === null || last.key !== key) last = { key, value: derive(key) };
+    return last.value;
   };
 }
 
-/** Derives a list of frames once per list of payloads: the engine hands one array to every member it concerns. */
-export function frameListCache(encode: (payloads: readonly Uint8Array[]) => readonly Uint8Array[]): (payloads: readonly Uint8Array[]) => readonly Uint8Array[] {
-  const lists = new WeakMap<readonly Uint8Array[], readonly Uint8Array[]>();
-  return (payloads) => {
-    let frames = lists.get(payloads);
-    if (frames === undefined) lists.set(payloads, (frames = encode(payloads)));
-    return frames;
+/**
+ * Encodes a fan-out frame once per payload instead of once per recipient (see `lastOf`). `kind` tells frames of one
+ * payload apart (an update and its document's name, say).
+ */
+export function frameCache<K extends string>(encode: (kind: K, payload: Uint8Array) => Uint8Array): (kind: K, payload: Uint8Array) => Uint8Array {
+  let last: { readonly kind: K; readonly payload: Uint8Array; readonly frame: Uint8Array } | null = null;
+  return (kind, payload) => {
+    if (last === null || last.payload !== payload || last.kind !== kind) {
+      // As a Buffer: `ws` wraps any other Uint8Array in a new Buffer on every send, once per recipient.
+      const encoded = encode(kind, payload);
+      last = { kind, payload, frame: Buffer.isBuffer(encoded) ? encoded : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength) };
+    }
+    return last.frame;
   };
 }
 
@@ -33,7 +37,7 @@ export function sendShared(socket: WireSocket, frame: Uint8Array): void {
   else socket.send(frame);
 }
 
-/** Sends several frames from a frame cache, in one write where the socket can (a list from a frame list cache may be shared too). */
+/** Sends several frames from a frame cache, in one write where the socket can (the same list may go to many sockets). */
 export function sendAllShared(socket: WireSocket, frames: readonly Uint8Array[]): void {
   if (socket.sendAll !== undefined) socket.sendAll(frames);
   else for (const frame of frames) sendShared(socket, frame);

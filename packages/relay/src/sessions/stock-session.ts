@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import { taggedMessage } from '../bytes/var-uint.js';
 import type { RoomMember, RoomView } from '../engine/member.js';
 import { RelayError } from '../errors.js';
-import { frameCache, frameListCache, sendAllShared, sendShared } from './frame-cache.js';
+import { frameCache, lastOf, sendAllShared, sendShared } from './frame-cache.js';
 import type { Session, SessionContext, WireSocket } from './wire-socket.js';
 
 // y-protocols message tags, as the stock y-websocket provider speaks them.
@@ -23,7 +23,7 @@ const fanOutFrame = frameCache<'update' | 'awareness'>((kind, payload) =>
   kind === 'update' ? syncFrame(SYNC_UPDATE, payload) : awarenessFrame(payload),
 );
 // The engine hands every member that wrote none of a batch's updates the same array: their frames, listed once.
-const fanOutFrames = frameListCache((updates) => updates.map((update) => fanOutFrame('update', update)));
+const fanOutFrames = lastOf((updates: readonly Uint8Array[]): readonly Uint8Array[] => updates.map((update) => fanOutFrame('update', update)));
 
 /**
  * The y-websocket protocol for one document per socket, so the unmodified `y-websocket` provider works.
