@@ -52,7 +52,7 @@ export class ServerProcess {
     this.output = [];
     // BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of every server process there (to see where a figure comes from).
     const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-    // BENCH_SERVER_NODE_FLAGS='--min-semi-space-size=32' starts every server, Concord and the peers alike, with these
+    // BENCH_SERVER_NODE_FLAGS='--min-semi-space-size=16' starts every server, Concord and the peers alike, with these
     // Node flags (V8's heap flags take effect only on the command line, not from inside a running process).
     const extra = process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
     const flags = [...nodeFlags, ...extra.filter((flag) => !nodeFlags.includes(flag))];
