@@ -27,7 +27,7 @@ export function observeEngine(engine: RelayEngine, metrics: RelayMetrics): void 
 export function storageObserver(metrics: RelayMetrics): StorageObserver {
   return {
     appended(seconds, error) {
-      metrics.persistSeconds.observe(seconds);
+      metrics.persistedBatch(seconds);
       if (error !== null) metrics.storageFailures.inc();
     },
   };

@@ -27,7 +27,7 @@ describe('RelayMetrics', () => {
   it('exports write batch latency as a cumulative histogram, its sum and its count', async () => {
     const metrics = new RelayMetrics();
     all.push(metrics);
-    for (const seconds of [0.0002, 0.0005, 0.003, 0.003, 7]) metrics.persistSeconds.observe(seconds);
+    for (const seconds of [0.0002, 0.0005, 0.003, 0.003, 7]) metrics.persistedBatch(seconds);
     const text = await metrics.text();
     expect(text).toContain('# TYPE concord_relay_persist_seconds histogram\n');
     expect(text).toContain('concord_relay_persist_seconds_bucket{le="0.0005"} 2\n');

@@ -83,7 +83,7 @@ export class RelayMetrics {
     collect: () => this.#flushBytesOut(),
   });
   /** Latency of one storage write batch: observed once per batch, so plain additions (see PlainHistogram). */
-  readonly persistSeconds = new PlainHistogram([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+  readonly #persistSeconds = new PlainHistogram([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   readonly storageFailures = new Counter({ name: 'concord_relay_storage_failures_total', help: 'Storage write batches that failed', registers: [this.registry] });
   readonly refused = new Counter({ name: 'concord_relay_refused_total', help: 'Frames, writes or connections refused, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly quarantined = new Counter({
@@ -105,7 +105,7 @@ export class RelayMetrics {
   readonly #eventLoop = new EventLoopMonitor((cause: PauseCause, seconds: number) => this.eventLoopPauses.observe({ cause }, seconds));
 
   constructor() {
-    this.registry.registerMetric(this.persistSeconds.metric('concord_relay_persist_seconds', 'Latency of one storage write batch') as unknown as Metric);
+    this.registry.registerMetric(this.#persistSeconds.metric('concord_relay_persist_seconds', 'Latency of one storage write batch') as unknown as Metric);
     this.registry.registerMetric(eventLoopDelayMetric(this.#eventLoop) as unknown as Metric);
   }
 
@@ -154,6 +154,11 @@ export class RelayMetrics {
     if (this.#bytesOutPending === 0) return;
     this.bytesOut.inc(this.#bytesOutPending);
     this.#bytesOutPending = 0;
+  }
+
+  /** Records how long one storage write batch took (`concord_relay_persist_seconds`). */
+  persistedBatch(seconds: number): void {
+    this.#persistSeconds.observe(seconds);
   }
 
   /** Counts one refused message or connection under its reason. */
