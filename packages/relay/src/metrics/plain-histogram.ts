@@ -1,6 +1,6 @@
 /**
  * Prometheus histograms the relay fills with plain arithmetic and renders when scraped: prom-client's Histogram hashes
- * its labels on every `observe`, which cost a write batch about as much as the relay's own bookkeeping of it.
+ * its labels on every `observe`, about 2 % of the relay's busy time under paced fan-out when observed per write batch.
  */
 
 /** One line of a histogram as prom-client's registry renders it (the shape `Metric.get()` returns). */
