@@ -20,10 +20,11 @@ const CONCORD_BIN = path.join(relayRoot, 'bin/concord-relay.js');
  * documentation runs them; `BENCH_SERVER_NODE_FLAGS` adds flags to every server.
  * @returns {string[]}
  */
-function concordNodeFlags() {
+function readConcordNodeFlags() {
   const shebang = existsSync(CONCORD_BIN) ? readFileSync(CONCORD_BIN, 'utf8').split('\n', 1)[0] ?? '' : '';
   return /^#!\S*env -S node\b(.*)$/.exec(shebang)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
+const CONCORD_NODE_FLAGS = readConcordNodeFlags();
 
 /**
  * @typedef {'yws' | 'hocuspocus' | 'raw'} Protocol
@@ -53,7 +54,7 @@ export const TARGETS = [
     protocol: 'yws',
     persistent: true,
     peer: false,
-    command: (dir) => ({ script: CONCORD_BIN, args: ['--host', '127.0.0.1', '--port', '0', '--data', dir], nodeFlags: concordNodeFlags() }),
+    command: (dir) => ({ script: CONCORD_BIN, args: ['--host', '127.0.0.1', '--port', '0', '--data', dir], nodeFlags: CONCORD_NODE_FLAGS }),
     unavailable: () =>
       existsSync(CONCORD_DIST) && existsSync(CONCORD_BIN)
         ? null
