@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HeartbeatWheel, MAX_HEARTBEAT_SLOTS, type HeartbeatPeer } from './heartbeat.js';
 
 class Peer implements HeartbeatPeer {
@@ -9,19 +9,23 @@ class Peer implements HeartbeatPeer {
   constructor(readonly id: number) {}
 }
 
-function wheel(periodMs: number) {
+function wheel(periodMs: number, now?: () => number) {
   const pingedThisTick: Peer[] = [];
   const expired: Peer[] = [];
-  const heartbeat = new HeartbeatWheel<Peer>(periodMs, {
-    ping: (peer) => {
-      peer.pings++;
-      pingedThisTick.push(peer);
+  const heartbeat = new HeartbeatWheel<Peer>(
+    periodMs,
+    {
+      ping: (peer) => {
+        peer.pings++;
+        pingedThisTick.push(peer);
+      },
+      expire: (peer) => {
+        peer.expired = true;
+        expired.push(peer);
+      },
     },
-    expire: (peer) => {
-      peer.expired = true;
-      expired.push(peer);
-    },
-  });
+    now,
+  );
   /** Runs one tick and returns the peers it pinged. */
   const tick = (): Peer[] => {
     pingedThisTick.length = 0;
@@ -130,5 +134,71 @@ describe('HeartbeatWheel', () => {
     expect(wheel(200).heartbeat.slotCount).toBe(10);
     expect(wheel(10).heartbeat.slotCount).toBe(1);
     expect(() => wheel(0)).toThrow(RangeError);
+  });
+
+  describe('on its own timer', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** Moves the fake clock by `ms` one tick at a time, the peers answering every ping. */
+    function runFor(ms: number, tickMs: number, peers: Peer[]): void {
+      for (let passed = 0; passed < ms; passed += tickMs) {
+        vi.advanceTimersByTime(tickMs);
+        for (const peer of peers) peer.alive = true;
+      }
+    }
+
+    it('sleeps while it holds no connection, and wakes only for the slots that hold one', () => {
+      vi.useFakeTimers();
+      const { heartbeat } = wheel(1_000, () => Date.now());
+      expect(heartbeat.slotCount).toBe(50);
+      const stop = heartbeat.start('heartbeat');
+      expect(vi.getTimerCount()).toBe(0);
+      const peers = [new Peer(1), new Peer(2), new Peer(3)];
+      for (const peer of peers) heartbeat.add(peer);
+      expect(vi.getTimerCount()).toBe(1);
+      const timers = vi.spyOn(globalThis, 'setTimeout');
+      runFor(10_000, heartbeat.tickMs, peers);
+      for (const peer of peers) expect(peer.pings).toBe(10);
+      // A wake per connection per period, not one per slot (50 per period).
+      expect(timers.mock.calls.length).toBeLessThanOrEqual(3 * 10);
+      timers.mockRestore();
+      for (const peer of peers) heartbeat.delete(peer);
+      vi.advanceTimersToNextTimer();
+      expect(vi.getTimerCount()).toBe(0);
+      stop();
+    });
+
+    it('pings a connection added while it slept one period later, and stops when told', () => {
+      vi.useFakeTimers();
+      const { heartbeat } = wheel(1_000, () => Date.now());
+      const stop = heartbeat.start('heartbeat');
+      vi.advanceTimersByTime(5_000);
+      const peer = new Peer(1);
+      heartbeat.add(peer);
+      vi.advanceTimersByTime(1_000 - heartbeat.tickMs - 1);
+      expect(peer.pings).toBe(0);
+      vi.advanceTimersByTime(2 * heartbeat.tickMs);
+      expect(peer.pings).toBe(1);
+      stop();
+      expect(vi.getTimerCount()).toBe(0);
+      peer.alive = true;
+      vi.advanceTimersByTime(5_000);
+      expect(peer.pings).toBe(1);
+    });
+
+    it('handles every slot that fell due while the event loop was blocked, in one wake', () => {
+      vi.useFakeTimers();
+      const { heartbeat } = wheel(1_000, () => Date.now());
+      const stop = heartbeat.start('heartbeat');
+      const peers = Array.from({ length: 100 }, (_, id) => new Peer(id));
+      for (const peer of peers) heartbeat.add(peer);
+      // The clock moves a whole period without any timer running (a blocked loop), then the timer fires once.
+      vi.setSystemTime(Date.now() + 1_000);
+      vi.advanceTimersToNextTimer();
+      for (const peer of peers) expect(peer.pings).toBe(1);
+      stop();
+    });
   });
 });

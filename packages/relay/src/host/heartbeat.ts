@@ -4,7 +4,8 @@
  * loop for about 100 ms and brought 10,000 pongs back at once, which every update relayed at that moment waited for.
  *
  * The period is cut into slots, one tick apart; a new connection joins a slot holding the fewest connections, so no
- * tick handles more than about `connections / slots + 1` of them however the connections arrived.
+ * tick handles more than about `connections / slots + 1` of them however the connections arrived. The timer is set for
+ * the next slot that holds a connection, so a relay with few connections wakes a few times per period, not every tick.
  */
 
 /** What the heartbeat does to one connection at its slot's tick. */
@@ -21,6 +22,7 @@ export interface HeartbeatActions<T extends HeartbeatPeer> {
   expire(peer: T): void;
 }
 
+import { performance } from 'node:perf_hooks';
 import { timed, type PauseCause } from '../engine/pauses.js';
 
 /**
@@ -40,10 +42,19 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
   #fill = -1;
   /** At most the size of the least-filled slot (raised when a search finds every slot fuller). */
   #minSize = 0;
+  /** When the slot under the cursor is due (meaningful while the timer runs). */
+  #cursorDue = 0;
+  #timer: NodeJS.Timeout | null = null;
+  /** When the armed timer fires. */
+  #timerDue = Number.POSITIVE_INFINITY;
+  #running = false;
+  #cause: PauseCause = 'heartbeat';
 
   constructor(
     readonly periodMs: number,
     private readonly actions: HeartbeatActions<T>,
+    /** Milliseconds on a monotonic clock (tests pass a fake one). */
+    private readonly now: () => number = () => performance.now(),
   ) {
     if (!(periodMs > 0)) throw new RangeError('heartbeat period must be > 0');
     const slots = Math.max(1, Math.min(MAX_HEARTBEAT_SLOTS, Math.floor(periodMs / MIN_TICK_MS)));
@@ -88,6 +99,13 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
     peer.heartbeatSlot = index;
     this.#fill = index;
     this.#size++;
+    if (!this.#running) return;
+    const now = this.now();
+    if (this.#timer === null) {
+      // Asleep: the schedule restarts now, the slot under the cursor due one tick from now.
+      this.#cursorDue = now + this.tickMs;
+      this.#arm(now);
+    } else if (this.#dueOf(index) < this.#timerDue) this.#arm(now);
   }
 
   delete(peer: T): void {
@@ -125,12 +143,54 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
   }
 
   /**
-   * Runs `tick()` every `tickMs` (as work of `cause` for the event-loop pause metrics) until the returned function is
-   * called; the timer does not keep the process alive.
+   * Runs the ticks on schedule (as work of `cause` for the event-loop pause metrics) until the returned function is
+   * called; the timer does not keep the process alive. The wheel sleeps through slots that hold no connection and while
+   * it holds none: ticking every 20 ms whether or not a slot held a connection woke an idle relay 50 times a second.
    */
   start(cause: PauseCause): () => void {
-    const timer = setInterval(() => timed(cause, () => this.tick()), this.tickMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    this.#cause = cause;
+    this.#running = true;
+    if (this.#size > 0) this.#arm(this.now());
+    return () => {
+      this.#running = false;
+      this.#disarm();
+    };
+  }
+
+  /** The due time of `slot` on the current schedule. */
+  #dueOf(slot: number): number {
+    const count = this.#slots.length;
+    return this.#cursorDue + ((slot - this.#cursor + count) % count) * this.tickMs;
+  }
+
+  /** Sets the timer for the first slot from the cursor that holds a connection; none while the wheel is empty. */
+  #arm(now: number): void {
+    this.#disarm();
+    if (!this.#running || this.#size === 0) return;
+    if (this.#cursorDue < now - this.periodMs) this.#cursorDue = now; // asleep for longer than a period: start afresh
+    let slot = this.#cursor;
+    while (this.#slots[slot]!.size === 0) slot = (slot + 1) % this.#slots.length;
+    this.#timerDue = this.#dueOf(slot);
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#timerDue - now));
+    this.#timer.unref();
+  }
+
+  #disarm(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timerDue = Number.POSITIVE_INFINITY;
+  }
+
+  /** Handles every slot due by now (a late timer catches up, at most one period's worth), then sleeps until the next. */
+  #fire(): void {
+    this.#timer = null;
+    const now = this.now();
+    timed(this.#cause, () => {
+      for (let handled = 0; handled < this.#slots.length && this.#cursorDue <= now; handled++) {
+        this.tick();
+        this.#cursorDue += this.tickMs;
+      }
+    });
+    this.#arm(now);
   }
 }

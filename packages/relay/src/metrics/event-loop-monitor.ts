@@ -34,16 +34,29 @@ export class EventLoopMonitor {
   readonly #collections: { start: number; end: number }[] = [];
   readonly #observer: PerformanceObserver;
   readonly #removeListener: () => void;
-  readonly #timer: NodeJS.Timeout;
+  /** Set while pauses or collections wait to be counted: an idle relay has no timer to wake it. */
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly onPause: (cause: PauseCause, seconds: number) => void) {
     this.#delay.enable();
-    this.#removeListener = addPauseListener((cause, ms, end) => this.#pending.push({ cause, start: end - ms, end }));
+    this.#removeListener = addPauseListener((cause, ms, end) => {
+      this.#pending.push({ cause, start: end - ms, end });
+      this.#settleLater();
+    });
     this.#observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) this.#collections.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+      this.#settleLater();
     });
     this.#observer.observe({ entryTypes: ['gc'] });
-    this.#timer = setInterval(() => this.#settle(performance.now() - SETTLE_MS), SETTLE_MS);
+  }
+
+  #settleLater(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#settle(performance.now() - SETTLE_MS);
+      if (this.#pending.length > 0 || this.#collections.length > 0) this.#settleLater();
+    }, SETTLE_MS);
     this.#timer.unref();
   }
 
@@ -78,7 +91,8 @@ export class EventLoopMonitor {
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
     this.#removeListener();
     this.#observer.disconnect();
     this.#delay.disable();
