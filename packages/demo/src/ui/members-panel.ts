@@ -2,9 +2,12 @@ import { html, type TemplateResult } from 'lit';
 import { initials } from '../identity/identity.js';
 import type { Member } from '../members/member-source.js';
 
-/** "5 min ago", "yesterday": when someone was last here, relative to `now`. */
-export function lastSeenLabel(lastSeen: number | null, now: number): string {
-  if (lastSeen === null) return 'not seen yet';
+/**
+ * "5 min ago", "yesterday": when someone was last here, relative to `now`. An author can be known before the time of
+ * their change is: their claim arrives with the list's document, the time with the task's, which may come later.
+ */
+export function lastSeenLabel(lastSeen: number | null, now: number, author = false): string {
+  if (lastSeen === null) return author ? 'wrote to this list' : 'not seen yet';
   const minutes = Math.round((now - lastSeen) / 60_000);
   if (minutes < 1) return 'last seen just now';
   if (minutes < 60) return `last seen ${minutes} min ago`;
@@ -30,7 +33,7 @@ export function membersPanel(members: readonly Member[], offline: boolean, now =
           <span class="avatar ${member.online ? 'is-online' : ''}" style="background:${member.color}" aria-hidden="true">${initials(member.name)}</span>
           <span class="member-name">${member.name}${member.self ? ' (you)' : ''}</span>
           <span class="member-state muted" data-testid="member-state"
-            >${member.self ? (offline ? 'offline' : 'online') : member.online ? 'online' : lastSeenLabel(member.lastSeen, now)}</span
+            >${member.self ? (offline ? 'offline' : 'online') : member.online ? 'online' : lastSeenLabel(member.lastSeen, now, member.author)}</span
           >
           <span class="member-proof ${member.verified ? 'is-verified' : ''}" data-testid="member-verified" data-verified=${member.verified ? 'true' : 'false'}
             >${proofLabel(member)}</span
