@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { compactUpdates, EMPTY_STATE_VECTOR, mergeUpdatesTree, squashUpdate } from './merge-tree.js';
 import { compactionResult } from './room-registry.js';
 import { ClockTable } from './clock-table.js';
-import { PRECOMPUTE_AFTER_UPDATES, SETTLE_MS, TAIL_SHARE_BEFORE_MERGE, UpdateLog } from './update-log.js';
+import { PRECOMPUTE_AFTER_UPDATES, RAW_BYTES_BEFORE_MERGE, RAW_UPDATES_BEFORE_MERGE, SETTLE_MS, TAIL_SHARE_BEFORE_MERGE, UpdateLog } from './update-log.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -185,7 +185,9 @@ describe('UpdateLog', () => {
     const merged = mergeUpdatesTree(updates);
     expect(Y.decodeStateVector(log.stateVector())).toEqual(stateVector(merged));
     const diff = log.diff(Y.encodeStateVector(reconnecting));
-    expect(log.pendingEntries).toBe(entries); // base and tail as they were: no full merge
+    // The base as it was (no full merge); the tail's raw updates merged once, kept for the next catch-up.
+    expect(entries).toBe(51);
+    expect(log.pendingEntries).toBe(2);
     Y.applyUpdate(reconnecting, diff);
     expect(reconnecting.getMap('tasks').toJSON()).toEqual(replica(merged).getMap('tasks').toJSON());
     // A fresh client needs the whole document: that one merges.
@@ -214,6 +216,63 @@ describe('UpdateLog', () => {
     expect(log.precomputeScheduled).toBe(false);
     expect(log.pendingEntries).toBe(1);
     expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, PRECOMPUTE_AFTER_UPDATES + 1))));
+  });
+
+  it('merges nothing while writes stream in and nobody catches up, until the raw updates reach their bound', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(RAW_UPDATES_BEFORE_MERGE + 10);
+    const log = new UpdateLog();
+    // Appends closer together than SETTLE_MS: the writes never settle.
+    for (const update of updates.slice(0, RAW_UPDATES_BEFORE_MERGE - 1)) {
+      log.append(update);
+      vi.advanceTimersByTime(SETTLE_MS / 2);
+    }
+    expect(log.pendingEntries).toBe(RAW_UPDATES_BEFORE_MERGE - 1); // every update as it came: nothing merged
+    expect(Y.decodeStateVector(log.stateVector())).toEqual(stateVector(mergeUpdatesTree(updates.slice(0, RAW_UPDATES_BEFORE_MERGE - 1))));
+    log.append(updates[RAW_UPDATES_BEFORE_MERGE - 1] as Uint8Array);
+    expect(log.pendingEntries).toBe(1);
+    for (const update of updates.slice(RAW_UPDATES_BEFORE_MERGE)) log.append(update);
+    expect(replica(log.diff(EMPTY_STATE_VECTOR)).getMap('tasks').size).toBe(updates.length);
+  });
+
+  it('merges raw updates of a large size before their count reaches the bound', () => {
+    const big = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    big.on('update', (update: Uint8Array) => updates.push(update));
+    for (let i = 0; updates.reduce((sum, update) => sum + update.byteLength, 0) < RAW_BYTES_BEFORE_MERGE; i++) big.getMap('m').set(`k${i}`, 'x'.repeat(8192));
+    const log = new UpdateLog();
+    for (const update of updates.slice(0, -1)) log.append(update);
+    expect(log.pendingEntries).toBe(updates.length - 1);
+    log.append(updates.at(-1) as Uint8Array);
+    expect(log.pendingEntries).toBe(1);
+    log.dispose();
+  });
+
+  it('merges the raw updates once writes settle, so the next catch-up does not wait for it', () => {
+    vi.useFakeTimers();
+    const updates = mapEntries(150);
+    const log = new UpdateLog(updates.slice(0, 50));
+    log.precompute();
+    // Nobody caught up since the preparation: the settled writes are not prepared in full, only their raw updates merged.
+    for (const update of updates.slice(50)) log.append(update);
+    expect(log.pendingEntries).toBe(101);
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(log.pendingEntries).toBe(2);
+    expect(stateVector(log.merged())).toEqual(stateVector(mergeUpdatesTree(updates)));
+  });
+
+  it('a catch-up keeps its merge of the raw updates: the next one after an append merges only what came since', () => {
+    const updates = mapEntries(80);
+    const log = new UpdateLog(updates.slice(0, 10));
+    log.precompute();
+    const reconnecting = replica(log.merged());
+    for (const update of updates.slice(10, 70)) log.append(update);
+    log.diff(Y.encodeStateVector(reconnecting));
+    expect(log.pendingEntries).toBe(2);
+    for (const update of updates.slice(70)) log.append(update);
+    Y.applyUpdate(reconnecting, log.diff(Y.encodeStateVector(reconnecting)));
+    expect(log.pendingEntries).toBe(3); // the base, the first catch-up's merge, the second's
+    expect(reconnecting.getMap('tasks').size).toBe(80);
   });
 
   it('after a few appends to a merged log, keeps the state vector without a full merge', () => {

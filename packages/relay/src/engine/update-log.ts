@@ -15,14 +15,27 @@ const NO_CLOCKS_YET = new ClockTable();
 export const SETTLE_MS = 50;
 
 /**
+ * Raw updates (or their bytes) the log holds at most before merging them while writes keep coming. A catch-up that
+ * needs them merges them first: 4,096 small map entries merge in about 25 ms, 4,096 typed characters in about 12 ms.
+ */
+export const RAW_UPDATES_BEFORE_MERGE = 4096;
+export const RAW_BYTES_BEFORE_MERGE = 256 * 1024;
+
+/**
  * A document as the relay holds it: encoded updates, no Y.Doc. Holds only durable updates: the engine appends after the
  * storage write has completed.
  *
- * The log is kept merged in chunks as it grows, like a binary counter in base 32: level 0 holds raw updates; when a
- * level fills up with 32 entries they are merged into one entry of the next level. So a catch-up (`merged()`) never
- * merges more than 31 entries per level (a few dozen updates and chunk results), instead of the document's whole tail:
- * `Y.mergeUpdates` grows with the square of the number of updates in one call. A full merge replaces the levels
- * (`base`), so the document is held once, not once in chunks and again merged.
+ * The log is kept merged in chunks as it grows, like a binary counter in base 32 above its first level: level 0 holds
+ * raw updates; they are merged (in a tree of groups of 32) into one entry of level 1 once writes settle, when a
+ * catch-up needs them, or when RAW_UPDATES_BEFORE_MERGE of them (or RAW_BYTES_BEFORE_MERGE) have piled up; a higher
+ * level that fills up with 32 entries is merged into one entry of the next. So a catch-up (`merged()`) merges at most
+ * that many raw updates and 31 entries per level above, instead of the document's whole tail: `Y.mergeUpdates` grows
+ * with the square of the number of updates in one call. A full merge replaces the levels (`base`), so the document is
+ * held once, not once in chunks and again merged.
+ *
+ * While clients stream writes and nobody catches up, the raw updates are not merged at all: merging every 32 appends
+ * cost a stream of small map entries about 4 µs per update once warm, and a freshly started relay several times that
+ * while V8 compiled Yjs' merge code, work no client asked for.
  *
  * A reconnecting client is answered from the base's facts and the tail alone (the levels: what was appended since the
  * last full merge), never by merging the whole document again: its state vector is the base's, extended by the tail's
@@ -44,7 +57,7 @@ export const SETTLE_MS = 50;
 export class UpdateLog {
   /** Everything older than the levels, merged; null until the first full merge. */
   #base: MergedUpdate | null = null;
-  /** levels[0]: raw updates; levels[k]: merges of 32^k updates. Oldest first within a level; higher levels are older. */
+  /** levels[0]: raw updates; levels[k > 0]: merges. Oldest first within a level; higher levels are older. */
   // Empty (no array at all) after a full merge: most loaded documents are read, not written, and two empty arrays per
   // document were a few percent of what a loaded document costs the relay.
   #levels: Uint8Array[][] | null = null;
@@ -63,6 +76,8 @@ export class UpdateLog {
   #sinceMerge = 0;
   /** Bytes appended since the last full merge. */
   #tailBytes = 0;
+  /** Bytes of the raw updates (level 0). */
+  #rawBytes = 0;
   #settle: NodeJS.Timeout | null = null;
   /** A catch-up was answered since the last background preparation: preparing the next one is likely to pay. */
   #asked = false;
@@ -107,15 +122,10 @@ export class UpdateLog {
     // the load what the first catch-up may never need.
     if (this.#clocks === NO_CLOCKS_YET) this.#clocks = new ClockTable();
     if (this.#loading || (this.#clocks !== null && !extendWithoutGap(this.#clocks, structs ?? Y.decodeUpdate(update).structs))) this.#clocks = null;
-    let carry = update;
-    const levels = (this.#levels ??= []);
-    for (let level = 0; ; level++) {
-      const entries = (levels[level] ??= []);
-      entries.push(carry);
-      if (entries.length < FAN_IN) break;
-      carry = Y.mergeUpdates(entries);
-      levels[level] = [];
-    }
+    const raw = ((this.#levels ??= [])[0] ??= []);
+    raw.push(update);
+    this.#rawBytes += update.byteLength;
+    if (raw.length >= RAW_UPDATES_BEFORE_MERGE || this.#rawBytes >= RAW_BYTES_BEFORE_MERGE) this.#mergeRaw();
     // Every append postpones the preparation until writes settle, also after a merge (a compaction) reset the count:
     // otherwise it fired in the middle of a steady stream of writes and re-read the whole document every few hundred
     // updates. A stream refreshes one timer; only a lone write pays for a timer of its own.
@@ -133,6 +143,7 @@ export class UpdateLog {
     this.#tail = null;
     this.#sinceMerge = 0;
     this.#tailBytes = 0;
+    this.#rawBytes = 0;
     return merged;
   }
 
@@ -201,9 +212,28 @@ export class UpdateLog {
     return this.#base !== null && this.#tailBytes * TAIL_SHARE_BEFORE_MERGE >= this.#base.update.byteLength;
   }
 
+  /** Merges the raw updates into one entry of level 1, carrying full levels up as a binary counter does. */
+  #mergeRaw(): void {
+    const levels = this.#levels;
+    const raw = levels?.[0];
+    if (levels === null || raw === undefined || raw.length === 0) return;
+    let carry = mergeUpdatesTree(raw);
+    levels[0] = [];
+    this.#rawBytes = 0;
+    for (let level = 1; ; level++) {
+      const entries = (levels[level] ??= []);
+      entries.push(carry);
+      if (entries.length < FAN_IN) break;
+      carry = Y.mergeUpdates(entries);
+      levels[level] = [];
+    }
+  }
+
   /** The levels merged, oldest first; null when nothing was appended since the last full merge. */
   #tailMerged(): Uint8Array | null {
     if (this.#tail === null) {
+      // The raw updates' merge is kept in level 1: the next catch-up after an append merges only what came since.
+      this.#mergeRaw();
       const entries: Uint8Array[] = [];
       const levels = this.#levels ?? [];
       for (let level = levels.length - 1; level >= 0; level--) entries.push(...(levels[level] ?? []));
@@ -220,6 +250,8 @@ export class UpdateLog {
    * merges it on demand, as before.
    */
   #prepare(): void {
+    // Writes paused: the raw updates are merged now rather than by a client waiting for its catch-up.
+    if ((this.#levels?.[0]?.length ?? 0) >= FAN_IN) this.#mergeRaw();
     const due = this.#sinceMerge >= PRECOMPUTE_AFTER_UPDATES || this.#tailOutgrewBase();
     if (due && (this.#asked || this.#base === null)) {
       this.#asked = false;
