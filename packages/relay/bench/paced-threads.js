@@ -1,0 +1,139 @@
+// @ts-check
+// S1 paced alone, the relays taking turns in fresh processes, with each server's CPU split by thread and its CPU while
+// its clients are connected but quiet. A paced process differs from the next by ±15 %, more than most changes one
+// wants to judge; the split tells whether a difference is the event loop's own work or V8's helper threads (compiler,
+// parallel GC) and libuv's pool, which utime + stime of the process lump together.
+// Usage (after build and `pnpm bench:peers`):
+//   node bench/paced-threads.js [--shape map|text|delete] [--samples 5] [--targets concord,yws-mem]
+import { readdirSync, readFileSync } from 'node:fs';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DeliveryLog } from './clients/delivery.js';
+import { LightClient } from './clients/light-client.js';
+import { SHAPES } from './clients/shapes.js';
+import { median } from './lib/stats.js';
+import { startServer, TARGETS } from './servers/targets.js';
+
+const { values } = parseArgs({
+  options: { shape: { type: 'string', default: 'map' }, samples: { type: 'string', default: '5' }, targets: { type: 'string', default: 'concord,yws-mem' } },
+});
+const shape = /** @type {import('./clients/shapes.js').Shape} */ (values.shape);
+if (!SHAPES.includes(shape)) throw new Error(`--shape takes one of ${SHAPES.join(', ')}`);
+const samples = Number(values.samples);
+const targets = (values.targets ?? '').split(',').map((id) => {
+  const target = TARGETS.find((candidate) => candidate.id === id);
+  if (target === undefined) throw new Error(`unknown target ${id}`);
+  const unavailable = target.unavailable();
+  if (unavailable !== null) throw new Error(`${id}: ${unavailable}`);
+  return target;
+});
+/** The same load as S1 paced. */
+const SIZE = { clients: 20, edits: 200, perSecond: 20 };
+const QUIET_MS = 3_000;
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU (µs) of each thread of `pid` so far: `main`, then the others by name (V8's helpers and libuv's pool are all
+ * called `node`; they are told apart by start order, the helpers first).
+ * @param {number} pid
+ * @returns {Map<string, number>}
+ */
+function threadCpu(pid) {
+  /** @type {Map<string, number>} */
+  const cpu = new Map();
+  const tids = readdirSync(`/proc/${pid}/task`).map(Number).sort((a, b) => a - b);
+  for (const [index, tid] of tids.entries()) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const micros = ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    cpu.set(tid === pid ? 'main' : `thread ${index}`, micros);
+  }
+  return cpu;
+}
+
+/** @param {LightClient[]} clients */
+function paced(clients) {
+  const period = 1000 / SIZE.perSecond;
+  return Promise.all(
+    clients.map(
+      (client, index) =>
+        new Promise((resolve) => {
+          let made = 0;
+          setTimeout(() => {
+            const timer = setInterval(() => {
+              client.edit();
+              if (++made >= SIZE.edits) {
+                clearInterval(timer);
+                resolve(undefined);
+              }
+            }, period);
+          }, (index * period) / clients.length);
+        }),
+    ),
+  );
+}
+
+/** @param {import('./servers/targets.js').Target} target */
+async function sample(target) {
+  const { server, url } = await startServer(target);
+  const log = new DeliveryLog(SIZE.edits, SIZE.clients - 1, shape === 'delete');
+  const clients = Array.from({ length: SIZE.clients }, () => new LightClient({ base: url, protocol: target.protocol, docName: 's1-paced', log, deferApply: true, shape }));
+  try {
+    for (const client of clients) log.register(client.clientID);
+    await Promise.all(clients.map((client) => client.connect()));
+    if (shape === 'delete') {
+      for (const client of clients) client.seed(SIZE.edits);
+      const holdsAll = (/** @type {LightClient} */ client) => () => {
+        client.flush();
+        return clients.every((other) => client.held(other.clientID) >= SIZE.edits);
+      };
+      await Promise.all(clients.map((client) => client.until(holdsAll(client), 60_000, 'seeded everywhere')));
+    }
+    await server.quiet();
+    const pid = /** @type {number} */ (server.child.pid);
+    const idleBefore = server.cpuMicros();
+    await sleep(QUIET_MS);
+    const idleMsPerSecond = (server.cpuMicros() - idleBefore) / QUIET_MS;
+    const before = threadCpu(pid);
+    const perReceiver = SIZE.edits * (SIZE.clients - 1);
+    const delivered = Promise.all(clients.map((client) => client.until(() => log.deliveredCount(client) >= perReceiver, 70_000, 'deliveries')));
+    await paced(clients);
+    await delivered;
+    const after = threadCpu(pid);
+    const deliveries = perReceiver * SIZE.clients;
+    let main = 0;
+    let others = 0;
+    for (const [thread, micros] of after) {
+      const spent = micros - (before.get(thread) ?? 0);
+      if (thread === 'main') main += spent;
+      else others += spent;
+    }
+    return { main: main / deliveries, others: others / deliveries, idleMsPerSecond };
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await server.stop();
+  }
+}
+
+/** @type {Map<string, { main: number, others: number, idleMsPerSecond: number }[]>} */
+const results = new Map(targets.map((target) => [target.id, []]));
+for (let round = 0; round < samples; round++) {
+  for (const target of targets) {
+    const figures = await sample(target);
+    results.get(target.id)?.push(figures);
+    console.error(`${target.id} sample ${round + 1}: ${(figures.main + figures.others).toFixed(2)} µs per delivery (main ${figures.main.toFixed(2)}, other threads ${figures.others.toFixed(2)}), idle ${figures.idleMsPerSecond.toFixed(1)} ms/s`);
+  }
+}
+console.log(`S1 paced, ${shape}, medians of ${samples} fresh processes each (CPU from /proc, ${1000 / CLOCK_TICKS} ms clock ticks)\n`);
+console.log('| relay | µs per delivery | main thread | other threads | CPU while connected and quiet, ms/s |\n|---|---:|---:|---:|---:|');
+for (const [id, figures] of results) {
+  const of = (/** @type {(f: { main: number, others: number, idleMsPerSecond: number }) => number} */ pick) => median(figures.map(pick));
+  console.log(`| ${id} | ${of((f) => f.main + f.others).toFixed(2)} | ${of((f) => f.main).toFixed(2)} | ${of((f) => f.others).toFixed(2)} | ${of((f) => f.idleMsPerSecond).toFixed(1)} |`);
+}
+process.exit(0);
