@@ -48,7 +48,7 @@ function after(held: readonly Uint8Array[], diff: Uint8Array): string {
   return JSON.stringify([[...Y.encodeStateAsUpdate(doc)], pending, pendingDs]);
 }
 
-function check(steps: readonly Step[]): void {
+function check(steps: readonly Step[], rawUpdates: number): void {
   const writers = Array.from({ length: WRITERS }, (_, i) => {
     const doc = new Y.Doc();
     doc.clientID = i + 1;
@@ -56,7 +56,7 @@ function check(steps: readonly Step[]): void {
   });
   const produced: Uint8Array[] = [];
   for (const doc of writers) doc.on('update', (update: Uint8Array, origin: unknown) => origin !== 'exchange' && produced.push(update));
-  const log = new UpdateLog();
+  const log = new UpdateLog([], { rawUpdates });
   const appended: Uint8Array[] = [];
   let inOrder = 0;
   /** What the log held at its last full merge: a client holding that and part of what came after is the fast path. */
@@ -116,7 +116,8 @@ function check(steps: readonly Step[]): void {
 describe('UpdateLog catch-up answers (property)', () => {
   it('state vector and diffs equal those of one merge of every appended update, in any order, gaps included', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 30, maxLength: 100 }), (steps) => check(steps)),
+      // Raw updates merged after 1, 3 or 8 of them (their levels carry up as a binary counter), or never in a run.
+      fc.property(fc.array(step, { minLength: 30, maxLength: 100 }), fc.constantFrom(1, 3, 8, 4096), (steps, rawUpdates) => check(steps, rawUpdates)),
       { numRuns: 100 },
     );
   });

@@ -21,6 +21,12 @@ export const SETTLE_MS = 50;
 export const RAW_UPDATES_BEFORE_MERGE = 4096;
 export const RAW_BYTES_BEFORE_MERGE = 256 * 1024;
 
+/** Other bounds than RAW_UPDATES_BEFORE_MERGE and RAW_BYTES_BEFORE_MERGE (tests use small ones to reach them). */
+export interface RawBounds {
+  readonly rawUpdates?: number;
+  readonly rawBytes?: number;
+}
+
 /**
  * A document as the relay holds it: encoded updates, no Y.Doc. Holds only durable updates: the engine appends after the
  * storage write has completed.
@@ -84,7 +90,12 @@ export class UpdateLog {
   /** Appends from the constructor: the room is loading for a client that asks at once, no background work to schedule. */
   #loading = true;
 
-  constructor(updates: readonly Uint8Array[] = []) {
+  readonly #rawUpdatesBeforeMerge: number;
+  readonly #rawBytesBeforeMerge: number;
+
+  constructor(updates: readonly Uint8Array[] = [], bounds: RawBounds = {}) {
+    this.#rawUpdatesBeforeMerge = bounds.rawUpdates ?? RAW_UPDATES_BEFORE_MERGE;
+    this.#rawBytesBeforeMerge = bounds.rawBytes ?? RAW_BYTES_BEFORE_MERGE;
     for (const update of updates) this.append(update);
     this.#loading = false;
     // A load that found nothing keeps the cheap empty state vector.
@@ -125,7 +136,7 @@ export class UpdateLog {
     const raw = ((this.#levels ??= [])[0] ??= []);
     raw.push(update);
     this.#rawBytes += update.byteLength;
-    if (raw.length >= RAW_UPDATES_BEFORE_MERGE || this.#rawBytes >= RAW_BYTES_BEFORE_MERGE) this.#mergeRaw();
+    if (raw.length >= this.#rawUpdatesBeforeMerge || this.#rawBytes >= this.#rawBytesBeforeMerge) this.#mergeRaw();
     // Every append postpones the preparation until writes settle, also after a merge (a compaction) reset the count:
     // otherwise it fired in the middle of a steady stream of writes and re-read the whole document every few hundred
     // updates. A stream refreshes one timer; only a lone write pays for a timer of its own.
