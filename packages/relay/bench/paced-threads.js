@@ -31,11 +31,11 @@ const targets = (values.targets ?? '').split(',').map((id) => {
 /** The same load as S1 paced. */
 const SIZE = { clients: 20, edits: 200, perSecond: 20 };
 const QUIET_MS = 3_000;
-const CLOCK_TICKS = 100;
 
 /**
- * CPU (µs) of each thread of `pid` so far: `main`, then the others by name (V8's helpers and libuv's pool are all
- * called `node`; they are told apart by start order, the helpers first).
+ * CPU (µs) of each thread of `pid` so far, from the scheduler's own account (`/proc/<pid>/task/<tid>/schedstat`, in
+ * nanoseconds; utime and stime come in 10 ms clock ticks, too coarse for a quiet relay): `main`, then the others by
+ * start order (V8's helpers and libuv's pool are all called `node`).
  * @param {number} pid
  * @returns {Map<string, number>}
  */
@@ -44,18 +44,19 @@ function threadCpu(pid) {
   const cpu = new Map();
   const tids = readdirSync(`/proc/${pid}/task`).map(Number).sort((a, b) => a - b);
   for (const [index, tid] of tids.entries()) {
-    let stat;
+    let schedstat;
     try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      schedstat = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
     } catch {
       continue; // the thread ended
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const micros = ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-    cpu.set(tid === pid ? 'main' : `thread ${index}`, micros);
+    cpu.set(tid === pid ? 'main' : `thread ${index}`, Number(schedstat.split(' ')[0]) / 1000);
   }
   return cpu;
 }
+
+/** @param {Map<string, number>} cpu */
+const total = (cpu) => [...cpu.values()].reduce((sum, micros) => sum + micros, 0);
 
 /** @param {LightClient[]} clients */
 function paced(clients) {
@@ -97,9 +98,9 @@ async function sample(target) {
     }
     await server.quiet();
     const pid = /** @type {number} */ (server.child.pid);
-    const idleBefore = server.cpuMicros();
+    const idleBefore = total(threadCpu(pid));
     await sleep(QUIET_MS);
-    const idleMsPerSecond = (server.cpuMicros() - idleBefore) / QUIET_MS;
+    const idleMsPerSecond = (total(threadCpu(pid)) - idleBefore) / QUIET_MS;
     const before = threadCpu(pid);
     const perReceiver = SIZE.edits * (SIZE.clients - 1);
     const delivered = Promise.all(clients.map((client) => client.until(() => log.deliveredCount(client) >= perReceiver, 70_000, 'deliveries')));
@@ -130,7 +131,7 @@ for (let round = 0; round < samples; round++) {
     console.error(`${target.id} sample ${round + 1}: ${(figures.main + figures.others).toFixed(2)} µs per delivery (main ${figures.main.toFixed(2)}, other threads ${figures.others.toFixed(2)}), idle ${figures.idleMsPerSecond.toFixed(1)} ms/s`);
   }
 }
-console.log(`S1 paced, ${shape}, medians of ${samples} fresh processes each (CPU from /proc, ${1000 / CLOCK_TICKS} ms clock ticks)\n`);
+console.log(`S1 paced, ${shape}, medians of ${samples} fresh processes each (CPU from the scheduler's per-thread account)\n`);
 console.log('| relay | µs per delivery | main thread | other threads | CPU while connected and quiet, ms/s |\n|---|---:|---:|---:|---:|');
 for (const [id, figures] of results) {
   const of = (/** @type {(f: { main: number, others: number, idleMsPerSecond: number }) => number} */ pick) => median(figures.map(pick));
