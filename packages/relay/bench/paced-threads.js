@@ -13,6 +13,7 @@ import { DeliveryLog } from './clients/delivery.js';
 import { LightClient } from './clients/light-client.js';
 import { SHAPES } from './clients/shapes.js';
 import { median } from './lib/stats.js';
+import { paced, seedEverywhere } from './scenarios/s1-fanout.js';
 import { startServer, TARGETS } from './servers/targets.js';
 
 const { values } = parseArgs({
@@ -58,28 +59,6 @@ function threadCpu(pid) {
 /** @param {Map<string, number>} cpu */
 const total = (cpu) => [...cpu.values()].reduce((sum, micros) => sum + micros, 0);
 
-/** @param {LightClient[]} clients */
-function paced(clients) {
-  const period = 1000 / SIZE.perSecond;
-  return Promise.all(
-    clients.map(
-      (client, index) =>
-        new Promise((resolve) => {
-          let made = 0;
-          setTimeout(() => {
-            const timer = setInterval(() => {
-              client.edit();
-              if (++made >= SIZE.edits) {
-                clearInterval(timer);
-                resolve(undefined);
-              }
-            }, period);
-          }, (index * period) / clients.length);
-        }),
-    ),
-  );
-}
-
 /** @param {import('./servers/targets.js').Target} target */
 async function sample(target) {
   const { server, url } = await startServer(target);
@@ -88,14 +67,7 @@ async function sample(target) {
   try {
     for (const client of clients) log.register(client.clientID);
     await Promise.all(clients.map((client) => client.connect()));
-    if (shape === 'delete') {
-      for (const client of clients) client.seed(SIZE.edits);
-      const holdsAll = (/** @type {LightClient} */ client) => () => {
-        client.flush();
-        return clients.every((other) => client.held(other.clientID) >= SIZE.edits);
-      };
-      await Promise.all(clients.map((client) => client.until(holdsAll(client), 60_000, 'seeded everywhere')));
-    }
+    if (shape === 'delete') await seedEverywhere(clients, SIZE.edits);
     await server.quiet();
     const pid = /** @type {number} */ (server.child.pid);
     const idleBefore = total(threadCpu(pid));
@@ -104,7 +76,7 @@ async function sample(target) {
     const before = threadCpu(pid);
     const perReceiver = SIZE.edits * (SIZE.clients - 1);
     const delivered = Promise.all(clients.map((client) => client.until(() => log.deliveredCount(client) >= perReceiver, 70_000, 'deliveries')));
-    await paced(clients);
+    await paced(clients, SIZE.edits, SIZE.perSecond);
     await delivered;
     const after = threadCpu(pid);
     const deliveries = perReceiver * SIZE.clients;

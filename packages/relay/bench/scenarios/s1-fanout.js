@@ -48,11 +48,12 @@ function burst(clients, edits, log) {
 }
 
 /**
+ * Each client makes `edits` edits at `perSecond`, the clients spread over one period.
  * @param {LightClient[]} clients
  * @param {number} edits
  * @param {number} perSecond
  */
-function paced(clients, edits, perSecond) {
+export function paced(clients, edits, perSecond) {
   const period = 1000 / perSecond;
   return Promise.all(
     clients.map(
@@ -79,7 +80,7 @@ function paced(clients, edits, perSecond) {
  * @param {LightClient[]} clients
  * @param {number} edits
  */
-async function seedEverywhere(clients, edits) {
+export async function seedEverywhere(clients, edits) {
   for (const client of clients) client.seed(edits);
   await Promise.all(
     clients.map((client) =>
