@@ -1,6 +1,7 @@
 // @ts-check
-// S1 paced alone, the relays taking turns in fresh processes, with each server's CPU split by thread and its CPU while
-// its clients are connected but quiet. A paced process differs from the next by ±15 %, more than most changes one
+// 20 clients on one document, each making 200 edits at 20 a second (the paced fan-out of `run.js`), the relays taking
+// turns in fresh processes, with each server's CPU split by thread and its CPU while its clients are connected but
+// quiet. One such process differs from the next by ±15 %, more than most changes one
 // wants to judge; the split tells whether a difference is the event loop's own work or V8's helper threads (compiler,
 // parallel GC) and libuv's pool, which utime + stime of the process lump together.
 // Usage (after build and `pnpm bench:peers`):
@@ -29,7 +30,7 @@ const targets = (values.targets ?? '').split(',').map((id) => {
   if (unavailable !== null) throw new Error(`${id}: ${unavailable}`);
   return target;
 });
-/** The same load as S1 paced. */
+/** 20 clients on one document, 200 edits each, 20 a second each: the paced fan-out load of `run.js`. */
 const SIZE = { clients: 20, edits: 200, perSecond: 20 };
 const QUIET_MS = 3_000;
 
@@ -103,7 +104,7 @@ for (let round = 0; round < samples; round++) {
     console.error(`${target.id} sample ${round + 1}: ${(figures.main + figures.others).toFixed(2)} µs per delivery (main ${figures.main.toFixed(2)}, other threads ${figures.others.toFixed(2)}), idle ${figures.idleMsPerSecond.toFixed(1)} ms/s`);
   }
 }
-console.log(`S1 paced, ${shape}, medians of ${samples} fresh processes each (CPU from the scheduler's per-thread account)\n`);
+console.log(`Paced fan-out (${SIZE.clients} clients, ${SIZE.edits} edits each at ${SIZE.perSecond}/s), ${shape}, medians of ${samples} fresh processes each (CPU from the scheduler's per-thread account)\n`);
 console.log('| relay | µs per delivery | main thread | other threads | CPU while connected and quiet, ms/s |\n|---|---:|---:|---:|---:|');
 for (const [id, figures] of results) {
   const of = (/** @type {(f: { main: number, others: number, idleMsPerSecond: number }) => number} */ pick) => median(figures.map(pick));
