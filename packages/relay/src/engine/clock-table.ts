@@ -46,6 +46,13 @@ export class ClockTable implements ClockReader {
     for (const [client, clock] of stateVector instanceof Uint8Array ? Y.decodeStateVector(stateVector) : stateVector) this.set(client, clock);
   }
 
+  /** Whether `held` reaches every clock of this table (a client with that state vector holds every struct counted). */
+  coveredBy(held: ReadonlyMap<number, number>): boolean {
+    if (this.#map === null) return Number.isNaN(this.#client) || (held.get(this.#client) ?? 0) >= this.#clock;
+    for (const [client, clock] of this.#map) if ((held.get(client) ?? 0) < clock) return false;
+    return true;
+  }
+
   /** The clocks as a state vector. */
   encode(): Uint8Array {
     if (this.#map !== null) return Y.encodeStateVector(this.#map);

@@ -364,7 +364,7 @@ export class RelayEngine extends EventEmitter<RelayEngineEvents> implements Memb
     room.pendingWrites--;
     room.storedUpdates++;
     room.bytesSinceCompaction += update.byteLength;
-    room.log.append(update, decoded.structs);
+    room.log.append(update, decoded);
   }
 
   /** Client ids a durable write bound to its writer: every member learns them before the update reaches it. */

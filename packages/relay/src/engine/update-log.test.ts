@@ -40,6 +40,13 @@ function replica(update: Uint8Array): Y.Doc {
   return doc;
 }
 
+/** `doc`'s content and delete set after applying `answer` to a copy of it. */
+function after(doc: Y.Doc, answer: Uint8Array): { text: string; deletions: Uint8Array } {
+  const copy = replica(Y.encodeStateAsUpdate(doc));
+  Y.applyUpdate(copy, answer);
+  return { text: copy.getText('t').toString(), deletions: Y.encodeStateAsUpdate(copy, Y.encodeStateVector(copy)) };
+}
+
 const stateVector = (update: Uint8Array): Map<number, number> => Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
 
 /** An insert in the middle of a text (it names its neighbours: the kind of update whose flips can throw on apply). */
@@ -193,6 +200,32 @@ describe('UpdateLog', () => {
     // A fresh client needs the whole document: that one merges.
     expect(log.diff(EMPTY_STATE_VECTOR)).toEqual(log.merged());
     expect(log.pendingEntries).toBe(1);
+  });
+
+  it('answers a client that holds every struct from the deletions alone, without reading the tail', () => {
+    const { doc, updates } = typed(60);
+    const log = new UpdateLog();
+    for (const update of updates.slice(0, 40)) log.append(update);
+    log.precompute();
+    // The tail: more typing, then the deletion (`typed` ends with one), which the client made itself and went offline.
+    for (const update of updates.slice(40)) log.append(update);
+    const entries = log.pendingEntries;
+    const writer = Y.encodeStateVector(doc);
+    const answer = log.diff(writer);
+    // Not one raw update was merged for it: the tail was not read.
+    expect(log.pendingEntries).toBe(entries);
+    expect(Y.decodeUpdate(answer).structs).toHaveLength(0);
+    const merged = mergeUpdatesTree(updates);
+    expect(after(doc, answer)).toEqual(after(doc, Y.diffUpdate(merged, writer)));
+    // A client that holds every struct but missed the deletion gets it.
+    const missedDeletion = replica(mergeUpdatesTree(updates.slice(0, -1)));
+    Y.applyUpdate(missedDeletion, log.diff(Y.encodeStateVector(missedDeletion)));
+    expect(missedDeletion.getText('t').toString()).toBe(doc.getText('t').toString());
+    // A client behind by a struct is diffed against the tail, as before.
+    const behind = replica(mergeUpdatesTree(updates.slice(0, 50)));
+    Y.applyUpdate(behind, log.diff(Y.encodeStateVector(behind)));
+    expect(behind.getText('t').toString()).toBe(doc.getText('t').toString());
+    expect(log.pendingEntries).toBeLessThan(entries);
   });
 
   it('merges in the background once writes settle after a run of appends, never for a load or a few appends', () => {
