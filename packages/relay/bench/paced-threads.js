@@ -6,7 +6,6 @@
 // parallel GC) and libuv's pool, which utime + stime of the process lump together.
 // Usage (after build and `pnpm bench:peers`):
 //   node bench/paced-threads.js [--shape map|text|delete] [--samples 5] [--targets concord,yws-mem]
-import { readdirSync, readFileSync } from 'node:fs';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -14,6 +13,7 @@ import { DeliveryLog } from './clients/delivery.js';
 import { LightClient } from './clients/light-client.js';
 import { SHAPES } from './clients/shapes.js';
 import { median } from './lib/stats.js';
+import { cpuBetween, threadCpu, totalCpu } from './lib/thread-cpu.js';
 import { paced, seedEverywhere } from './scenarios/s1-fanout.js';
 import { startServer, TARGETS } from './servers/targets.js';
 
@@ -34,32 +34,6 @@ const targets = (values.targets ?? '').split(',').map((id) => {
 const SIZE = { clients: 20, edits: 200, perSecond: 20 };
 const QUIET_MS = 3_000;
 
-/**
- * CPU (µs) of each thread of `pid` so far, from the scheduler's own account (`/proc/<pid>/task/<tid>/schedstat`, in
- * nanoseconds; utime and stime come in 10 ms clock ticks, too coarse for a quiet relay): `main`, then the others by
- * start order (V8's helpers and libuv's pool are all called `node`).
- * @param {number} pid
- * @returns {Map<string, number>}
- */
-function threadCpu(pid) {
-  /** @type {Map<string, number>} */
-  const cpu = new Map();
-  const tids = readdirSync(`/proc/${pid}/task`).map(Number).sort((a, b) => a - b);
-  for (const [index, tid] of tids.entries()) {
-    let schedstat;
-    try {
-      schedstat = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    cpu.set(tid === pid ? 'main' : `thread ${index}`, Number(schedstat.split(' ')[0]) / 1000);
-  }
-  return cpu;
-}
-
-/** @param {Map<string, number>} cpu */
-const total = (cpu) => [...cpu.values()].reduce((sum, micros) => sum + micros, 0);
-
 /** @param {import('./servers/targets.js').Target} target */
 async function sample(target) {
   const { server, url } = await startServer(target);
@@ -71,23 +45,16 @@ async function sample(target) {
     if (shape === 'delete') await seedEverywhere(clients, SIZE.edits);
     await server.quiet();
     const pid = /** @type {number} */ (server.child.pid);
-    const idleBefore = total(threadCpu(pid));
+    const idleBefore = totalCpu(threadCpu(pid));
     await sleep(QUIET_MS);
-    const idleMsPerSecond = (total(threadCpu(pid)) - idleBefore) / QUIET_MS;
+    const idleMsPerSecond = (totalCpu(threadCpu(pid)) - idleBefore) / QUIET_MS;
     const before = threadCpu(pid);
     const perReceiver = SIZE.edits * (SIZE.clients - 1);
     const delivered = Promise.all(clients.map((client) => client.until(() => log.deliveredCount(client) >= perReceiver, 70_000, 'deliveries')));
     await paced(clients, SIZE.edits, SIZE.perSecond);
     await delivered;
-    const after = threadCpu(pid);
+    const { main, others } = cpuBetween(before, threadCpu(pid));
     const deliveries = perReceiver * SIZE.clients;
-    let main = 0;
-    let others = 0;
-    for (const [thread, micros] of after) {
-      const spent = micros - (before.get(thread) ?? 0);
-      if (thread === 'main') main += spent;
-      else others += spent;
-    }
     return { main: main / deliveries, others: others / deliveries, idleMsPerSecond };
   } finally {
     await Promise.all(clients.map((client) => client.close()));
