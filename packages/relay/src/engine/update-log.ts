@@ -17,7 +17,7 @@ const NO_CLOCKS_YET = new ClockTable();
  * Deleting updates the log keeps in hand for a client that holds every struct; past this many, that client's answer
  * reads the tail instead (their merge would cost as much, and the list would hold updates the tail merged already).
  */
-export const TAIL_DELETIONS_KEPT = FAN_IN;
+const TAIL_DELETIONS_KEPT = FAN_IN;
 
 /** How long the log waits without an append before preparing them: a burst of writes pays for one preparation. */
 export const SETTLE_MS = 50;
