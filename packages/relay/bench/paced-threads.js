@@ -15,7 +15,7 @@ import { SHAPES } from './clients/shapes.js';
 import { median } from './lib/stats.js';
 import { cpuBetween, threadCpu, totalCpu } from './lib/thread-cpu.js';
 import { paced, seedEverywhere } from './scenarios/s1-fanout.js';
-import { startServer, TARGETS } from './servers/targets.js';
+import { startServer, targetsNamed } from './servers/targets.js';
 
 const { values } = parseArgs({
   options: { shape: { type: 'string', default: 'map' }, samples: { type: 'string', default: '5' }, targets: { type: 'string', default: 'concord,yws-mem' } },
@@ -23,13 +23,7 @@ const { values } = parseArgs({
 const shape = /** @type {import('./clients/shapes.js').Shape} */ (values.shape);
 if (!SHAPES.includes(shape)) throw new Error(`--shape takes one of ${SHAPES.join(', ')}`);
 const samples = Number(values.samples);
-const targets = (values.targets ?? '').split(',').map((id) => {
-  const target = TARGETS.find((candidate) => candidate.id === id);
-  if (target === undefined) throw new Error(`unknown target ${id}`);
-  const unavailable = target.unavailable();
-  if (unavailable !== null) throw new Error(`${id}: ${unavailable}`);
-  return target;
-});
+const targets = targetsNamed(values.targets ?? '');
 /** 20 clients on one document, 200 edits each, 20 a second each: the paced fan-out load of `run.js`. */
 const SIZE = { clients: 20, edits: 200, perSecond: 20 };
 const QUIET_MS = 3_000;

@@ -16,8 +16,8 @@ import { LightClient } from './clients/light-client.js';
 import { SHAPES } from './clients/shapes.js';
 import { median } from './lib/stats.js';
 import { cpuBetween, threadCpu } from './lib/thread-cpu.js';
-import { writeEdits } from './scenarios/write.js';
-import { startServer, TARGETS } from './servers/targets.js';
+import { loadDocument } from './scenarios/s3-catchup.js';
+import { startServer, targetsNamed } from './servers/targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,13 +31,7 @@ const shape = /** @type {import('./clients/shapes.js').Shape} */ (values.shape);
 if (!SHAPES.includes(shape)) throw new Error(`--shape takes one of ${SHAPES.join(', ')}`);
 const samples = Number(values.samples);
 const rounds = Number(values.rounds);
-const targets = (values.targets ?? '').split(',').map((id) => {
-  const target = TARGETS.find((candidate) => candidate.id === id);
-  if (target === undefined) throw new Error(`unknown target ${id}`);
-  const unavailable = target.unavailable();
-  if (unavailable !== null) throw new Error(`${id}: ${unavailable}`);
-  return target;
-});
+const targets = targetsNamed(values.targets ?? '');
 /** S3's sizes (`scenarios/s3-catchup.js`): the document's updates, and the edits made offline per round. */
 const UPDATES = 5000;
 const OFFLINE_EDITS = 500;
@@ -84,12 +78,7 @@ async function sample(target) {
   const observer = client();
   const clients = [writer, observer];
   try {
-    await writer.connect();
-    await observer.connect();
-    const seeded = shape === 'delete' ? UPDATES : 0;
-    if (shape === 'delete') writer.seed(UPDATES);
-    await writeEdits(writer, UPDATES);
-    await observer.until(() => observer.holdsEdits(writer.clientID, seeded) >= UPDATES, TIMEOUT_MS, 'the observer to hold every update');
+    const seeded = await loadDocument(writer, observer, shape, UPDATES);
 
     const fresh = [];
     /** @type {LightClient | null} */

@@ -37,6 +37,25 @@ export const s3 = {
 };
 
 /**
+ * S3's loaded document: `writer` makes `updates` edits, one message each, and `observer` holds them all. With `delete`,
+ * the writer's edits delete text it typed first (one update), so the document holds both.
+ * @param {LightClient} writer
+ * @param {LightClient} observer
+ * @param {import('../clients/shapes.js').Shape} shape
+ * @param {number} updates
+ * @returns {Promise<number>} the characters typed first (what `holdsEdits` counts deletions of)
+ */
+export async function loadDocument(writer, observer, shape, updates) {
+  await writer.connect();
+  await observer.connect();
+  const seeded = shape === 'delete' ? updates : 0;
+  if (shape === 'delete') writer.seed(updates);
+  await writeEdits(writer, updates);
+  await observer.until(() => observer.holdsEdits(writer.clientID, seeded) >= updates, TIMEOUT_MS, 'S3 observer to hold every update');
+  return seeded;
+}
+
+/**
  * @param {import('../servers/targets.js').Target} target
  * @param {typeof FULL} size
  * @param {import('../clients/shapes.js').Shape} shape
@@ -50,14 +69,8 @@ async function catchUp(target, size, shape) {
   /** @type {LightClient[]} */
   const clients = [writer, observer];
   try {
-    await writer.connect();
-    await observer.connect();
+    const seeded = await loadDocument(writer, observer, shape, size.updates);
     const id = writer.clientID;
-    // `delete`: the writer's updates delete text it typed first (one update), so the document holds both.
-    if (shape === 'delete') writer.seed(size.updates);
-    const seeded = shape === 'delete' ? size.updates : 0;
-    await writeEdits(writer, size.updates);
-    await observer.until(() => observer.holdsEdits(id, seeded) >= size.updates, TIMEOUT_MS, 'S3 observer to hold every update');
 
     const freshMs = [];
     let missingAtSync = 0;

@@ -107,6 +107,21 @@ export const TARGETS = [
   },
 ];
 
+/**
+ * The targets a tool's `--targets` names (ids, comma-separated), in that order; throws on an unknown or unavailable one.
+ * @param {string} ids
+ * @returns {Target[]}
+ */
+export function targetsNamed(ids) {
+  return ids.split(',').map((id) => {
+    const target = TARGETS.find((candidate) => candidate.id === id);
+    if (target === undefined) throw new Error(`unknown target ${id}`);
+    const unavailable = target.unavailable();
+    if (unavailable !== null) throw new Error(`${id}: ${unavailable}`);
+    return target;
+  });
+}
+
 /** @type {string[]} every data directory made in this run, for the final cleanup */
 export const dataDirs = [];
 
