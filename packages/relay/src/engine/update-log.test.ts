@@ -228,6 +228,46 @@ describe('UpdateLog', () => {
     expect(log.pendingEntries).toBeLessThan(entries);
   });
 
+  it('keeps at most 32 deleting updates and 64 KiB of them aside; past either, that client is diffed against the tail', () => {
+    const doc = new Y.Doc();
+    doc.clientID = 7;
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const text = doc.getText('t');
+    text.insert(0, 'x'.repeat(100));
+    const log = new UpdateLog([updates[0] as Uint8Array]);
+    log.precompute();
+    /** Appends what `edit` wrote, then asks for the writer (it holds every struct): whether its answer read the tail. */
+    const appendAndAsk = (edit: () => void): boolean => {
+      const from = updates.length;
+      edit();
+      for (const update of updates.slice(from)) log.append(update);
+      const entries = log.pendingEntries;
+      const readTail = (log.diff(Y.encodeStateVector(doc)), log.pendingEntries !== entries);
+      // A client that applied the updates that delete nothing: every struct of them, none of the deletions.
+      const missedDeletions = new Y.Doc();
+      for (const update of updates) if (Y.decodeUpdate(update).ds.clients.size === 0) Y.applyUpdate(missedDeletions, update);
+      Y.applyUpdate(missedDeletions, log.diff(Y.encodeStateVector(missedDeletions)));
+      expect(missedDeletions.getText('t').toString()).toBe(text.toString());
+      expect(missedDeletions.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      return readTail;
+    };
+    expect(appendAndAsk(() => Array.from({ length: 32 }, () => text.delete(0, 1)))).toBe(false);
+    expect(appendAndAsk(() => text.delete(0, 1))).toBe(true);
+    log.precompute();
+    expect(appendAndAsk(() => text.delete(0, 1))).toBe(false);
+    // One update of over 64 KiB that deletes: 4,000 map entries set again at once (each overwrite deletes the old value).
+    const map = doc.getMap('m');
+    appendAndAsk(() => doc.transact(() => Array.from({ length: 4000 }, (_, i) => map.set(`k${i}`, i))));
+    log.precompute();
+    expect(
+      appendAndAsk(() => {
+        doc.transact(() => Array.from({ length: 4000 }, (_, i) => map.set(`k${i}`, `value ${i}`)));
+        text.insert(0, 'z');
+      }),
+    ).toBe(true);
+  });
+
   it('merges in the background once writes settle after a run of appends, never for a load or a few appends', () => {
     vi.useFakeTimers();
     const updates = mapEntries(PRECOMPUTE_AFTER_UPDATES * 2);

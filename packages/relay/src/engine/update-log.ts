@@ -14,10 +14,12 @@ export const TAIL_SHARE_BEFORE_MERGE = 8;
 const NO_CLOCKS_YET = new ClockTable();
 
 /**
- * Deleting updates the log keeps in hand for a client that holds every struct; past this many, that client's answer
- * reads the tail instead (their merge would cost as much, and the list would hold updates the tail merged already).
+ * Deleting updates the log keeps in hand for a client that holds every struct, and their bytes at most; past either,
+ * that client's answer reads the tail instead. Their merge would cost as much, and once the raw updates are merged into
+ * the levels, these are copies only this list holds: one writer's large deletions must not pin a document's memory.
  */
 const TAIL_DELETIONS_KEPT = FAN_IN;
+const TAIL_DELETION_BYTES_KEPT = 64 * 1024;
 
 /** How long the log waits without an append before preparing them: a burst of writes pays for one preparation. */
 export const SETTLE_MS = 50;
@@ -91,11 +93,12 @@ export class UpdateLog {
    */
   #clocks: ClockTable | null = NO_CLOCKS_YET;
   /**
-   * The updates appended since the last full merge that delete something (at most TAIL_DELETIONS_KEPT of them), or null
-   * when that is not known (a loaded log, a gap, too many). With the clocks, they answer a client that holds every
-   * struct without reading the tail: it lacks the base's deletions and these updates' (see `diff`).
+   * The updates appended since the last full merge that delete something (see TAIL_DELETIONS_KEPT), or null when that
+   * is not known (a loaded log, a gap, too many). With the clocks, they answer a client that holds every struct without
+   * reading the tail: it lacks the base's deletions and these updates' (see `diff`).
    */
   #tailDeletions: Uint8Array[] | null = [];
+  #tailDeletionBytes = 0;
   #count = 0;
   #sinceMerge = 0;
   /** Bytes appended since the last full merge. */
@@ -155,7 +158,9 @@ export class UpdateLog {
       const { structs, ds } = decoded ?? Y.decodeUpdate(update);
       if (!extendWithoutGap(this.#clocks, structs)) this.#clocks = null;
       else if (ds.clients.size > 0 && this.#tailDeletions !== null) {
-        if (this.#tailDeletions.length < TAIL_DELETIONS_KEPT) this.#tailDeletions.push(update);
+        this.#tailDeletionBytes += update.byteLength;
+        const kept = this.#tailDeletions.length < TAIL_DELETIONS_KEPT && this.#tailDeletionBytes <= TAIL_DELETION_BYTES_KEPT;
+        if (kept) this.#tailDeletions.push(update);
         else this.#tailDeletions = null;
       }
     }
@@ -180,6 +185,7 @@ export class UpdateLog {
     this.#levels = null;
     this.#tail = null;
     this.#tailDeletions = [];
+    this.#tailDeletionBytes = 0;
     this.#sinceMerge = 0;
     this.#tailBytes = 0;
     this.#rawBytes = 0;
