@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { RelayEngine } from '../engine/relay-engine.js';
 import { DocumentReader, roomSource } from '../feed/document-reader.js';
 import { MemoryRecordStore, RecordFeedStore, type FeedStore, type RecordStore } from '../feed/feed-store.js';
-import { RedisFeedStore } from '../feed/redis-feed-store.js';
 import { LevelDbRecordStore } from '../feed/leveldb-records.js';
 import { ListFeeds } from '../feed/list-feeds.js';
 import type { DocumentStorage } from '../storage/document-storage.js';
@@ -35,7 +34,10 @@ export async function openFeedStore(dataDir: string | null, fsync: boolean, redi
     records = leveldb;
     closeRecords = () => leveldb.close();
   }
-  if (redis !== null) return RedisFeedStore.open({ ...redis, records, closeRecords });
+  if (redis !== null) {
+    const { RedisFeedStore } = await import('../feed/redis-feed-store.js');
+    return RedisFeedStore.open({ ...redis, records, closeRecords });
+  }
   return new RecordFeedStore(records, closeRecords);
 }
 

@@ -1,4 +1,3 @@
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AccessMode, DocumentAccess } from './access.js';
 
 /**
@@ -36,6 +35,10 @@ export class TokenError extends Error {
   }
 }
 
+/** `jose`, loaded by the first token made or checked: a relay without `--auth-secret` never needs it. */
+let joseLoaded: Promise<typeof import('jose')> | null = null;
+const jose = (): Promise<typeof import('jose')> => (joseLoaded ??= import('jose'));
+
 const encoder = new TextEncoder();
 const key = (secret: string): Uint8Array => encoder.encode(secret);
 
@@ -49,6 +52,7 @@ const key = (secret: string): Uint8Array => encoder.encode(secret);
  */
 export async function createToken(options: CreateTokenOptions): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
+  const { SignJWT } = await jose();
   return new SignJWT({ lists: options.lists === '*' ? '*' : [...options.lists], mode: options.mode ?? 'rw' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.sub ?? 'anonymous')
@@ -59,6 +63,7 @@ export async function createToken(options: CreateTokenOptions): Promise<string> 
 
 /** Verifies signature, algorithm, expiry and claim shapes. Throws TokenError. */
 export async function verifyToken(secret: string, token: string, now: number = Date.now()): Promise<TokenClaims> {
+  const { errors, jwtVerify } = await jose();
   let payload;
   try {
     ({ payload } = await jwtVerify(token, key(secret), {
@@ -67,7 +72,7 @@ export async function verifyToken(secret: string, token: string, now: number = D
       currentDate: new Date(now),
     }));
   } catch (error) {
-    const reason = error instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token';
+    const reason = error instanceof errors.JWTExpired ? 'token expired' : 'invalid token';
     throw new TokenError(reason, { cause: error });
   }
   const { sub, lists, mode, exp } = payload as Record<string, unknown>;
