@@ -120,6 +120,7 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
       this.#minSize = slot.size;
       this.#fill = index;
     }
+    if (this.#size === 0) this.#disarm();
   }
 
   get size(): number {
@@ -144,8 +145,14 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
 
   /**
    * Runs the ticks on schedule (as work of `cause` for the event-loop pause metrics) until the returned function is
-   * called; the timer does not keep the process alive. The wheel sleeps through slots that hold no connection and while
-   * it holds none: ticking every 20 ms whether or not a slot held a connection woke an idle relay 50 times a second.
+   * called. The wheel sleeps through slots that hold no connection and while it holds none: ticking every 20 ms whether
+   * or not a slot held a connection woke an idle relay 50 times a second.
+   *
+   * Its timer keeps the process alive, which the connections it holds (sockets) do anyway, and there is none while it
+   * holds no connection. An unreferenced timer would cost memory: each connection added re-arms it for an earlier
+   * slot, and Node keeps the list of a cancelled unreferenced timer of each distinct duration (expecting another timer
+   * of that duration soon) until that duration has passed, up to one period: hundreds of empty lists while clients
+   * connect, each a wake-up of the event loop when its time came.
    */
   start(cause: PauseCause): () => void {
     this.#cause = cause;
@@ -172,7 +179,6 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
     while (this.#slots[slot]!.size === 0) slot = (slot + 1) % this.#slots.length;
     this.#timerDue = this.#dueOf(slot);
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#timerDue - now));
-    this.#timer.unref();
   }
 
   #disarm(): void {

@@ -43,7 +43,14 @@ export class TokenBucket {
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Runs `fire` at `at` (ms since the epoch), however far away; returns a cancel function. */
+/**
+ * Runs `fire` at `at` (ms since the epoch), however far away; returns a cancel function.
+ *
+ * The timer keeps the process alive, as the socket of each of its users (a connection's or a change feed's token
+ * expiry) does anyway. Node keeps the timer list of a cancelled unreferenced timer until that timer's time (expecting
+ * another timer of the same duration soon): every connection that closed before its token expired left one behind,
+ * for as long as the token had to run.
+ */
 export function fireAt(at: number, fire: () => void): () => void {
   let timer: NodeJS.Timeout | null = null;
   const arm = (): void => {
@@ -54,7 +61,6 @@ export function fireAt(at: number, fire: () => void): () => void {
       return;
     }
     timer = setTimeout(arm, Math.min(delay, MAX_TIMEOUT_MS));
-    timer.unref();
   };
   arm();
   return () => {
