@@ -9,7 +9,10 @@ import type { Checkpoint } from '../history/checkpoint.js';
  */
 export interface AppendEntry {
   readonly doc: string;
-  /** Encoded updates, already validated; stored in this order, after every update appended before. */
+  /**
+   * Encoded updates, already validated; stored in this order, after every update appended before. The storage may keep
+   * the array itself (to serve reads before it is on disk): the caller must not change its bytes afterwards.
+   */
   readonly update: Uint8Array;
   /**
    * Yjs client ids this update is the first to write with, bound to the authenticated user who wrote it: stored in the

@@ -113,10 +113,11 @@ export class WriteAheadStorage implements DocumentStorage {
       return Promise.reject(new StorageError(`write failed: ${describe(error)}`, { cause: error }));
     }
     this.#segmentBytes += record.byteLength;
-    for (const { doc, update, binds } of entries) {
-      // A copy: the caller's buffer may be reused (the inner storage copies too).
-      this.#pending.push(binds === undefined ? { doc, update: update.slice() } : { doc, update: update.slice(), binds });
-      this.#pendingBytes += update.byteLength;
+    for (const entry of entries) {
+      // The caller's own arrays, not copies (see AppendEntry): the relay keeps each update in its document's log too, and
+      // a copy of every update written cost the write path an allocation and its memory twice until the flush.
+      this.#pending.push(entry);
+      this.#pendingBytes += entry.update.byteLength;
     }
     if (this.#pendingBytes >= FLUSH_BYTES) this.#flushSoon(0);
     else this.#flushSoon(this.#flushIntervalMs);
