@@ -66,6 +66,28 @@ describe('EventLoopMonitor', () => {
     expect(seen.some((pause) => (pause.cause === 'compaction' || pause.cause === 'gc') && pause.seconds >= 0.04)).toBe(true);
   });
 
+  it('stops sampling while the loop is idle, keeps what it sampled, and samples again once the loop works', async () => {
+    const windowMs = 250;
+    const monitor = new EventLoopMonitor(() => {}, windowMs);
+    cleanups.push(() => monitor.stop());
+    await expect.poll(() => monitor.unreadSamples).toBeGreaterThan(0);
+    await expect.poll(() => monitor.sampling, { timeout: 10 * windowMs }).toBe(false);
+    // What it sampled is folded into the exported buckets, nothing is left pending.
+    expect(monitor.unreadSamples).toBe(0);
+    // Work for more than 1 % of a window, in slices short enough to delay no sample by 100 ms.
+    await expect
+      .poll(() => {
+        block(5);
+        return monitor.sampling;
+      }, { timeout: 10 * windowMs })
+      .toBe(true);
+    await expect.poll(() => monitor.unreadSamples).toBeGreaterThan(0);
+    const { buckets } = monitor.delay();
+    // Resumed without a reset, the sampler's first sample would span the idle time: at least one window, over 100 ms.
+    expect(buckets.at(-1)! - buckets[DELAY_BUCKETS.indexOf(0.1)]!).toBe(0);
+    expect(buckets.at(-1)).toBeGreaterThan(0);
+  });
+
   it('serves both in the Prometheus text', async () => {
     const metrics = new RelayMetrics();
     cleanups.push(() => metrics.close());

@@ -207,7 +207,7 @@ export function reasonOfCloseCode(code: number, reason = ''): RefusalReason | nu
  * (prom-client's Histogram takes one observation at a time; the monitor hands over a whole distribution).
  */
 function eventLoopDelayMetric(monitor: EventLoopMonitor) {
-  return histogramMetric('concord_relay_event_loop_delay_seconds', 'Event-loop delay: how late a 10 ms timer fired (perf_hooks.monitorEventLoopDelay)', () => {
+  return histogramMetric('concord_relay_event_loop_delay_seconds', 'Event-loop delay: how late a 10 ms timer fired, sampled while the loop was busy (perf_hooks.monitorEventLoopDelay)', () => {
     const { buckets, sumSeconds } = monitor.delay();
     return { bounds: DELAY_BUCKETS, counts: buckets, sum: sumSeconds, count: buckets.at(-1) ?? 0 };
   });
