@@ -8,7 +8,7 @@ import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { SCENARIOS } from '../scenarios/index.js';
-import { setS7Sizes } from '../scenarios/s7-scale.js';
+import { setS7QuietMs, setS7Sizes } from '../scenarios/s7-scale.js';
 import { TARGETS, dataDirs } from '../servers/targets.js';
 import { killAll } from './proc.js';
 import { renderReport } from './report.js';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     targets: { type: 'string' },
     's7-clients': { type: 'string' },
+    's7-quiet': { type: 'string' },
   },
 });
 const smoke = values.smoke ?? false;
@@ -35,7 +36,15 @@ if (s7Sizes !== undefined) {
   }
   setS7Sizes(s7Sizes);
 }
-const kind = smoke ? 'smoke' : partial || s7Sizes !== undefined ? 'partial' : 'full';
+if (values['s7-quiet'] !== undefined) {
+  const seconds = Number(values['s7-quiet']);
+  if (!(seconds > 0 && seconds <= 300)) {
+    console.error('bench: --s7-quiet takes seconds from 1 to 300 (at least one heartbeat period, 30 s, to compare relays)');
+    process.exit(2);
+  }
+  setS7QuietMs(seconds * 1000);
+}
+const kind = smoke ? 'smoke' : partial || s7Sizes !== undefined || values['s7-quiet'] !== undefined ? 'partial' : 'full';
 /** A scenario on one relay that takes longer than this has hung; the run fails instead of waiting forever. */
 const SCENARIO_TIMEOUT_MS = smoke ? 30_000 : 240_000;
 

@@ -6,7 +6,9 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../lib/stats.js';
+import { threadCpu, totalCpu } from '../lib/thread-cpu.js';
 import { startServer } from '../servers/targets.js';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), '../clients/scale-worker.js');
@@ -22,9 +24,21 @@ const CONNECT_WINDOW = 100;
 let sizes = [1000];
 const SMOKE_SIZES = [100];
 
+/**
+ * How long (ms) the relay's CPU is read with every client connected and none writing, before the load; 0: not read.
+ * The heartbeat is the only traffic then, and a relay may ping its clients in a burst once per period (the y-websocket
+ * server pings each connection 30 s after it opened): a window shorter than the period compares bursts with nothing.
+ */
+let quietMs = 0;
+
 /** @param {number[]} clientCounts */
 export function setS7Sizes(clientCounts) {
   sizes = clientCounts;
+}
+
+/** @param {number} ms */
+export function setS7QuietMs(ms) {
+  quietMs = ms;
 }
 
 /**
@@ -122,6 +136,16 @@ async function scale(target, clientCount, load) {
     const connectMs = concat(connected.map((c) => c.connectMs));
     const allConnectedMs = Math.max(...connected.map((c) => c.allMs));
     await server.quiet(5_000);
+    /** @type {import('./types.js').Metric[]} */
+    const quiet = [];
+    if (quietMs > 0) {
+      // From the scheduler's account (nanoseconds): the process's utime and stime come in 10 ms clock ticks.
+      const pid = /** @type {number} */ (server.child.pid);
+      const from = totalCpu(threadCpu(pid));
+      await sleep(quietMs);
+      const value = (totalCpu(threadCpu(pid)) - from) / quietMs;
+      quiet.push({ key: `s7.${n}.quietCpu`, label: `S7 ${n} clients: server CPU with every client connected and quiet (${quietMs / 1000} s)`, unit: 'ms/s', value, digits: 2 });
+    }
     const cpuBefore = server.cpuMicros();
     const loaded = /** @type {import('../clients/scale-worker.js').LoadedReply[]} */ (
       await Promise.all(
@@ -151,6 +175,7 @@ async function scale(target, clientCount, load) {
         { key: key('p999'), label: label('latency p99.9'), unit: 'ms', value: latency(0.999), digits: 1 },
         { key: key('max'), label: label('latency max'), unit: 'ms', value: latency(1), digits: 1 },
         { key: key('cpu'), label: label('server CPU per delivered update'), unit: 'µs', value: delivered > 0 ? cpu / delivered : null, digits: 2 },
+        ...quiet,
         { key: key('rss'), label: label('server RSS with every client connected'), unit: 'MiB', value: rss / 2 ** 20, digits: 0 },
         { key: key('rssPerClient'), label: label('server RSS per client (growth from the idle server)'), unit: 'KiB', value: (rss - rssBefore) / 1024 / n, digits: 1 },
         { key: key('heapPerClient'), label: label('server heap per client (after full GC)'), unit: 'KiB', value: (heap - heapBefore) / 1024 / n, digits: 1 },
