@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HeartbeatWheel, MAX_HEARTBEAT_SLOTS, type HeartbeatPeer } from './heartbeat.js';
+import { HeartbeatWheel, MAX_HEARTBEAT_SLOTS, QUIET_WAKE_DELAY_MS, type HeartbeatPeer } from './heartbeat.js';
 
 class Peer implements HeartbeatPeer {
   alive = true;
   heartbeatSlot = -1;
   pings = 0;
+  /** When each ping went (the clock of the test). */
+  readonly pingedAt: number[] = [];
   expired = false;
   constructor(readonly id: number) {}
 }
 
-function wheel(periodMs: number, now?: () => number) {
+function wheel(periodMs: number, now?: () => number, loopQuiet?: () => boolean) {
   const pingedThisTick: Peer[] = [];
   const expired: Peer[] = [];
   const heartbeat = new HeartbeatWheel<Peer>(
@@ -17,6 +19,7 @@ function wheel(periodMs: number, now?: () => number) {
     {
       ping: (peer) => {
         peer.pings++;
+        peer.pingedAt.push(Date.now());
         pingedThisTick.push(peer);
       },
       expire: (peer) => {
@@ -25,6 +28,7 @@ function wheel(periodMs: number, now?: () => number) {
       },
     },
     now,
+    loopQuiet,
   );
   /** Runs one tick and returns the peers it pinged. */
   const tick = (): Peer[] => {
@@ -186,6 +190,33 @@ describe('HeartbeatWheel', () => {
       peer.alive = true;
       vi.advanceTimersByTime(5_000);
       expect(peer.pings).toBe(1);
+    });
+
+    it('while the loop is quiet, wakes once for several slots falling due, delaying no ping by more than the limit', () => {
+      for (const quiet of [false, true]) {
+        vi.useFakeTimers();
+        const { heartbeat } = wheel(30_000, () => Date.now(), () => quiet);
+        const stop = heartbeat.start('heartbeat');
+        const peers = Array.from({ length: 10_000 }, (_, id) => new Peer(id));
+        for (const peer of peers) heartbeat.add(peer);
+        const timers = vi.spyOn(globalThis, 'setTimeout');
+        // Two periods, and the delay the last slot's wake may wait for.
+        runFor(2 * 30_000 + QUIET_WAKE_DELAY_MS, heartbeat.tickMs, peers);
+        const wakes = timers.mock.calls.length;
+        timers.mockRestore();
+        // Under load, one wake per 20 ms slot (6 or 7 connections each): 1,500 a period.
+        if (quiet) expect(wakes).toBeLessThanOrEqual(heartbeat.slotCount / 4);
+        else expect(wakes).toBeGreaterThanOrEqual(2 * heartbeat.slotCount);
+        for (const peer of peers) {
+          expect(peer.pings).toBeGreaterThanOrEqual(2);
+          // A ping may be late by up to the delay (and the step of the fake clock), not more.
+          for (let i = 1; i < peer.pingedAt.length; i++) {
+            expect(Math.abs(peer.pingedAt[i]! - peer.pingedAt[i - 1]! - 30_000)).toBeLessThanOrEqual(QUIET_WAKE_DELAY_MS + heartbeat.tickMs);
+          }
+        }
+        stop();
+        vi.useRealTimers();
+      }
     });
 
     it('handles every slot that fell due while the event loop was blocked, in one wake', () => {

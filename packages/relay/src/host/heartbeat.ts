@@ -6,6 +6,11 @@
  * The period is cut into slots, one tick apart; a new connection joins a slot holding the fewest connections, so no
  * tick handles more than about `connections / slots + 1` of them however the connections arrived. The timer is set for
  * the next slot that holds a connection, so a relay with few connections wakes a few times per period, not every tick.
+ *
+ * While the event loop is quiet (QUIET_UTILIZATION), a wake-up waits for more slots to fall due (QUIET_PINGS_PER_WAKE
+ * connections, at most QUIET_WAKE_DELAY_MS after the first): each wake-up of a quiet process costs CPU of its own, and
+ * a quiet relay with 10,000 connections, waking every 20 ms for a few pings and again for their pongs, spent two to
+ * three times the CPU of relays that ping in bursts. Under load the loop is awake anyway, and each tick stays small.
  */
 
 /** What the heartbeat does to one connection at its slot's tick. */
@@ -22,7 +27,7 @@ export interface HeartbeatActions<T extends HeartbeatPeer> {
   expire(peer: T): void;
 }
 
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { timed, type PauseCause } from '../engine/pauses.js';
 
 /**
@@ -32,6 +37,18 @@ import { timed, type PauseCause } from '../engine/pauses.js';
 export const MAX_HEARTBEAT_SLOTS = 1500;
 /** Ticks closer than this would wake the relay for nothing: short periods get fewer slots. */
 const MIN_TICK_MS = 20;
+/** Below this share of time working over the last second or more, the event loop counts as quiet. */
+const QUIET_UTILIZATION = 0.05;
+/**
+ * How long (ms) one reading of the loop's utilization stands. Read between wake-ups 20 ms apart, a loaded relay's
+ * utilization fell below the threshold now and then, and the bursts of pings and pongs it then sent raised the
+ * latency of the updates relayed meanwhile.
+ */
+const UTILIZATION_WINDOW_MS = 1_000;
+/** While quiet, a wake-up waits for this many connections to fall due... */
+export const QUIET_PINGS_PER_WAKE = 64;
+/** ...but the first of them waits no longer than this (a ping this late changes nothing for a 30 s period). */
+export const QUIET_WAKE_DELAY_MS = 1_000;
 
 export class HeartbeatWheel<T extends HeartbeatPeer> {
   readonly #slots: Set<T>[];
@@ -49,12 +66,16 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
   #timerDue = Number.POSITIVE_INFINITY;
   #running = false;
   #cause: PauseCause = 'heartbeat';
+  #utilization: EventLoopUtilization | null = null;
+  #quiet = false;
 
   constructor(
     readonly periodMs: number,
     private readonly actions: HeartbeatActions<T>,
     /** Milliseconds on a monotonic clock (tests pass a fake one). */
     private readonly now: () => number = () => performance.now(),
+    /** Whether the event loop is quiet now (tests pass a fixed answer). */
+    private readonly loopQuiet: () => boolean = () => this.#quietByUtilization(),
   ) {
     if (!(periodMs > 0)) throw new RangeError('heartbeat period must be > 0');
     const slots = Math.max(1, Math.min(MAX_HEARTBEAT_SLOTS, Math.floor(periodMs / MIN_TICK_MS)));
@@ -170,15 +191,43 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
     return this.#cursorDue + ((slot - this.#cursor + count) % count) * this.tickMs;
   }
 
-  /** Sets the timer for the first slot from the cursor that holds a connection; none while the wheel is empty. */
+  /**
+   * Sets the timer for the first slot from the cursor that holds a connection (while the loop is quiet, for a later one
+   * within QUIET_WAKE_DELAY_MS of it until QUIET_PINGS_PER_WAKE connections are due); none while the wheel is empty.
+   */
   #arm(now: number): void {
     this.#disarm();
     if (!this.#running || this.#size === 0) return;
     if (this.#cursorDue < now - this.periodMs) this.#cursorDue = now; // asleep for longer than a period: start afresh
+    const slots = this.#slots;
     let slot = this.#cursor;
-    while (this.#slots[slot]!.size === 0) slot = (slot + 1) % this.#slots.length;
-    this.#timerDue = this.#dueOf(slot);
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#timerDue - now));
+    while (slots[slot]!.size === 0) slot = (slot + 1) % slots.length;
+    const first = this.#dueOf(slot);
+    let due = first;
+    if (this.loopQuiet()) {
+      let pings = slots[slot]!.size;
+      for (let next = (slot + 1) % slots.length; pings < QUIET_PINGS_PER_WAKE && next !== this.#cursor; next = (next + 1) % slots.length) {
+        const nextDue = this.#dueOf(next);
+        if (nextDue > first + QUIET_WAKE_DELAY_MS) break;
+        if (slots[next]!.size === 0) continue;
+        due = nextDue;
+        pings += slots[next]!.size;
+      }
+    }
+    this.#timerDue = due;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, due - now));
+  }
+
+  /** Whether the loop worked less than QUIET_UTILIZATION of the time over the latest window of UTILIZATION_WINDOW_MS or more. */
+  #quietByUtilization(): boolean {
+    const now = performance.eventLoopUtilization();
+    const previous = this.#utilization;
+    if (previous === null) this.#utilization = now;
+    else if (now.idle + now.active - previous.idle - previous.active >= UTILIZATION_WINDOW_MS) {
+      this.#quiet = performance.eventLoopUtilization(now, previous).utilization < QUIET_UTILIZATION;
+      this.#utilization = now;
+    }
+    return this.#quiet;
   }
 
   #disarm(): void {
