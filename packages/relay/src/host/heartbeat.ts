@@ -27,7 +27,8 @@ export interface HeartbeatActions<T extends HeartbeatPeer> {
   expire(peer: T): void;
 }
 
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { LoopUtilization } from '../engine/loop-utilization.js';
 import { timed, type PauseCause } from '../engine/pauses.js';
 
 /**
@@ -37,12 +38,12 @@ import { timed, type PauseCause } from '../engine/pauses.js';
 export const MAX_HEARTBEAT_SLOTS = 1500;
 /** Ticks closer than this would wake the relay for nothing: short periods get fewer slots. */
 const MIN_TICK_MS = 20;
-/** Below this share of time working over the last second or more, the event loop counts as quiet. */
+/** Below this share of time working over the latest window of UTILIZATION_WINDOW_MS, the event loop counts as quiet. */
 const QUIET_UTILIZATION = 0.05;
 /**
- * How long (ms) one reading of the loop's utilization stands. Read between wake-ups 20 ms apart, a loaded relay's
- * utilization fell below the threshold now and then, and the bursts of pings and pongs it then sent raised the
- * latency of the updates relayed meanwhile.
+ * The window (ms) the loop's utilization is read over. Read between wake-ups 20 ms apart, a loaded relay's utilization
+ * fell below the threshold now and then, and the bursts of pings and pongs it then sent raised the latency of the
+ * updates relayed meanwhile.
  */
 const UTILIZATION_WINDOW_MS = 1_000;
 /** While quiet, a wake-up waits for this many connections to fall due... */
@@ -66,8 +67,7 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
   #timerDue = Number.POSITIVE_INFINITY;
   #running = false;
   #cause: PauseCause = 'heartbeat';
-  #utilization: EventLoopUtilization | null = null;
-  #quiet = false;
+  readonly #utilization = new LoopUtilization(UTILIZATION_WINDOW_MS);
 
   constructor(
     readonly periodMs: number,
@@ -75,7 +75,7 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
     /** Milliseconds on a monotonic clock (tests pass a fake one). */
     private readonly now: () => number = () => performance.now(),
     /** Whether the event loop is quiet now (tests pass a fixed answer). */
-    private readonly loopQuiet: () => boolean = () => this.#quietByUtilization(),
+    private readonly loopQuiet: () => boolean = () => (this.#utilization.latest() ?? 1) < QUIET_UTILIZATION,
   ) {
     if (!(periodMs > 0)) throw new RangeError('heartbeat period must be > 0');
     const slots = Math.max(1, Math.min(MAX_HEARTBEAT_SLOTS, Math.floor(periodMs / MIN_TICK_MS)));
@@ -218,17 +218,6 @@ export class HeartbeatWheel<T extends HeartbeatPeer> {
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, due - now));
   }
 
-  /** Whether the loop worked less than QUIET_UTILIZATION of the time over the latest window of UTILIZATION_WINDOW_MS or more. */
-  #quietByUtilization(): boolean {
-    const now = performance.eventLoopUtilization();
-    const previous = this.#utilization;
-    if (previous === null) this.#utilization = now;
-    else if (now.idle + now.active - previous.idle - previous.active >= UTILIZATION_WINDOW_MS) {
-      this.#quiet = performance.eventLoopUtilization(now, previous).utilization < QUIET_UTILIZATION;
-      this.#utilization = now;
-    }
-    return this.#quiet;
-  }
 
   #disarm(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);

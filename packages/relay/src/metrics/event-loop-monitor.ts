@@ -1,4 +1,5 @@
-import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { LoopUtilization } from '../engine/loop-utilization.js';
 import { addPauseListener, PAUSE_MS, type PauseCause } from '../engine/pauses.js';
 
 /** The delay histogram's sampling timer (ms): a sample is how late it fired. */
@@ -40,7 +41,7 @@ export interface DelaySnapshot {
 export class EventLoopMonitor {
   readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
   #sampling = true;
-  #utilization: EventLoopUtilization = performance.eventLoopUtilization();
+  readonly #utilization: LoopUtilization;
   readonly #activity: NodeJS.Timeout;
   readonly #buckets: number[] = new Array<number>(DELAY_BUCKETS.length + 1).fill(0);
   #sumSeconds = 0;
@@ -56,6 +57,9 @@ export class EventLoopMonitor {
     activityWindowMs = ACTIVITY_WINDOW_MS,
   ) {
     this.#delay.enable();
+    // Half the check's period: a timer due every period can fire a hair early by the loop's finer clock, and a window
+    // left unfinished would answer with the one before it.
+    this.#utilization = new LoopUtilization(activityWindowMs / 2);
     this.#activity = setInterval(() => this.#checkActivity(), activityWindowMs);
     this.#activity.unref();
     this.#removeListener = addPauseListener((cause, ms, end) => {
@@ -90,9 +94,7 @@ export class EventLoopMonitor {
   }
 
   #checkActivity(): void {
-    const now = performance.eventLoopUtilization();
-    const busy = performance.eventLoopUtilization(now, this.#utilization).utilization >= BUSY_UTILIZATION;
-    this.#utilization = now;
+    const busy = (this.#utilization.latest() ?? 1) >= BUSY_UTILIZATION;
     if (busy === this.#sampling) return;
     this.#sampling = busy;
     if (busy) this.#delay.enable();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DELAY_BUCKETS, EventLoopMonitor } from './event-loop-monitor.js';
+import { LoopUtilization } from '../engine/loop-utilization.js';
 import { addPauseListener, timed, type PauseCause } from '../engine/pauses.js';
 import { RelayMetrics } from './relay-metrics.js';
 
@@ -40,6 +41,22 @@ describe('timed: pause attribution', () => {
     // A call that does nothing: on a busy machine even a 1 ms call can be descheduled past 5 ms of wall time.
     expect(timed('message', () => 42)).toBe(42);
     expect(pauses).toEqual([]);
+  });
+});
+
+describe('LoopUtilization', () => {
+  it('reads nothing until a window has passed, then the share of the latest whole window the loop worked', async () => {
+    const utilization = new LoopUtilization(100);
+    expect(utilization.latest()).toBeNull();
+    await expect.poll(() => utilization.latest(), { interval: 10 }).not.toBeNull();
+    const quiet = utilization.latest()!;
+    expect(quiet).toBeLessThan(0.5);
+    // Read again before the next window ends: the same reading, not the few milliseconds since.
+    block(20);
+    expect(utilization.latest()).toBe(quiet);
+    // The loop works through the next window.
+    block(120);
+    expect(utilization.latest()).toBeGreaterThan(0.9);
   });
 });
 
