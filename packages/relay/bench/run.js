@@ -1,6 +1,6 @@
 // @ts-check
 // `pnpm bench` (full, for people) and `pnpm bench:smoke` (tiny sizes, one run, for CI so the harness cannot rot).
-// Usage: node bench/run.js [--smoke] [--runs N] [--only S1,S3] [--targets concord,yws-mem] [--s7-clients 10000,19000] [--s7-quiet 35]
+// Usage: node bench/run.js --help (the flags are listed in lib/main.js).
 // The harness lives in lib/main.js, where the bench's tsconfig gives the linter its types.
 import { spawn } from 'node:child_process';
 import process from 'node:process';

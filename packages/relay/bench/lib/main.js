@@ -14,33 +14,62 @@ import { killAll } from './proc.js';
 import { renderReport } from './report.js';
 import { median } from './stats.js';
 
-const { values } = parseArgs({
-  options: {
-    smoke: { type: 'boolean', default: false },
-    runs: { type: 'string' },
-    only: { type: 'string' },
-    targets: { type: 'string' },
-    's7-clients': { type: 'string' },
-    's7-quiet': { type: 'string' },
-  },
-});
+const USAGE = `Usage: node bench/run.js [options]   (or pnpm bench, which builds and installs the peers first)
+  --smoke                  tiny sizes, one run (what CI runs)
+  --runs N                 runs per scenario and relay, figures are their medians (default 3)
+  --only S1,S3             these scenarios only (${SCENARIOS.map((s) => s.id).join(', ')})
+  --targets concord,raw    these relays only (${TARGETS.map((t) => t.id).join(', ')})
+  --s7-clients 1000,19000  S7's sizes (10 to 19500 clients each)
+  --s7-quiet 35            S7: the relay's CPU over this many seconds with every client connected and quiet
+  --help                   this text`;
+
+/**
+ * @param {string} message
+ * @returns {never}
+ */
+function usageError(message) {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+/** @type {{ values: { smoke?: boolean, runs?: string, only?: string, targets?: string, 's7-clients'?: string, 's7-quiet'?: string, help?: boolean } }} */
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      smoke: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      targets: { type: 'string' },
+      's7-clients': { type: 'string' },
+      's7-quiet': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+} catch (err) {
+  usageError(err instanceof Error ? err.message : String(err));
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const smoke = values.smoke ?? false;
-const runs = Math.max(1, Number(values.runs ?? (smoke ? 1 : 3)));
+const runs = Number(values.runs ?? (smoke ? 1 : 3));
+if (!Number.isInteger(runs) || runs < 1) usageError('--runs takes a whole number from 1');
 // Only a full run (every scenario and relay, 3 runs) writes the file that gets committed; a partial one must not replace it.
 const partial = !smoke && (values.only !== undefined || values.targets !== undefined || runs !== 3);
 const s7Sizes = values['s7-clients']?.split(',').map((size) => Number(size.trim()));
 if (s7Sizes !== undefined) {
   if (s7Sizes.some((size) => !Number.isInteger(size) || size < 10 || size > 19_500)) {
-    console.error('bench: --s7-clients takes client counts from 10 to 19500, comma-separated (one relay process holds fewer than 20,000 sockets)');
-    process.exit(2);
+    usageError('--s7-clients takes client counts from 10 to 19500, comma-separated (one relay process holds fewer than 20,000 sockets)');
   }
   setS7Sizes(s7Sizes);
 }
 if (values['s7-quiet'] !== undefined) {
   const seconds = Number(values['s7-quiet']);
   if (!(seconds > 0 && seconds <= 300)) {
-    console.error('bench: --s7-quiet takes seconds from 1 to 300 (at least one heartbeat period, 30 s, to compare relays)');
-    process.exit(2);
+    usageError('--s7-quiet takes seconds from 1 to 300 (at least one heartbeat period, 30 s, to compare relays)');
   }
   setS7QuietMs(seconds * 1000);
 }
@@ -48,9 +77,21 @@ const kind = smoke ? 'smoke' : partial || s7Sizes !== undefined || values['s7-qu
 /** A scenario on one relay that takes longer than this has hung; the run fails instead of waiting forever. */
 const SCENARIO_TIMEOUT_MS = smoke ? 30_000 : 240_000;
 
-const pick = (/** @type {string | undefined} */ list) => (list === undefined ? null : new Set(list.split(',').map((s) => s.trim())));
-const onlyScenarios = pick(values.only);
-const onlyTargets = pick(values.targets);
+/**
+ * The ids a comma-separated flag names, or null without the flag; an id not among `known` is a usage error.
+ * @param {string} flag
+ * @param {string | undefined} list
+ * @param {readonly string[]} known
+ */
+function pick(flag, list, known) {
+  if (list === undefined) return null;
+  const ids = new Set(list.split(',').map((s) => s.trim()));
+  const unknown = [...ids].filter((id) => !known.includes(id));
+  if (unknown.length > 0) usageError(`${flag}: no such ${flag === '--only' ? 'scenario' : 'relay'}: ${unknown.join(', ')}`);
+  return ids;
+}
+const onlyScenarios = pick('--only', values.only, SCENARIOS.map((s) => s.id));
+const onlyTargets = pick('--targets', values.targets, TARGETS.map((t) => t.id));
 const scenarios = SCENARIOS.filter((s) => onlyScenarios === null || onlyScenarios.has(s.id));
 
 /** @type {string[]} */
