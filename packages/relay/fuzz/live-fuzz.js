@@ -268,6 +268,8 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
         readerEqual: textOf(reader) === textOf(ann.doc),
       },
       receiverErrors: ann.receiveErrors + bob.receiveErrors,
+      // Where the people and the reader differ, when they did not settle: what the next look at a failure starts from.
+      divergence: settled ? null : { ann: replicaState(ann.doc, reader), bob: replicaState(bob.doc, reader) },
       freshClocksMissing: fresh.map(missingIn),
       freshErrors: fresh.map((replica) => replica.receiveErrors),
       restartedClocksMissing: restarted.map(missingIn),
@@ -305,6 +307,22 @@ function lacking(replica, reference) {
     for (const { clock, len } of ranges) for (let at = clock; at < clock + len; at++) if (!Y.isDeleted(deleted, Y.createID(client, at))) count++;
   }
   return count;
+}
+
+/**
+ * How `doc` differs from `reference` (the new reader of the relay): the clocks each holds that the other lacks, the
+ * deleted clocks each holds that the other lacks (both counted as in `lacking`), and what Yjs still keeps pending in
+ * `doc` (structs waiting for a missing dependency, deletions of items it does not have yet).
+ * @param {Y.Doc} doc @param {Y.Doc} reference
+ */
+function replicaState(doc, reference) {
+  const pending = doc.store.pendingStructs;
+  return {
+    lacking: lacking(doc, reference),
+    extra: lacking(reference, doc),
+    pendingStructsMissing: pending === null ? null : Object.fromEntries(pending.missing),
+    pendingDeletions: doc.store.pendingDs !== null,
+  };
 }
 
 /** Clocks of each honest person the other one lacks. @param {HonestClient} a @param {HonestClient} b */
