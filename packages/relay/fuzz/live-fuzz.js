@@ -317,9 +317,15 @@ function lacking(replica, reference) {
  */
 function replicaState(doc, reference) {
   const pending = doc.store.pendingStructs;
+  /** @param {Y.Doc} a @param {Y.Doc} b clocks of each client `a` holds past `b`'s */
+  const ahead = (a, b) =>
+    Object.fromEntries([...Y.decodeStateVector(Y.encodeStateVector(a))].flatMap(([client, clock]) => (clock > Y.getState(b.store, client) ? [[client, [Y.getState(b.store, client), clock]]] : [])));
   return {
     lacking: lacking(doc, reference),
     extra: lacking(reference, doc),
+    // [from, to) per client id: which writers' clocks differ.
+    lackingClocks: ahead(reference, doc),
+    extraClocks: ahead(doc, reference),
     pendingStructsMissing: pending === null ? null : Object.fromEntries(pending.missing),
     pendingDeletions: doc.store.pendingDs !== null,
   };
