@@ -48,3 +48,35 @@ describe('RelayEngine: an update that repeats clocks the room holds', () => {
     expect(await storage.inner.loadUpdates('d')).toHaveLength(2);
   });
 });
+
+/** `updates` (one client block each, empty delete sets) as one update with their blocks side by side. */
+function blocksSideBySide(updates: readonly Uint8Array[]): Uint8Array {
+  const blocks = updates.map((update) => update.subarray(1, update.length - 1));
+  return Uint8Array.from([blocks.length, ...blocks.flatMap((block) => [...block]), 0]);
+}
+
+describe('RelayEngine: an update whose client appears in two blocks side by side', () => {
+  it('is refused as corrupt, and the clocks it claimed are stored from the honest updates that carry them', async () => {
+    const storage = new ControlledStorage();
+    const engine = new RelayEngine({ storage, idleUnloadMs: 60_000 });
+    engines.push(engine);
+    const writer = new FakeMember();
+    const reader = new FakeMember();
+    for (const member of [writer, reader]) await engine.join('d', member);
+    const person = textReplica(7);
+    const [abc, def] = [person.edit('abc'), person.edit('def')] as [Uint8Array, Uint8Array];
+    // Yjs decodes both blocks as one run of clocks 0-5, but applies only the last block (3-5, waiting for 0-2).
+    const twoBlocks = blocksSideBySide([abc, def]);
+    expect(textOf([twoBlocks])).toBe('');
+    await expect(engine.submitUpdate('d', writer, twoBlocks)).rejects.toMatchObject({ code: 'ERR_CORRUPT_UPDATE' });
+    // A block without structs after one with them: Yjs keeps the empty one.
+    const emptyLast = Uint8Array.from([2, ...abc.subarray(1, abc.length - 1), 0, 7, 0, 0]);
+    expect(textOf([emptyLast])).toBe('');
+    await expect(engine.submitUpdate('d', writer, emptyLast)).rejects.toMatchObject({ code: 'ERR_CORRUPT_UPDATE' });
+
+    await engine.submitUpdate('d', writer, abc);
+    await engine.submitUpdate('d', writer, def);
+    expect(textOf(reader.updates.map((u) => u.update))).toBe('abcdef');
+    expect(textOf(await storage.inner.loadUpdates('d'))).toBe('abcdef');
+  });
+});

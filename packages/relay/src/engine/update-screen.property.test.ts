@@ -6,7 +6,8 @@ import { decodeExact, screenUpdate } from './update-screen.js';
 /**
  * The screen's promise, checked against Yjs itself: an update it accepts applies to the document as the room holds it
  * without throwing and without leaving anything pending, and so does the stored merge applied to an empty document (a
- * fresh client). Inputs: real updates of three people editing text, a map and an array, with one bit flipped.
+ * fresh client). Inputs: real updates of three people editing text, a map and an array, with one bit flipped, and
+ * updates with two blocks of one client side by side.
  */
 const quietYjs = <T,>(run: () => T): T => {
   // Yjs warns on the console when a mutated update reuses the receiver's client id.
@@ -52,7 +53,34 @@ function nextEdit(writer: Y.Doc, kind: number, at: number): Uint8Array {
   return Y.encodeStateAsUpdate(copy, before);
 }
 
-const flips = fc.record({ seed: fc.nat(20), writer: fc.nat(2), kind: fc.nat(3), at: fc.nat(), position: fc.nat(), bit: fc.nat(7), whole: fc.boolean() });
+/**
+ * Two text inserts of one person as one update with two blocks of that person's client side by side: Yjs decodes them
+ * as one run of clocks and applies the last block only.
+ */
+function twoBlocksOfOneClient(writer: Y.Doc, at: number): Uint8Array {
+  const copy = new Y.Doc();
+  copy.clientID = writer.clientID;
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(writer));
+  const edits: Uint8Array[] = [];
+  copy.on('update', (update: Uint8Array) => edits.push(update));
+  const title = copy.getText('title');
+  title.insert(at % (title.length + 1), 'ab');
+  title.insert(at % (title.length + 1), 'cd');
+  // Each insert's update: one block (1), the block, an empty delete set (0).
+  const blocks = edits.map((update) => [...update.subarray(1, update.length - 1)]);
+  return Uint8Array.from([2, ...blocks.flat(), 0]);
+}
+
+const flips = fc.record({
+  seed: fc.nat(20),
+  writer: fc.nat(2),
+  kind: fc.nat(3),
+  at: fc.nat(),
+  position: fc.nat(),
+  bit: fc.nat(7),
+  whole: fc.boolean(),
+  twoBlocks: fc.boolean(),
+});
 
 describe('screenUpdate against Yjs', () => {
   it('every update it accepts applies cleanly, with nothing pending, to the room and to a fresh client', () => {
@@ -61,16 +89,16 @@ describe('screenUpdate against Yjs', () => {
     const bases = new Map<number, Y.Doc[]>();
     const verdicts = { accept: 0, hold: 0, refuse: 0 };
     fc.assert(
-      fc.property(flips, ({ seed: s, writer, kind, at, position, bit, whole }) => {
+      fc.property(flips, ({ seed: s, writer, kind, at, position, bit, whole, twoBlocks }) => {
         const people = bases.get(s) ?? baseDocument(s);
         bases.set(s, people);
         const room = people[writer] as Y.Doc;
         const stored = Y.encodeStateAsUpdate(room);
-        // Both shapes clients send: one edit, and a whole-document sync answer.
-        const update = whole ? Y.mergeUpdates([stored, nextEdit(room, kind, at)]) : nextEdit(room, kind, at);
+        // Both shapes clients send, or the two blocks of one client, flipped or not.
+        const update = twoBlocks ? twoBlocksOfOneClient(room, at) : whole ? Y.mergeUpdates([stored, nextEdit(room, kind, at)]) : nextEdit(room, kind, at);
         const mutated = update.slice();
         const index = position % mutated.length;
-        mutated[index] = (mutated[index] as number) ^ (1 << bit);
+        if (!twoBlocks || bit % 2 === 0) mutated[index] = (mutated[index] as number) ^ (1 << bit);
         const decoded = decodeExact(mutated);
         if (decoded === null) return;
         const screening = screenUpdate(decoded, Y.decodeStateVector(Y.encodeStateVector(room)));

@@ -11,7 +11,9 @@ import type { ClockReader } from './clock-table.js';
  * - a reference (origin, right origin or parent) to the struct's own client at or past the struct's own clock: Yjs
  *   treats references to its own client as present and fails to find them;
  * - a client whose structs appear in two blocks of one update (Yjs keeps the last block only, `Y.mergeUpdates` both,
- *   so the stored merge and the applied update would disagree).
+ *   so the stored merge and the applied update would disagree). Two blocks of one client next to each other decode as
+ *   one run of structs, so the blocks the update's header counts are checked against the runs decoded; a block without
+ *   structs (Yjs never writes one) is refused the same way, as the later of two blocks it would drop the earlier's.
  * Those are refused. Updates that need what the room lacks (structs that start past the room's clock of their client,
  * references to clocks the room and the update lack, deletions of clocks nobody wrote yet) do not throw: every receiver
  * would park them as pending and integrate them once the gap is filled, which lets a writer reserve another person's
@@ -35,16 +37,42 @@ export type Screening =
   | { readonly verdict: 'hold'; readonly needs: ReadonlyMap<number, number>; readonly gaps: ReadonlySet<number> }
   | { readonly verdict: 'refuse'; readonly reason: CorruptReason };
 
-export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+/** `blocksHideRepeat`: set (only then) when the update's blocks are more than its runs of structs of one client. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate> & { readonly blocksHideRepeat?: true };
 
 /** Decodes the whole update, delete set included; null when Yjs cannot. `update` must be an exact-size buffer. */
 export function decodeExact(update: Uint8Array): DecodedUpdate | null {
   if (update.byteLength < 2) return null;
+  let decoded: DecodedUpdate;
   try {
-    return Y.decodeUpdate(update);
+    decoded = Y.decodeUpdate(update);
   } catch {
     return null;
   }
+  return runsOfClients(decoded.structs) === blockCount(update) ? decoded : { ...decoded, blocksHideRepeat: true };
+}
+
+/** The number of client blocks an update's header announces (its first varuint, in Yjs's update format v1). */
+function blockCount(update: Uint8Array): number {
+  let count = 0;
+  for (let at = 0, shift = 0; at < update.byteLength; at++, shift += 7) {
+    const byte = update[at] as number;
+    count += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return count;
+  }
+  return count;
+}
+
+function runsOfClients(structs: DecodedUpdate['structs']): number {
+  let runs = 0;
+  let client = -1;
+  for (const struct of structs) {
+    if (struct.id.client !== client) {
+      client = struct.id.client;
+      runs++;
+    }
+  }
+  return runs;
 }
 
 export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screening {
@@ -52,6 +80,7 @@ export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screen
   // Made only for an update that needs something: almost every update needs nothing.
   let needs: Map<number, number> | null = null;
   let gaps: Set<number> | null = null;
+  if (update.blocksHideRepeat === true) return refuse('repeated_client');
   const need = (client: number, clock: number): void => {
     needs ??= new Map();
     if (clock > (needs.get(client) ?? 0)) needs.set(client, clock);

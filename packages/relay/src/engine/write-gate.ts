@@ -149,7 +149,7 @@ export class WriteGate<C> extends ClockTable {
     let decoded: DecodedUpdate | undefined;
     if (repeats) {
       update = Y.diffUpdate(update, this.encode());
-      decoded = Y.decodeUpdate(update);
+      decoded = Y.decodeUpdate(update); // Yjs's own diff: one block per client
     }
     this.#advance(advances, write.context);
     admitted.push({ update, context: write.context, ...(binds !== undefined && { binds }), ...(decoded !== undefined && { trimmed: decoded }) });
