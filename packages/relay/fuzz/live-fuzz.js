@@ -270,6 +270,8 @@ export async function runLiveFuzz({ frames, seed, attackers = 4, editEvery = 100
       receiverErrors: ann.receiveErrors + bob.receiveErrors,
       // Where the people and the reader differ, when they did not settle: what the next look at a failure starts from.
       divergence: settled ? null : { ann: replicaState(ann.doc, reader), bob: replicaState(bob.doc, reader) },
+      // Settled (the same clocks and deletions) yet other text: where the texts first part.
+      textsPart: textsPart([ann.doc, bob.doc, reader]),
       freshClocksMissing: fresh.map(missingIn),
       freshErrors: fresh.map((replica) => replica.receiveErrors),
       restartedClocksMissing: restarted.map(missingIn),
@@ -329,6 +331,20 @@ function replicaState(doc, reference) {
     pendingStructsMissing: pending === null ? null : Object.fromEntries(pending.missing),
     pendingDeletions: doc.store.pendingDs !== null,
   };
+}
+
+/**
+ * Null when the documents show the same text; otherwise the first index where one differs from the first, and 40
+ * characters of each from 10 before it.
+ * @param {Y.Doc[]} docs
+ */
+function textsPart(docs) {
+  const texts = docs.map(textOf);
+  const first = /** @type {string} */ (texts[0]);
+  if (texts.every((text) => text === first)) return null;
+  let at = 0;
+  while (texts.every((text) => text[at] === first[at])) at++;
+  return { at, around: texts.map((text) => text.slice(Math.max(0, at - 10), at + 30)) };
 }
 
 /** Clocks of each honest person the other one lacks. @param {HonestClient} a @param {HonestClient} b */
