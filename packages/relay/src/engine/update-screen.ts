@@ -63,6 +63,7 @@ function blockCount(update: Uint8Array): number {
   return count;
 }
 
+/** Runs of structs of one client, in decoded order: one per block, unless two blocks of one client are side by side. */
 function runsOfClients(structs: DecodedUpdate['structs']): number {
   let runs = 0;
   let client = -1;
@@ -76,11 +77,11 @@ function runsOfClients(structs: DecodedUpdate['structs']): number {
 }
 
 export function screenUpdate(update: DecodedUpdate, clocks: ClockReader): Screening {
+  if (update.blocksHideRepeat === true) return refuse('repeated_client');
   const reach = new Map<number, number>();
   // Made only for an update that needs something: almost every update needs nothing.
   let needs: Map<number, number> | null = null;
   let gaps: Set<number> | null = null;
-  if (update.blocksHideRepeat === true) return refuse('repeated_client');
   const need = (client: number, clock: number): void => {
     needs ??= new Map();
     if (clock > (needs.get(client) ?? 0)) needs.set(client, clock);
